@@ -1,0 +1,53 @@
+"""Every domain-separation label of the project, in one place.
+
+Full-path style: ``peluit/<area>/v<version>/<purpose>``. Mirrored in
+``web/js/labels.js``. ``tests/test_crypto_labels.py`` checks that they are
+distinct and well formed.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Envelope (docs/spec/envelope-v1.md)
+ENVELOPE_KEY_ID: Final = b"peluit/envelope/v1/key-id"
+ENVELOPE_WRAP: Final = b"peluit/envelope/v1/wrap"
+ENVELOPE_HEADER: Final = b"peluit/envelope/v1/header"
+ENVELOPE_PAYLOAD: Final = b"peluit/envelope/v1/payload"
+
+# Receipt derivation (docs/spec/receipt-v1.md)
+RECEIPT_SELECTOR: Final = b"peluit/receipt/v1/selector"
+RECEIPT_VALIDATOR: Final = b"peluit/receipt/v1/validator"
+RECEIPT_XWING_SEED: Final = b"peluit/receipt/v1/xwing-seed"
+RECEIPT_VALIDATOR_HASH: Final = b"peluit/receipt/v1/validator-hash"
+
+# Signatures (docs/spec/unit-card-v1.md)
+SIG_UNIT_CARD: Final = b"peluit/unit-card/v1"
+SIG_REPLY: Final = b"peluit/reply/v1"
+SIG_ACK_TEMPLATE: Final = b"peluit/ack-template/v1"
+SIG_REPLY_BUNDLE: Final = b"peluit/reply-bundle/v1"
+SIG_EXPORT_BUNDLE: Final = b"peluit/export-bundle/v1"
+
+# Unit card fingerprint (docs/spec/unit-card-v1.md)
+CARD_FINGERPRINT: Final = b"peluit/unit-card/v1/fingerprint"
+
+# Key file AEAD associated data (docs/spec/key-file-v1.md)
+KEY_FILE: Final = b"peluit/key-file/v1"
+
+ALL_LABELS: Final[tuple[bytes, ...]] = (
+    ENVELOPE_KEY_ID,
+    ENVELOPE_WRAP,
+    ENVELOPE_HEADER,
+    ENVELOPE_PAYLOAD,
+    RECEIPT_SELECTOR,
+    RECEIPT_VALIDATOR,
+    RECEIPT_XWING_SEED,
+    RECEIPT_VALIDATOR_HASH,
+    SIG_UNIT_CARD,
+    SIG_REPLY,
+    SIG_ACK_TEMPLATE,
+    SIG_REPLY_BUNDLE,
+    SIG_EXPORT_BUNDLE,
+    CARD_FINGERPRINT,
+    KEY_FILE,
+)
