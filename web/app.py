@@ -1,0 +1,48 @@
+"""The online vault as one Starlette application.
+
+``create_app`` wires the pieces: the store (only through the narrow
+``vault.store.VaultStore`` interface), the reporter pages, the JSON API, the
+static bundles and the security headers. Nothing here decrypts anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from web import api, errors, pages
+from web.security_headers import SecurityHeaders
+from web.settings import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def open_default_store(settings: Settings) -> Any:
+    """The embedded default: SQLite and blob files in the data folder."""
+    from vault.store import open_store
+
+    return open_store(settings.data_dir)
+
+
+def create_app(settings: Settings | None = None, *, store: Any = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    vault = store if store is not None else open_default_store(settings)
+    app = Starlette(
+        debug=False,  # the 500 page never says more than "server error"
+        routes=[
+            Mount("/api", routes=api.routes()),
+            Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            *pages.routes(),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers=errors.handlers(),
+    )
+    app.state.settings = settings
+    app.state.vault = vault
+    api.install(app)
+    return app

@@ -1,0 +1,49 @@
+"""Settings of the online vault, read once from the environment.
+
+Every setting has a safe default so that ``peluit serve`` runs with no
+configuration at all (the embedded default: SQLite and blobs in ``./var``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits the reporter's side is held to (plaintext bytes)."""
+
+    attachment_bytes: int = 200 * MIB
+    report_bytes: int = 1024 * MIB
+    attachments: int = 20
+    message_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    debug: bool = False
+    access_log: bool = False
+    pow_difficulty: int = 20
+    lookup_failures_per_peer: int = 20
+    lookup_failures_total: int = 1000
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        limits = Limits(
+            attachment_bytes=int(env.get("PELUIT_ATTACHMENT_MIB", "200")) * MIB,
+            report_bytes=int(env.get("PELUIT_REPORT_MIB", "1024")) * MIB,
+        )
+        return cls(
+            data_dir=Path(env.get("PELUIT_DATA", "var")),
+            debug=env.get("PELUIT_DEBUG", "") == "1",
+            access_log=env.get("PELUIT_ACCESS_LOG", "") == "1",
+            pow_difficulty=int(env.get("PELUIT_POW_BITS", "20")),
+            limits=limits,
+        )
