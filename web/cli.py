@@ -1,0 +1,119 @@
+"""``peluit``: run the online vault and administer it.
+
+  peluit serve [--host 127.0.0.1] [--port 8000]
+  peluit unit add CARD [--rotation]
+  peluit unit list
+
+Messages are short lowercase ``error:`` / ``hint:`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crypto.errors import PeluitError
+from web.settings import Settings
+
+
+def _fail(message: str, hint: str | None = None) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
+    return 1
+
+
+def _store(settings: Settings):  # type: ignore[no-untyped-def]
+    from vault.store import open_store
+
+    return open_store(settings.data_dir)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from web.app import create_app
+
+    app = create_app(settings)
+    units = list(app.state.vault.list_units())
+    if not units:
+        print("hint: no unit is registered yet; add one with: peluit unit add CARD", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "::1", "localhost"):
+        print(
+            "hint: serving on a public address; put Peluit behind HTTPS (or an onion service), "
+            "browsers refuse to encrypt on plain http",
+            file=sys.stderr,
+        )
+    print(f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=settings.access_log,
+        server_header=False,
+        date_header=False,
+        proxy_headers=False,
+        log_level="warning",
+    )
+    return 0
+
+
+def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.card)
+    try:
+        data = path.read_bytes()
+    except OSError as missing:
+        return _fail(f"cannot read {path}: {missing.strerror}")
+    try:
+        unit = _store(settings).register_unit(data, rotation=args.rotation)
+    except PeluitError as bad:
+        return _fail(bad.user_message)
+    print(f"unit {unit.unit_id} registered: {unit.name}")
+    print(f"fingerprint: {unit.fingerprint}")
+    return 0
+
+
+def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
+    for unit in _store(settings).list_units():
+        if args.ids:
+            print(unit.unit_id)
+        else:
+            print(f"{unit.unit_id}\t{unit.name}\t{unit.fingerprint}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peluit", description="Peluit online vault")
+    parser.add_argument("--data", help="data folder (default ./var or $PELUIT_DATA)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the online vault")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    unit = sub.add_parser("unit", help="inspectorate units").add_subparsers(
+        dest="unit_command", required=True
+    )
+    add = unit.add_parser("add", help="register a unit from its signed card")
+    add.add_argument("card")
+    add.add_argument("--rotation", action="store_true", help="replace the unit's encryption key")
+    add.set_defaults(func=cmd_unit_add)
+    listing = unit.add_parser("list", help="list registered units")
+    listing.add_argument("--ids", action="store_true", help="print only unit ids")
+    listing.set_defaults(func=cmd_unit_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    if args.data:
+        settings = Settings(**{**settings.__dict__, "data_dir": Path(args.data)})
+    result: int = args.func(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

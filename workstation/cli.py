@@ -1,0 +1,106 @@
+"""``peluit-ws``: the air-gapped workstation's command line.
+
+Messages are short lowercase ``error:`` / ``hint:`` lines, as in age.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from crypto.errors import PeluitError
+from workstation.ceremony import (
+    CARD_FILE,
+    DEMO_PASSPHRASE,
+    FolderNotEmpty,
+    init_unit,
+)
+from workstation.passphrase import WeakPassphrase, check_passphrase
+
+
+def _fail(message: str, hint: str | None = None) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
+    return 1
+
+
+def _read_new_passphrase() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    while True:
+        first = getpass.getpass("new passphrase (five or more random words): ")
+        try:
+            check_passphrase(first)
+        except WeakPassphrase as weak:
+            print(f"error: weak passphrase: {weak}", file=sys.stderr)
+            continue
+        if getpass.getpass("repeat it: ") == first:
+            return first
+        print("error: the two passphrases differ", file=sys.stderr)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if args.demo:
+        passphrase = DEMO_PASSPHRASE
+        unit_id = args.unit_id or "demo-inspektorat"
+        name = args.name or "DEMO Inspektorat Contoh (bukan untuk laporan sungguhan)"
+        jurisdiction = args.jurisdiction or (
+            "Unit DEMO untuk mencoba Peluit. Jangan kirim laporan sungguhan ke sini. / "
+            "DEMO unit for trying Peluit out. Do not send real reports here."
+        )
+    else:
+        if not (args.unit_id and args.name):
+            return _fail("--unit-id and --name are required", "or use --demo for a demo unit")
+        unit_id, name = args.unit_id, args.name
+        jurisdiction = args.jurisdiction or ""
+        passphrase = _read_new_passphrase()
+        try:
+            check_passphrase(passphrase)
+        except WeakPassphrase as weak:
+            return _fail(f"weak passphrase: {weak}")
+    try:
+        ceremony = init_unit(
+            folder,
+            unit_id=unit_id,
+            name=name,
+            jurisdiction=jurisdiction,
+            passphrase=passphrase,
+            demo=args.demo,
+        )
+    except FolderNotEmpty as exists:
+        return _fail(str(exists), "choose an empty folder")
+    except PeluitError as bad:
+        return _fail(bad.user_message)
+    print(f"unit card written to {folder / CARD_FILE}")
+    print(f"register it online with: peluit unit add {folder / CARD_FILE}")
+    print(f"fingerprint to publish: {ceremony.card.fingerprint()}")
+    if args.demo:
+        print(f"DEMO unit; its passphrase is in {folder / 'DEMO-PASSPHRASE.txt'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peluit-ws", description="Peluit air-gapped workstation")
+    sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="create a unit's keys, key file and public card")
+    init.add_argument("folder")
+    init.add_argument("--unit-id")
+    init.add_argument("--name")
+    init.add_argument("--jurisdiction")
+    init.add_argument("--demo", action="store_true", help="a clearly marked demo unit")
+    init.set_defaults(func=cmd_init)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
