@@ -1,0 +1,29 @@
+// The message protocol of the Argon2id workers (argon2-sodium.js, argon2-noble.js).
+//   page -> worker: { password: Uint8Array, salt: Uint8Array, ops, memKib }
+//   worker -> page: { type: "progress", fraction } ... then
+//                   { type: "result", root: Uint8Array(32), path } or { type: "error" }
+
+export const ROOT_LENGTH = 32;
+
+/** Install the worker's message handler around `hash(request, onProgress) -> Promise<Uint8Array>`. */
+export function serveArgon2(path, hash) {
+  self.onmessage = async (event) => {
+    const { password, salt, ops, memKib } = event.data;
+    let last = -1;
+    const onProgress = (fraction) => {
+      const percent = Math.floor(fraction * 100);
+      if (percent !== last) {
+        last = percent;
+        self.postMessage({ type: "progress", fraction });
+      }
+    };
+    try {
+      onProgress(0);
+      const root = await hash({ password, salt, ops, memKib }, onProgress);
+      onProgress(1);
+      self.postMessage({ type: "result", root, path });
+    } catch {
+      self.postMessage({ type: "error", path });
+    }
+  };
+}

@@ -1,0 +1,90 @@
+// Receipt key derivation (docs/spec/receipt-v1.md, "Derivation"):
+//   root = Argon2id(code, instance_salt, profile's t and m, p = 1)   -- in a Web Worker
+//   selector / validator / xwing_seed = HKDF(root, "", label, 32)    -- WebCrypto, in the page
+// The worker is chosen by feature: libsodium.js where WebAssembly exists,
+// @noble/hashes where it does not.
+
+import { RECEIPT_SELECTOR, RECEIPT_VALIDATOR, RECEIPT_XWING_SEED, labelBytes } from "./labels.js";
+import { PROFILES, parseReceiptCode } from "./receipt.js";
+import { keyPairFromSeed } from "./xwing.js";
+
+export class DerivationError extends Error {
+  constructor() {
+    super("The receipt code could not be processed in this browser.");
+    this.name = "DerivationError";
+  }
+}
+
+/** "sodium" where WebAssembly exists, "noble" where it does not. */
+export function argon2Path() {
+  return typeof WebAssembly === "object" ? "sodium" : "noble";
+}
+
+function workerUrl(path) {
+  // Both worker bundles sit next to the page bundle in dist/.
+  return path === "sodium"
+    ? new URL("./argon2-sodium.js", import.meta.url)
+    : new URL("./argon2-noble.js", import.meta.url);
+}
+
+/** Run Argon2id in a worker. Resolves { root, path }. */
+export function runArgon2({ password, salt, ops, memKib }, { onProgress, path = argon2Path() } = {}) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl(path), { type: "module", name: `argon2-${path}` });
+    const finish = (fn, value) => {
+      worker.terminate();
+      fn(value);
+    };
+    worker.onmessage = (event) => {
+      const msg = event.data;
+      if (msg.type === "progress") {
+        if (onProgress) onProgress(msg.fraction);
+      } else if (msg.type === "result") {
+        finish(resolve, { root: new Uint8Array(msg.root), path: msg.path });
+      } else {
+        finish(reject, new DerivationError());
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish(reject, new DerivationError());
+    };
+    worker.postMessage({ password, salt, ops, memKib });
+  });
+}
+
+async function hkdf32(root, label) {
+  const key = await crypto.subtle.importKey("raw", root, "HKDF", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: labelBytes(label) }, key, 256,
+  );
+  return new Uint8Array(bits);
+}
+
+/** Split an Argon2id root into the three 32-byte values. */
+export async function splitRoot(root) {
+  return {
+    selector: await hkdf32(root, RECEIPT_SELECTOR),
+    validator: await hkdf32(root, RECEIPT_VALIDATOR),
+    xwingSeed: await hkdf32(root, RECEIPT_XWING_SEED),
+  };
+}
+
+/**
+ * Derive everything a returning reporter needs from a typed code.
+ * Returns { selector, validator, xwingSeed, keyPair, profile, path };
+ * throws ReceiptTypo / InvalidReceiptCode before any work for a bad code.
+ */
+export async function deriveReceipt(input, instanceSalt, { onProgress, path } = {}) {
+  const code = parseReceiptCode(input);
+  const profile = Number(code[0]);
+  const { ops, memKib } = PROFILES[profile];
+  const password = new TextEncoder().encode(code);
+  const { root, path: ran } = await runArgon2(
+    { password, salt: new Uint8Array(instanceSalt), ops, memKib }, { onProgress, path },
+  );
+  const values = await splitRoot(root);
+  root.fill(0);
+  const keyPair = await keyPairFromSeed(values.xwingSeed);
+  return { ...values, keyPair, profile, path: ran };
+}

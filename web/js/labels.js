@@ -1,0 +1,40 @@
+// Every domain-separation label of the project, mirrored from crypto/labels.py.
+// Full-path style: peluit/<area>/v<version>/<purpose>. Values are ASCII strings;
+// use labelBytes() where bytes are needed.
+
+// Envelope (docs/spec/envelope-v1.md)
+export const ENVELOPE_KEY_ID = "peluit/envelope/v1/key-id";
+export const ENVELOPE_WRAP = "peluit/envelope/v1/wrap";
+export const ENVELOPE_HEADER = "peluit/envelope/v1/header";
+export const ENVELOPE_PAYLOAD = "peluit/envelope/v1/payload";
+
+// Receipt derivation (docs/spec/receipt-v1.md)
+export const RECEIPT_SELECTOR = "peluit/receipt/v1/selector";
+export const RECEIPT_VALIDATOR = "peluit/receipt/v1/validator";
+export const RECEIPT_XWING_SEED = "peluit/receipt/v1/xwing-seed";
+export const RECEIPT_VALIDATOR_HASH = "peluit/receipt/v1/validator-hash";
+
+// Signatures (docs/spec/unit-card-v1.md)
+export const SIG_UNIT_CARD = "peluit/unit-card/v1";
+export const SIG_REPLY = "peluit/reply/v1";
+export const SIG_ACK_TEMPLATE = "peluit/ack-template/v1";
+export const SIG_REPLY_BUNDLE = "peluit/reply-bundle/v1";
+export const SIG_EXPORT_BUNDLE = "peluit/export-bundle/v1";
+
+// Unit card fingerprint (docs/spec/unit-card-v1.md)
+export const CARD_FINGERPRINT = "peluit/unit-card/v1/fingerprint";
+
+// Key file AEAD associated data (docs/spec/key-file-v1.md)
+export const KEY_FILE = "peluit/key-file/v1";
+
+export const ALL_LABELS = Object.freeze([
+  ENVELOPE_KEY_ID, ENVELOPE_WRAP, ENVELOPE_HEADER, ENVELOPE_PAYLOAD,
+  RECEIPT_SELECTOR, RECEIPT_VALIDATOR, RECEIPT_XWING_SEED, RECEIPT_VALIDATOR_HASH,
+  SIG_UNIT_CARD, SIG_REPLY, SIG_ACK_TEMPLATE, SIG_REPLY_BUNDLE, SIG_EXPORT_BUNDLE,
+  CARD_FINGERPRINT, KEY_FILE,
+]);
+
+/** The label's ASCII bytes. */
+export function labelBytes(label) {
+  return new TextEncoder().encode(label);
+}

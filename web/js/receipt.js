@@ -1,0 +1,139 @@
+// Receipt codes (docs/spec/receipt-v1.md): generation, normalisation, Damm
+// check digit, display grouping. The code never leaves the browser.
+
+export const CODE_LENGTH = 24;
+export const PROFILES = Object.freeze({
+  1: Object.freeze({ ops: 3, memKib: 65536 }),
+  2: Object.freeze({ ops: 1, memKib: 8192 }),
+});
+
+// Damm (2004) quasigroup of order 10; row 0 = 0 3 1 7 5 9 8 6 4 2.
+const DAMM = [
+  [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+  [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+  [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+  [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+  [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+  [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+  [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+  [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+  [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+  [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+];
+
+export class ReceiptError extends Error {
+  constructor(message, reason) {
+    super(message);
+    this.name = "ReceiptError";
+    this.reason = reason; // "typo" or "invalid"
+  }
+}
+
+export class ReceiptTypo extends ReceiptError {
+  constructor() {
+    super("Check the code: one digit looks wrong.", "typo");
+    this.name = "ReceiptTypo";
+  }
+}
+
+export class InvalidReceiptCode extends ReceiptError {
+  constructor(message) {
+    super(message, "invalid");
+    this.name = "InvalidReceiptCode";
+  }
+}
+
+const MSG_LENGTH = "A receipt code has 24 digits.";
+const MSG_NOT_OURS = "This is not a Peluit receipt code.";
+
+// Separators removed by normalisation: whitespace of any kind (Python's
+// str.isspace set, so both sides agree), and - ‐ ‑ – — . _
+const SEPARATOR = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\-\u2010\u2011\u2013\u2014._]/u;
+const DECIMAL = /^\p{Nd}$/u;
+
+/** Value 0..9 of a Unicode decimal digit (Nd digits come in aligned runs of ten), or -1. */
+function digitValue(ch) {
+  if (ch >= "0" && ch <= "9") return ch.charCodeAt(0) - 48;
+  if (!DECIMAL.test(ch)) return -1;
+  const cp = ch.codePointAt(0);
+  let start = cp;
+  while (start > 0 && DECIMAL.test(String.fromCodePoint(start - 1))) start--;
+  return (cp - start) % 10;
+}
+
+/** Damm interim over a string of ASCII digits. */
+export function dammInterim(digits) {
+  let interim = 0;
+  for (const ch of digits) interim = DAMM[interim][ch.charCodeAt(0) - 48];
+  return interim;
+}
+
+/**
+ * Normalise what a reporter typed to ASCII digits; null if anything other than
+ * a digit or a separator is present.
+ */
+export function normaliseDigits(input) {
+  let out = "";
+  for (const ch of String(input)) {
+    const v = digitValue(ch);
+    if (v >= 0) out += String.fromCharCode(48 + v);
+    else if (!SEPARATOR.test(ch)) return null;
+  }
+  return out;
+}
+
+/**
+ * Parse a typed receipt code. Returns the 24 ASCII digits; throws
+ * InvalidReceiptCode or ReceiptTypo in the order the spec gives.
+ */
+export function parseReceiptCode(input) {
+  const digits = normaliseDigits(input);
+  if (digits === null) throw new InvalidReceiptCode(MSG_NOT_OURS);
+  if (digits.length !== CODE_LENGTH) throw new InvalidReceiptCode(MSG_LENGTH);
+  if (dammInterim(digits) !== 0) throw new ReceiptTypo();
+  if (!(digits[0] in PROFILES)) throw new InvalidReceiptCode(MSG_NOT_OURS);
+  return digits;
+}
+
+/** The KDF profile number (1 or 2) of a parsed code. */
+export function profileOf(code) {
+  return Number(parseReceiptCode(code)[0]);
+}
+
+/** Six groups of four separated by one space. */
+export function groupCode(code) {
+  return code.match(/.{1,4}/g).join(" ");
+}
+
+/**
+ * As-you-type helper: keep the digits typed so far (any script, separators
+ * dropped, other characters ignored), at most 24, grouped by four.
+ */
+export function groupAsTyped(input) {
+  let digits = "";
+  for (const ch of String(input)) {
+    const v = digitValue(ch);
+    if (v >= 0 && digits.length < CODE_LENGTH) digits += String.fromCharCode(48 + v);
+  }
+  return digits === "" ? "" : groupCode(digits);
+}
+
+/** Uniform random decimal digits from crypto.getRandomValues, by rejection sampling. */
+export function randomDigits(count) {
+  let out = "";
+  const buf = new Uint8Array(64);
+  while (out.length < count) {
+    crypto.getRandomValues(buf);
+    for (const b of buf) {
+      if (b < 250 && out.length < count) out += String.fromCharCode(48 + (b % 10));
+    }
+  }
+  return out;
+}
+
+/** A fresh receipt code for `profile` (1 or 2): 24 ASCII digits, ungrouped. */
+export function generateReceiptCode(profile) {
+  if (!(String(profile) in PROFILES)) throw new RangeError("unknown profile");
+  const body = String(profile) + randomDigits(22);
+  return body + String(dammInterim(body));
+}
