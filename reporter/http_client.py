@@ -1,0 +1,132 @@
+"""The reporter API over HTTP, with nothing but the standard library.
+
+Only ciphertext and derived values go through this module: it never sees a
+receipt code or plaintext. Plain ``http://`` is allowed only to a loopback
+address or a ``.onion`` host; everything else must be ``https://``.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, BinaryIO, Final
+
+from crypto.errors import PeluitError
+
+USER_AGENT: Final = "peluit-report/1"
+TIMEOUT: Final = 120.0
+MAX_JSON_ANSWER: Final = 4 << 20
+_LOOPBACK: Final = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class ReporterError(PeluitError):
+    """A failure to show on the command line: ``user_message`` and an optional hint."""
+
+    def __init__(self, message: str, hint: str = "", code: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.code = code
+
+
+# What a server's error code means for someone at the command line.
+HINTS: Final[dict[str, str]] = {
+    "not_found": "check the receipt code; a wrong and an unknown code look the same",
+    "rate_limited": "too many attempts from here; wait and try again later",
+    "unit_full": "the unit reached today's limit; try again tomorrow",
+    "pow_required": "try again; the proof of work may have expired",
+    "pow_spent": "try again with a fresh proof of work",
+    "too_large": "the report or a file is over the server's size limit",
+    "conflict": "try again; a fresh case id will be chosen",
+}
+
+
+def check_server_url(url: str) -> str:
+    """Return the base URL without a trailing slash, or raise :class:`ReporterError`."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise ReporterError("the server address must start with https://")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ReporterError("the server address must be a plain https:// address")
+    if parts.scheme == "http" and host not in _LOOPBACK and not host.endswith(".onion"):
+        raise ReporterError(
+            "refusing plain http:// to a remote server",
+            hint="use https://, or the .onion address with torsocks",
+        )
+    return url.rstrip("/")
+
+
+class ApiClient:
+    def __init__(self, base_url: str, authorization: str | None = None) -> None:
+        self.base = check_server_url(base_url)
+        self.authorization = authorization
+        self.sent_bodies: list[bytes] | None = None  # tests may record what leaves
+
+    def _request(
+        self, method: str, path: str, body: bytes | None, content_type: str | None
+    ) -> urllib.request.Request:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if self.authorization:
+            headers["Authorization"] = self.authorization
+        if self.sent_bodies is not None and body is not None:
+            self.sent_bodies.append(body)
+        return urllib.request.Request(  # noqa: S310 (scheme checked in check_server_url)
+            self.base + path, data=body, headers=headers, method=method
+        )
+
+    def _open(self, request: urllib.request.Request) -> Any:
+        try:
+            return urllib.request.urlopen(request, timeout=TIMEOUT)  # noqa: S310
+        except urllib.error.HTTPError as exc:
+            raise _server_error(exc) from None
+        except (urllib.error.URLError, OSError):
+            raise ReporterError(
+                "cannot reach the server", hint="check the address and your connection"
+            ) from None
+
+    def json(self, method: str, path: str, payload: Any = None) -> Any:
+        body = None if payload is None else json.dumps(payload).encode("utf-8")
+        ctype = None if body is None else "application/json"
+        if method == "POST" and body is None:
+            body = b""
+        with self._open(self._request(method, path, body, ctype)) as answer:
+            data = answer.read(MAX_JSON_ANSWER + 1)
+        if len(data) > MAX_JSON_ANSWER:
+            raise ReporterError("the server's answer is too large")
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise ReporterError("the server's answer is not JSON") from None
+
+    def put_bytes(self, path: str, body: bytes) -> Any:
+        request = self._request("PUT", path, body, "application/octet-stream")
+        with self._open(request) as answer:
+            data = answer.read(MAX_JSON_ANSWER)
+        return json.loads(data)
+
+    def download(self, path: str, dst: BinaryIO, max_bytes: int) -> int:
+        """POST with an empty body and copy the answer to ``dst`` (at most ``max_bytes``)."""
+        total = 0
+        with self._open(self._request("POST", path, b"", None)) as answer:
+            while piece := answer.read(1 << 16):
+                total += len(piece)
+                if total > max_bytes:
+                    raise ReporterError("an item from the server is larger than it should be")
+                dst.write(piece)
+        return total
+
+
+def _server_error(exc: urllib.error.HTTPError) -> ReporterError:
+    code = ""
+    try:
+        data = json.loads(exc.read(64 * 1024))
+        code = data.get("error", "") if isinstance(data, dict) else ""
+    except (ValueError, OSError):
+        pass
+    code = code if isinstance(code, str) and code.isascii() and len(code) < 40 else ""
+    message = f"the server refused the request ({exc.code} {code})".replace(" )", ")")
+    return ReporterError(message, hint=HINTS.get(code, ""), code=code)

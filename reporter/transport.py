@@ -1,0 +1,152 @@
+"""What the reporter client needs from the server before and while sealing.
+
+- :func:`fetch_instance`: the instance salt, chunk size, limits and the unit
+  cards, each card verified here (its self-signature) and its fingerprint
+  computed here, never taken from the server's text;
+- :func:`open_upload`: a proof of work solved and spent on an upload session;
+- :func:`upload_attachment`: a file sealed with ``seal_stream`` and sent in
+  pieces as it is sealed, so neither the file nor its envelope is ever held
+  whole in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crypto import envelope
+from crypto.b64 import b64u_decode, b64u_encode
+from crypto.errors import CardError, FormatError
+from crypto.unit_card import UnitCard
+from reporter.http_client import ApiClient, ReporterError
+from reporter.proof_of_work import solve
+
+ID_SIZE = 16
+
+
+def new_id() -> bytes:
+    return secrets.token_bytes(ID_SIZE)
+
+
+@dataclass(frozen=True)
+class Instance:
+    salt: bytes
+    chunk_size: int
+    limits: dict[str, int]
+    cards: dict[str, dict[str, Any]]
+
+
+def fetch_instance(client: ApiClient) -> Instance:
+    data = client.json("GET", "/api/instance")
+    try:
+        salt = b64u_decode(data["instance_salt"])
+        chunk_size = data["chunk_size"]
+        limits = {k: int(v) for k, v in data["limits"].items()}
+        cards = {u["unit_id"]: u["card"] for u in data["units"]}
+    except (KeyError, TypeError, ValueError, AttributeError, FormatError):
+        raise ReporterError("the server's instance description is malformed") from None
+    if len(salt) != 16:
+        raise ReporterError("the server's instance salt is malformed")
+    if chunk_size != envelope.CHUNK_SIZE:
+        raise ReporterError("the server uses a different chunk size", hint="update peluit-report")
+    return Instance(salt, chunk_size, limits, cards)
+
+
+def verify_card(card: object, unit_id: str) -> UnitCard:
+    """Parse and verify a card the server sent for ``unit_id``."""
+    try:
+        parsed = UnitCard.parse(json.dumps(card).encode("utf-8"))
+    except (CardError, TypeError, ValueError):
+        raise ReporterError(
+            "the unit's card does not verify", hint="do not send anything to this server"
+        ) from None
+    if parsed.unit_id != unit_id:
+        raise ReporterError("the server sent the card of another unit")
+    return parsed
+
+
+def unit_card(instance: Instance, unit_id: str) -> UnitCard:
+    if unit_id not in instance.cards:
+        raise ReporterError(
+            "no such unit on this server", hint="the units are: " + ", ".join(instance.cards)
+        )
+    return verify_card(instance.cards[unit_id], unit_id)
+
+
+def solve_pow(client: ApiClient) -> dict[str, str]:
+    data = client.json("POST", "/api/pow", {})
+    try:
+        challenge = b64u_decode(data["challenge"])
+        difficulty = int(data["difficulty"])
+        nonce = solve(challenge, difficulty)
+    except (KeyError, TypeError, ValueError, FormatError):
+        raise ReporterError("the server's proof of work is malformed") from None
+    return {"challenge": data["challenge"], "nonce": b64u_encode(nonce)}
+
+
+def open_upload(client: ApiClient) -> str:
+    data = client.json("POST", "/api/uploads", {"pow": solve_pow(client)})
+    token = data.get("upload") if isinstance(data, dict) else None
+    if not isinstance(token, str):
+        raise ReporterError("the server's upload session is malformed")
+    return token
+
+
+class _PieceSender:
+    """A write-only file that sends what it receives in pieces of about one chunk."""
+
+    def __init__(self, client: ApiClient, path: str, piece_size: int) -> None:
+        self.client = client
+        self.path = path
+        self.piece_size = piece_size
+        self.buffer = bytearray()
+        self.index = 0
+        self.sent = 0
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= self.piece_size:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        answer = self.client.put_bytes(f"{self.path}/{self.index}", bytes(self.buffer))
+        self.sent += len(self.buffer)
+        self.buffer.clear()
+        self.index += 1
+        if not isinstance(answer, dict) or answer.get("received") != self.sent:
+            raise ReporterError("the server lost part of an attachment", hint="send it again")
+
+
+def upload_attachment(
+    client: ApiClient,
+    token: str,
+    source: Path,
+    card: UnitCard,
+    case_id: bytes,
+    item_id: bytes,
+    max_plaintext: int,
+) -> int:
+    """Seal ``source`` to the unit only (kind ``attachment``) and upload it; return its size."""
+    length = os.stat(source).st_size
+    if length > max_plaintext:
+        raise ReporterError(
+            f"{source.name} is larger than the server accepts",
+            hint=f"the limit is {max_plaintext // (1 << 20)} MiB per file",
+        )
+    context = envelope.Context(card.unit_id, case_id, "attachment", item_id)
+    sender = _PieceSender(
+        client, f"/api/uploads/{token}/{b64u_encode(item_id)}", envelope.CHUNK_SIZE + 16
+    )
+    with source.open("rb") as src:
+        written = envelope.seal_stream(src, length, sender, [card.xwing_public_key], context)  # type: ignore[arg-type]
+    sender.flush()
+    if sender.sent != written:
+        raise ReporterError("an attachment was not sent completely")
+    return written

@@ -1,0 +1,147 @@
+"""Proof of work before an upload session (docs/spec/reporter-api-v1.md).
+
+A challenge is stateless: ``expiry (u32, minutes since the Unix epoch) ||
+random (16) || difficulty (u8) || HMAC-SHA256(server_key, LABEL || fields)[0:16]``.
+The server key lives only in memory and rotates once a day; the key of the
+previous day is kept for as long as a challenge can live, so a challenge
+issued just before midnight still verifies. A restart forgets both keys and
+so invalidates every open challenge, which is harmless: the browser asks
+for a new one.
+
+A solution is an 8-byte ``nonce`` such that
+``SHA-256(SOLUTION_LABEL || 0x00 || challenge || nonce)`` starts with
+``difficulty`` zero bits. Single use is enforced with an in-memory set of
+spent challenges, each kept until it expires.
+
+:func:`solve` is the pure-Python solver used by the command-line client and
+the tests; it lives here so that the server and the client share one
+definition of a solution (``reporter/`` has its own copy of these few lines
+because the layering forbids it to import ``web/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from web.errors import PowRequired, PowSpent
+
+LABEL: Final = b"peluit/pow/v1"
+SOLUTION_LABEL: Final = b"peluit/pow/v1/solution"
+RANDOM_SIZE: Final = 16
+TAG_SIZE: Final = 16
+NONCE_SIZE: Final = 8
+CHALLENGE_SIZE: Final = 4 + RANDOM_SIZE + 1 + TAG_SIZE  # 37
+LIFETIME_MINUTES: Final = 15
+KEY_LIFETIME_SECONDS: Final = 24 * 3600
+MAX_DIFFICULTY: Final = 40
+
+Clock = Callable[[], float]
+
+
+def leading_zero_bits(digest: bytes) -> int:
+    """Number of leading zero bits of ``digest``."""
+    value = int.from_bytes(digest, "big")
+    return len(digest) * 8 - value.bit_length()
+
+
+def solution_digest(challenge: bytes, nonce: bytes) -> bytes:
+    return hashlib.sha256(SOLUTION_LABEL + b"\x00" + challenge + nonce).digest()
+
+
+def solve(challenge: bytes, difficulty: int) -> bytes:
+    """Find a nonce for ``challenge`` (expected ``2**difficulty`` hashes)."""
+    base = hashlib.sha256(SOLUTION_LABEL + b"\x00" + challenge)
+    counter = 0
+    while True:
+        nonce = counter.to_bytes(NONCE_SIZE, "big")
+        attempt = base.copy()
+        attempt.update(nonce)
+        if leading_zero_bits(attempt.digest()) >= difficulty:
+            return nonce
+        counter += 1
+
+
+@dataclass
+class _Key:
+    secret: bytes
+    born: float
+
+
+@dataclass
+class ProofOfWork:
+    """Issues and checks challenges; remembers spent ones until they expire."""
+
+    difficulty: int
+    clock: Clock = time.time
+    _keys: list[_Key] = field(default_factory=list)
+    _spent: dict[bytes, int] = field(default_factory=dict)  # challenge -> expiry minute
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.difficulty <= MAX_DIFFICULTY:
+            raise ValueError("difficulty must be 0 to 40 bits")
+
+    # --- keys ---------------------------------------------------------------
+
+    def _current_keys(self) -> list[_Key]:
+        now = self.clock()
+        if not self._keys or now - self._keys[0].born >= KEY_LIFETIME_SECONDS:
+            self._keys.insert(0, _Key(secrets.token_bytes(32), now))
+        # The previous key stays for one challenge lifetime after its successor is born.
+        grace = LIFETIME_MINUTES * 60
+        self._keys = [self._keys[0]] + [
+            k for k in self._keys[1:2] if now - self._keys[0].born < grace
+        ]
+        return self._keys
+
+    @staticmethod
+    def _tag(key: bytes, fields: bytes) -> bytes:
+        return hmac.new(key, LABEL + fields, hashlib.sha256).digest()[:TAG_SIZE]
+
+    def _minute(self) -> int:
+        return int(self.clock() // 60)
+
+    # --- challenges ---------------------------------------------------------
+
+    def issue(self) -> bytes:
+        """A fresh challenge at the configured difficulty."""
+        expiry = self._minute() + LIFETIME_MINUTES
+        fields = struct.pack(">I", expiry) + secrets.token_bytes(RANDOM_SIZE)
+        fields += bytes([self.difficulty])
+        return fields + self._tag(self._current_keys()[0].secret, fields)
+
+    def verify(self, challenge: bytes, nonce: bytes) -> None:
+        """Accept a solution once; raise :class:`PowRequired` or :class:`PowSpent`."""
+        if len(challenge) != CHALLENGE_SIZE or len(nonce) != NONCE_SIZE:
+            raise PowRequired()
+        fields, tag = challenge[:-TAG_SIZE], challenge[-TAG_SIZE:]
+        genuine = False
+        for key in self._current_keys():
+            genuine |= hmac.compare_digest(self._tag(key.secret, fields), tag)
+        if not genuine:
+            raise PowRequired()
+        (expiry,) = struct.unpack(">I", fields[:4])
+        difficulty = fields[-1]
+        now = self._minute()
+        if expiry <= now or expiry > now + LIFETIME_MINUTES or difficulty < self.difficulty:
+            raise PowRequired()
+        if leading_zero_bits(solution_digest(challenge, nonce)) < difficulty:
+            raise PowRequired()
+        self._forget_expired(now)
+        if challenge in self._spent:
+            raise PowSpent()
+        self._spent[challenge] = expiry
+
+    def _forget_expired(self, now: int) -> None:
+        expired = [c for c, expiry in self._spent.items() if expiry <= now]
+        for challenge in expired:
+            del self._spent[challenge]
+
+    def spent_count(self) -> int:
+        return len(self._spent)
