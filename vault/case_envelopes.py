@@ -1,0 +1,110 @@
+"""Envelopes of an existing case: follow-up messages, replies, listing, reading.
+
+Each envelope is one row (item id, kind, author, ciphertext size, day) and
+one blob. Rows are numbered per case (``seq``) in the order they arrived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from vault.blob_store import BlobStore
+from vault.cases import get_case, insert_envelope_rows
+from vault.database import write_transaction
+from vault.errors import BadInput, Conflict, NotFound
+from vault.identifiers import parse_id
+from vault.item_batch import ItemBatch
+from vault.status import CaseStatus
+
+CLOSED = frozenset({CaseStatus.DITUTUP})
+
+
+@dataclass(frozen=True)
+class EnvelopeInfo:
+    item_id: str
+    seq: int
+    kind: str
+    author: str
+    size: int
+    """Ciphertext bytes, exactly as the client padded and sealed them."""
+    day: str
+
+
+def append_envelopes(
+    db: Database,
+    batch: ItemBatch,
+    case_id: str | bytes,
+    *,
+    author: str,
+    today: dt.date,
+) -> list[EnvelopeInfo]:
+    """Add the envelopes already put in ``batch`` to a case, atomically."""
+    case = get_case(db, case_id)
+    if author not in ("reporter", "unit"):
+        raise BadInput("Unknown author.", field="author")
+    if author == "reporter" and case.status in CLOSED:
+        raise Conflict("This report is closed.", what="case_status")
+    if not batch.item_ids:
+        raise BadInput("Nothing to add.", field="items")
+    for item_id in batch.item_ids:
+        if db.execute("SELECT 1 FROM envelopes WHERE item_id = ?", [item_id]).fetchone():
+            raise Conflict("This item already exists.", what="item_id")
+    day = today.isoformat()
+    with batch.promoted(), write_transaction(db):
+        first = db.conn.execute(
+            "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", [case.case_id]
+        ).fetchone()[0]
+        rows = batch.rows(case.case_id, author, day, first)
+        try:
+            insert_envelope_rows(db, rows)
+        except sqlite3.IntegrityError:
+            raise Conflict("This item already exists.", what="item_id") from None
+    return [
+        EnvelopeInfo(r["item_id"], r["seq"], r["kind"], r["author"], r["size"], day)  # type: ignore[arg-type]
+        for r in rows
+    ]
+
+
+def list_envelopes(db: Database, case_id: str | bytes) -> list[EnvelopeInfo]:
+    case = get_case(db, case_id)
+    return [
+        EnvelopeInfo(**row)
+        for row in db.query(
+            "SELECT item_id, seq, kind, author, size, day FROM envelopes"
+            " WHERE case_id = ? ORDER BY seq",
+            [case.case_id],
+        )
+    ]
+
+
+def stream_envelope(
+    db: Database, blobs: BlobStore, case_id: str | bytes, item_id: str | bytes
+) -> Iterator[bytes]:
+    """The ciphertext of one envelope of one case, as a stream of blocks."""
+    case = parse_id(case_id, "case_id")
+    item = parse_id(item_id, "item_id")
+    row = db.execute(
+        "SELECT 1 FROM envelopes WHERE case_id = ? AND item_id = ?", [case, item]
+    ).fetchone()
+    if row is None:
+        raise NotFound("No such item.", what="item")
+    return blobs.stream(item)
+
+
+def item_ids_known(db: Database, item_ids: Sequence[str]) -> set[str]:
+    """Which of ``item_ids`` have a row (for the blob store's orphan sweep)."""
+    if not item_ids:
+        return set()
+    marks = ",".join("?" * len(item_ids))
+    return {
+        row[0]
+        for row in db.execute(
+            f"SELECT item_id FROM envelopes WHERE item_id IN ({marks})",  # noqa: S608
+            list(item_ids),
+        )
+    }

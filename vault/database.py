@@ -1,0 +1,88 @@
+"""SQLite connections through sqlite-utils, with Peluit's pragmas on every one.
+
+Every connection, however short-lived, gets the same settings:
+
+- ``journal_mode=WAL`` and ``synchronous=FULL``: a committed transaction is
+  durable when ``COMMIT`` returns;
+- ``secure_delete=ON``: deleted content is overwritten with zeros;
+- ``trusted_schema=OFF``: no SQL functions with side effects from the schema;
+- ``foreign_keys=ON``;
+- a busy timeout, so parallel workers wait instead of failing.
+
+The connection runs with ``isolation_level=None``: the driver never opens a
+transaction behind our back; :func:`write_transaction` opens them explicitly
+with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+BUSY_TIMEOUT_MS = 10_000
+
+PRAGMAS: tuple[tuple[str, str], ...] = (
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("secure_delete", "ON"),
+    ("trusted_schema", "OFF"),
+    ("foreign_keys", "ON"),
+    ("busy_timeout", str(BUSY_TIMEOUT_MS)),
+)
+
+
+def connect(path: Path) -> Database:
+    """Open the vault database at ``path`` with every pragma set."""
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=True,
+    )
+    try:
+        for name, value in PRAGMAS:
+            conn.execute(f"PRAGMA {name}={value}")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")
+        return Database(conn, execute_plugins=False)
+    except BaseException:
+        conn.close()
+        raise
+
+
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[Database]:
+    """A connection for the duration of a ``with`` block."""
+    db = connect(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception.
+
+    With ``synchronous=FULL`` in WAL mode the data is on stable storage
+    when the block returns.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,46 @@
+"""Is a ciphertext plausibly an envelope v1? Checked without any key.
+
+The server cannot open envelopes, but it can refuse what is certainly not
+one: a wrong magic, a recipient count outside 1..8, or a size that no padded
+message could produce (docs/spec/envelope-v1.md). This keeps plaintext,
+file names and other stray data from being stored by mistake or on purpose
+in the one place that accepts opaque bytes, and makes a size that leaks a
+plaintext length impossible.
+"""
+
+from __future__ import annotations
+
+from crypto import envelope, stream
+from crypto.padding import MIN_PADDED, padded_size
+from vault.errors import BadInput, LimitExceeded
+
+PREFIX_SIZE = len(envelope.MAGIC) + envelope.NONCE_SIZE + 1
+MIN_ENVELOPE = envelope.header_size(1) + envelope.MAC_SIZE + MIN_PADDED + stream.TAG_SIZE
+
+
+def body_is_plausible(body: int) -> bool:
+    """Whether ``body`` bytes can be the STREAM body of a padded message."""
+    chunk = envelope.CHUNK_SIZE
+    chunks = max(1, -(-body // (chunk + stream.TAG_SIZE)))
+    padded = body - stream.TAG_SIZE * chunks
+    return (
+        padded >= MIN_PADDED
+        and padded_size(padded) == padded
+        and stream.body_size(padded, chunk) == body
+    )
+
+
+def check_envelope(prefix: bytes, size: int, max_size: int, field: str) -> None:
+    """Raise unless ``prefix`` (the first bytes) and ``size`` fit an envelope v1."""
+    if size > max_size:
+        raise LimitExceeded(limit_name=field, limit=max_size)
+    refused = BadInput("This is not a Peluit envelope.", field=field)
+    if size < MIN_ENVELOPE or len(prefix) < PREFIX_SIZE:
+        raise refused
+    if prefix[: len(envelope.MAGIC)] != envelope.MAGIC:
+        raise refused
+    n = prefix[PREFIX_SIZE - 1]
+    if not 1 <= n <= envelope.MAX_RECIPIENTS:
+        raise refused
+    if not body_is_plausible(size - envelope.header_size(n) - envelope.MAC_SIZE):
+        raise refused

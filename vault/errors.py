@@ -1,0 +1,69 @@
+"""Errors raised by the vault store.
+
+Every error is a :class:`crypto.errors.PeluitError`, so it carries a
+``user_message`` that is safe to show (English; the web layer translates by
+error class). Details meant for staff go into attributes, never into the
+message, and no error ever carries ciphertext, receipt material or keys.
+"""
+
+from __future__ import annotations
+
+from crypto.errors import PeluitError
+
+
+class VaultError(PeluitError):
+    """Base class of every error of the vault store."""
+
+    default_message = "The vault could not complete this request."
+
+
+class NotFound(VaultError):
+    """No such unit, case, item or upload session (or not visible to the caller)."""
+
+    default_message = "Not found."
+
+    def __init__(self, user_message: str | None = None, *, what: str = "") -> None:
+        super().__init__(user_message)
+        self.what = what
+
+
+class Conflict(VaultError):
+    """The request collides with what is stored (an existing id, a wrong offset)."""
+
+    default_message = "This conflicts with data already stored."
+
+    def __init__(self, user_message: str | None = None, *, what: str = "") -> None:
+        super().__init__(user_message)
+        self.what = what
+
+
+class LimitExceeded(VaultError):
+    """A size or count limit would be exceeded; nothing beyond the limit was kept."""
+
+    default_message = "This is larger than the vault accepts."
+
+    def __init__(
+        self, user_message: str | None = None, *, limit_name: str = "", limit: int = 0
+    ) -> None:
+        super().__init__(user_message)
+        self.limit_name = limit_name
+        self.limit = limit
+
+
+class BadInput(VaultError):
+    """Malformed input: a wrong id, a wrong key length, an implausible envelope."""
+
+    default_message = "The request is malformed."
+
+    def __init__(self, user_message: str | None = None, *, field: str = "") -> None:
+        super().__init__(user_message)
+        self.field = field
+
+
+class DailyCeiling(LimitExceeded):
+    """The unit has received as many new reports today as its ceiling allows."""
+
+    default_message = "This unit cannot accept more reports today. Please try again tomorrow."
+
+    def __init__(self, *, limit: int) -> None:
+        super().__init__(limit_name="unit_daily_case_ceiling", limit=limit)

@@ -1,0 +1,222 @@
+"""Upload sessions: ciphertext pieces appended in order, under size limits.
+
+A reporter's browser uploads each attachment envelope in pieces. A session
+(a random token) holds the pieces of one report (or one follow-up message)
+until the case or message is committed, when its files are promoted into the
+blob store.
+
+On disk: ``staging/<hash of token>/day`` (the day the session opened, for
+expiry) and one ``<item id>.part`` per file. A piece names the offset it
+starts at; it must equal the bytes already staged for that file
+(:class:`Conflict` otherwise, with ``expected_offset``), so pieces arrive in
+order and a retried piece is never duplicated. A piece is all or nothing: if
+it would cross the per-file or per-report limit, or the stream fails, the
+file is cut back to where the piece began. Bytes beyond a limit are never
+written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from vault.days import Today, day_text
+from vault.durable_file import (
+    TEMP_PREFIX,
+    ensure_dir,
+    fsync_dir,
+    overwrite_and_unlink,
+    temp_path_in,
+    write_atomic,
+)
+from vault.errors import Conflict, LimitExceeded, NotFound
+from vault.identifiers import check_upload_token, new_upload_token, parse_id, upload_folder_name
+from vault.limits import Limits
+
+PART_SUFFIX = ".part"
+_PART_NAME = re.compile(r"([0-9a-f]{32})\.part\Z")
+
+
+class OffsetConflict(Conflict):
+    """A piece that does not start where the staged file ends."""
+
+    default_message = "This piece is out of order."
+
+    def __init__(self, expected_offset: int) -> None:
+        super().__init__(what="offset")
+        self.expected_offset = expected_offset
+
+
+class Staging:
+    def __init__(self, root: Path, limits: Limits, today: Today) -> None:
+        self.root = root
+        self.limits = limits
+        self.today = today
+
+    # --- sessions ---------------------------------------------------------
+
+    def open_session(self) -> str:
+        """Start a session; return its token (a bearer secret for the client)."""
+        token = new_upload_token()
+        ensure_dir(self.root)
+        temp = temp_path_in(self.root)
+        temp.mkdir(mode=0o700)
+        write_atomic(temp / "day", [day_text(self.today()).encode("ascii")])
+        os.rename(temp, self.root / upload_folder_name(token))
+        fsync_dir(self.root)
+        return token
+
+    def _folder(self, token: str) -> Path:
+        folder = self.root / upload_folder_name(check_upload_token(token))
+        if not (folder / "day").is_file():
+            raise NotFound("This upload session has expired or does not exist.", what="upload")
+        return folder
+
+    @contextlib.contextmanager
+    def _locked(self, token: str) -> Iterator[Path]:
+        folder = self._folder(token)
+        fd = os.open(folder / "day", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if not (folder / "day").exists():  # discarded while we waited
+                raise NotFound("This upload session has expired or does not exist.")
+            yield folder
+        finally:
+            os.close(fd)
+
+    def sizes(self, token: str) -> dict[str, int]:
+        """Bytes staged so far, per item id."""
+        return _sizes(self._folder(token))
+
+    def discard(self, token: str) -> None:
+        """Remove a session and everything staged in it."""
+        with contextlib.suppress(NotFound):
+            _remove_folder(self._folder(token))
+
+    # --- pieces -----------------------------------------------------------
+
+    def append(
+        self,
+        token: str,
+        item_id: str,
+        offset: int,
+        chunks: Iterable[bytes],
+        *,
+        declared_length: int | None = None,
+    ) -> int:
+        """Append one piece to a staged file; return the file's new size."""
+        item = parse_id(item_id, "item_id")
+        per_file = self.limits.attachment_ciphertext_max
+        per_report = self.limits.report_ciphertext_max
+        with self._locked(token) as folder:
+            sizes = _sizes(folder)
+            current = sizes.get(item, 0)
+            if item not in sizes and len(sizes) >= self.limits.attachments_per_upload:
+                raise LimitExceeded(
+                    "Too many files in one report.",
+                    limit_name="attachments_per_upload",
+                    limit=self.limits.attachments_per_upload,
+                )
+            if offset != current:
+                raise OffsetConflict(current)
+            others = sum(sizes.values()) - current
+            if declared_length is not None:
+                _check_room(current + declared_length, others, per_file, per_report)
+            path = folder / f"{item}{PART_SUFFIX}"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                written = _append_bounded(fd, current, chunks, others, per_file, per_report)
+            except BaseException:
+                os.ftruncate(fd, current)
+                os.fsync(fd)
+                os.close(fd)
+                if current == 0:
+                    path.unlink(missing_ok=True)
+                raise
+            os.fsync(fd)
+            os.close(fd)
+            return current + written
+
+    def staged_file(self, token: str, item_id: str) -> Path:
+        """The path of a staged file (for promotion into the blob store)."""
+        path = self._folder(token) / f"{parse_id(item_id, 'item_id')}{PART_SUFFIX}"
+        if not path.is_file():
+            raise NotFound("This file was not uploaded.", what="staged_item")
+        return path
+
+    # --- expiry -------------------------------------------------------------
+
+    def sweep(self) -> int:
+        """Remove sessions older than the limit and half-made ones; return how many."""
+        if not self.root.is_dir():
+            return 0
+        oldest = self.today() - dt.timedelta(days=self.limits.upload_max_age_days)
+        removed = 0
+        for folder in self.root.iterdir():
+            if not folder.is_dir():
+                continue
+            if folder.name.startswith(TEMP_PREFIX) or _session_day(folder) < oldest:
+                _remove_folder(folder)
+                removed += 1
+        return removed
+
+
+def _check_room(file_size: int, others: int, per_file: int, per_report: int) -> None:
+    if file_size > per_file:
+        raise LimitExceeded(
+            "This file is larger than the vault accepts.",
+            limit_name="attachment_ciphertext_max",
+            limit=per_file,
+        )
+    if others + file_size > per_report:
+        raise LimitExceeded(
+            "These files together are larger than one report may be.",
+            limit_name="report_ciphertext_max",
+            limit=per_report,
+        )
+
+
+def _append_bounded(
+    fd: int, start: int, chunks: Iterable[bytes], others: int, per_file: int, per_report: int
+) -> int:
+    os.lseek(fd, start, os.SEEK_SET)
+    written = 0
+    for chunk in chunks:
+        _check_room(start + written + len(chunk), others, per_file, per_report)
+        view = memoryview(chunk)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+            written += n
+    return written
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for entry in folder.iterdir():
+        match = _PART_NAME.match(entry.name)
+        if match:
+            sizes[match[1]] = entry.stat().st_size
+    return sizes
+
+
+def _session_day(folder: Path) -> dt.date:
+    try:
+        return dt.date.fromisoformat((folder / "day").read_text("ascii").strip())
+    except (OSError, ValueError):
+        return dt.date.min  # damaged or half-made: expire it
+
+
+def _remove_folder(folder: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.is_file() and not entry.is_symlink():
+            overwrite_and_unlink(entry)
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(FileNotFoundError):
+        fsync_dir(folder.parent)

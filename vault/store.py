@@ -1,0 +1,317 @@
+"""The storage interface of the online vault, and its SQLite + files implementation.
+
+``web/`` talks to storage only through :class:`VaultStore`: units, case
+creation, receipt lookup, follow-up messages, envelope listing and reading,
+upload staging and status events. Everything behind it (SQLite through
+sqlite-utils, ciphertext files in the data folder) is
+:class:`SqliteVaultStore`'s business, so a national deployment can replace it
+with PostgreSQL and S3-compatible object storage without touching ``web/``
+or ``crypto/``.
+
+The interface only accepts opaque values: random ids, hashes' inputs,
+public keys and ciphertext that looks like an envelope v1. It has no
+parameter for an address, a user agent, a time, a file name or type, or a
+plaintext, so none of these can be stored by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from crypto.secret import SecretBytes
+from vault import case_envelopes, cases, units
+from vault.blob_store import BlobStore
+from vault.case_envelopes import EnvelopeInfo
+from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
+from vault.data_folder import DataFolder
+from vault.database import opened
+from vault.days import Today, jakarta_today
+from vault.errors import BadInput
+from vault.item_batch import ItemBatch
+from vault.limits import Limits
+from vault.schema import migrate
+from vault.staging import Staging
+from vault.status import CaseStatus
+from vault.units import Unit, UnitSettings
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    expired_uploads: int
+    orphan_blobs: int
+    temp_files: int
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An envelope sent whole (a message, a reply): id, kind and ciphertext."""
+
+    item_id: str | bytes
+    kind: str
+    envelope: bytes
+
+
+@runtime_checkable
+class VaultStore(Protocol):
+    """What the web app may ask of storage. Errors are :mod:`vault.errors`."""
+
+    def instance_salt(self) -> bytes: ...
+
+    # units
+    def register_unit(self, card: bytes, *, rotation: bool = False) -> Unit: ...
+    def list_units(self) -> list[Unit]: ...
+    def get_unit(self, unit_id: str) -> Unit: ...
+    def unit_settings(self, unit_id: str) -> UnitSettings: ...
+    def update_unit_settings(
+        self,
+        unit_id: str,
+        *,
+        retention_days: int | None = None,
+        daily_case_ceiling: int | None = None,
+        questionnaire: str | None = None,
+    ) -> UnitSettings: ...
+
+    # uploads in pieces
+    def open_upload(self) -> str: ...
+    def append_upload(
+        self,
+        token: str,
+        item_id: str | bytes,
+        offset: int,
+        chunks: Iterable[bytes],
+        *,
+        declared_length: int | None = None,
+    ) -> int: ...
+    def upload_sizes(self, token: str) -> dict[str, int]: ...
+    def discard_upload(self, token: str) -> None: ...
+
+    # cases
+    def create_case(self, new: NewCase) -> CaseCreated: ...
+    def find_case(self, selector: Secret, validator: Secret) -> Case | None: ...
+    def get_case(self, case_id: str | bytes) -> Case: ...
+    def append_reporter_message(
+        self,
+        case_id: str | bytes,
+        message_item_id: str | bytes,
+        message: bytes,
+        *,
+        upload_token: str | None = None,
+        attachment_item_ids: Sequence[str | bytes] = (),
+    ) -> list[EnvelopeInfo]: ...
+    def add_unit_envelopes(
+        self, case_id: str | bytes, items: Sequence[NewItem]
+    ) -> list[EnvelopeInfo]: ...
+    def list_envelopes(self, case_id: str | bytes) -> list[EnvelopeInfo]: ...
+    def stream_envelope(self, case_id: str | bytes, item_id: str | bytes) -> Iterator[bytes]: ...
+
+    # lifecycle
+    def set_status(self, case_id: str | bytes, status: CaseStatus) -> None: ...
+    def status_events(self, case_id: str | bytes) -> list[StatusEvent]: ...
+
+    # housekeeping
+    def sweep(self) -> SweepReport: ...
+
+
+class SqliteVaultStore:
+    """:class:`VaultStore` on one SQLite file and ciphertext files in a data folder.
+
+    A new connection (with every pragma) is opened per operation, so one
+    instance may be shared by threads and by worker processes.
+    """
+
+    def __init__(
+        self,
+        folder: DataFolder,
+        *,
+        limits: Limits | None = None,
+        today: Today = jakarta_today,
+    ) -> None:
+        self.folder = folder
+        self.limits = limits or Limits()
+        self.today = today
+        self.blobs = BlobStore(folder.blobs_path)
+        self.staging = Staging(folder.staging_path, self.limits, today)
+        self._pepper: SecretBytes = folder.pepper()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        limits: Limits | None = None,
+        today: Today = jakarta_today,
+        sweep: bool = True,
+    ) -> SqliteVaultStore:
+        """Prepare the data folder, migrate the schema, sweep leftovers; return the store."""
+        folder = DataFolder.prepare(path)
+        with opened(folder.database_path) as db:
+            migrate(db)
+        store = cls(folder, limits=limits, today=today)
+        if sweep:
+            store.sweep()
+        return store
+
+    def _batch(self) -> ItemBatch:
+        return ItemBatch(self.blobs, self.staging, self.limits)
+
+    def instance_salt(self) -> bytes:
+        return self.folder.instance_salt()
+
+    # --- units ---------------------------------------------------------------
+
+    def register_unit(self, card: bytes, *, rotation: bool = False) -> Unit:
+        with opened(self.folder.database_path) as db:
+            return units.register_unit(db, card, today=self.today(), rotation=rotation)
+
+    def list_units(self) -> list[Unit]:
+        with opened(self.folder.database_path) as db:
+            return units.list_units(db)
+
+    def get_unit(self, unit_id: str) -> Unit:
+        with opened(self.folder.database_path) as db:
+            return units.get_unit(db, unit_id)
+
+    def unit_settings(self, unit_id: str) -> UnitSettings:
+        with opened(self.folder.database_path) as db:
+            return units.get_settings(db, unit_id)
+
+    def update_unit_settings(
+        self,
+        unit_id: str,
+        *,
+        retention_days: int | None = None,
+        daily_case_ceiling: int | None = None,
+        questionnaire: str | None = None,
+    ) -> UnitSettings:
+        with opened(self.folder.database_path) as db:
+            return units.update_settings(
+                db,
+                unit_id,
+                retention_days=retention_days,
+                daily_case_ceiling=daily_case_ceiling,
+                questionnaire=questionnaire,
+            )
+
+    # --- uploads -------------------------------------------------------------
+
+    def open_upload(self) -> str:
+        return self.staging.open_session()
+
+    def append_upload(
+        self,
+        token: str,
+        item_id: str | bytes,
+        offset: int,
+        chunks: Iterable[bytes],
+        *,
+        declared_length: int | None = None,
+    ) -> int:
+        if isinstance(item_id, bytes):
+            item_id = item_id.hex()
+        if not isinstance(offset, int) or offset < 0:
+            raise BadInput("The offset is not valid.", field="offset")
+        return self.staging.append(token, item_id, offset, chunks, declared_length=declared_length)
+
+    def upload_sizes(self, token: str) -> dict[str, int]:
+        return self.staging.sizes(token)
+
+    def discard_upload(self, token: str) -> None:
+        self.staging.discard(token)
+
+    # --- cases ---------------------------------------------------------------
+
+    def create_case(self, new: NewCase) -> CaseCreated:
+        with opened(self.folder.database_path) as db:
+            created = cases.create_case(
+                db, self._batch(), new, pepper=self._pepper, today=self.today()
+            )
+        if new.upload_token is not None:
+            self.staging.discard(new.upload_token)
+        return created
+
+    def find_case(self, selector: Secret, validator: Secret) -> Case | None:
+        with opened(self.folder.database_path) as db:
+            return cases.find_case(db, self._pepper, selector, validator)
+
+    def get_case(self, case_id: str | bytes) -> Case:
+        with opened(self.folder.database_path) as db:
+            return cases.get_case(db, case_id)
+
+    def append_reporter_message(
+        self,
+        case_id: str | bytes,
+        message_item_id: str | bytes,
+        message: bytes,
+        *,
+        upload_token: str | None = None,
+        attachment_item_ids: Sequence[str | bytes] = (),
+    ) -> list[EnvelopeInfo]:
+        batch = self._batch()
+        batch.add_inline(message_item_id, "message", message)
+        if attachment_item_ids and upload_token is None:
+            raise BadInput("Attachments need their upload session.", field="upload_token")
+        for item_id in attachment_item_ids:
+            batch.add_staged(upload_token or "", item_id)
+        with opened(self.folder.database_path) as db:
+            added = case_envelopes.append_envelopes(
+                db, batch, case_id, author="reporter", today=self.today()
+            )
+        if upload_token is not None:
+            self.staging.discard(upload_token)
+        return added
+
+    def add_unit_envelopes(
+        self, case_id: str | bytes, items: Sequence[NewItem]
+    ) -> list[EnvelopeInfo]:
+        batch = self._batch()
+        for item in items:
+            if item.kind not in ("reply", "forward"):
+                raise BadInput("A unit adds replies or forwards only.", field="kind")
+            batch.add_inline(item.item_id, item.kind, item.envelope)
+        with opened(self.folder.database_path) as db:
+            return case_envelopes.append_envelopes(
+                db, batch, case_id, author="unit", today=self.today()
+            )
+
+    def list_envelopes(self, case_id: str | bytes) -> list[EnvelopeInfo]:
+        with opened(self.folder.database_path) as db:
+            return case_envelopes.list_envelopes(db, case_id)
+
+    def stream_envelope(self, case_id: str | bytes, item_id: str | bytes) -> Iterator[bytes]:
+        with opened(self.folder.database_path) as db:
+            return case_envelopes.stream_envelope(db, self.blobs, case_id, item_id)
+
+    # --- lifecycle -----------------------------------------------------------
+
+    def set_status(self, case_id: str | bytes, status: CaseStatus) -> None:
+        with opened(self.folder.database_path) as db:
+            cases.set_status(db, case_id, status, today=self.today())
+
+    def status_events(self, case_id: str | bytes) -> list[StatusEvent]:
+        with opened(self.folder.database_path) as db:
+            return cases.status_events(db, case_id)
+
+    # --- housekeeping --------------------------------------------------------
+
+    def sweep(self) -> SweepReport:
+        """Expire old upload sessions, remove orphan blobs and stale temp files."""
+        expired = self.staging.sweep()
+        with opened(self.folder.database_path) as db:
+            result = self.blobs.sweep(
+                lambda ids: case_envelopes.item_ids_known(db, ids),
+                grace_seconds=self.limits.temp_grace_seconds,
+            )
+        return SweepReport(expired, result.orphans_removed, result.temp_files_removed)
+
+
+def open_store(
+    path: str | Path | None = None,
+    *,
+    limits: Limits | None = None,
+    today: Today = jakarta_today,
+) -> VaultStore:
+    """The embedded default store on the data folder ``path`` (or ``$PELUIT_DATA``, ``./var``)."""
+    return SqliteVaultStore.open(path, limits=limits, today=today)
