@@ -123,18 +123,11 @@ class BlobStore:
         except FileNotFoundError:
             raise NotFound(what="blob") from None
 
-    def stream(self, item_id: str, block: int = READ_BLOCK) -> Iterator[bytes]:
+    def stream(self, item_id: str, block: int = READ_BLOCK) -> BlobStream:
         """The blob in blocks of at most ``block`` bytes. Opens at once (so a
-        missing blob raises :class:`NotFound` here), closes when exhausted or
-        when the iterator is closed."""
-        handle = self.open(item_id)
-
-        def blocks() -> Iterator[bytes]:
-            with handle:
-                while data := handle.read(block):
-                    yield data
-
-        return blocks()
+        missing blob raises :class:`NotFound` here); the file is closed when
+        the stream is exhausted, closed, or garbage-collected."""
+        return BlobStream(self.open(item_id), block)
 
     def delete(self, item_id: str) -> None:
         """Overwrite the blob with zeros, fsync, unlink. Missing is fine."""
@@ -189,6 +182,35 @@ class BlobStore:
                         overwrite_and_unlink(entry)
                         result.temp_files_removed += 1
         return result
+
+
+class BlobStream(Iterator[bytes]):
+    """An open blob read block by block; also a context manager."""
+
+    def __init__(self, handle: BinaryIO, block: int) -> None:
+        self._handle = handle
+        self._block = block
+
+    def __next__(self) -> bytes:
+        if self._handle.closed:
+            raise StopIteration
+        data = self._handle.read(self._block)
+        if not data:
+            self.close()
+            raise StopIteration
+        return data
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> BlobStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _older_than(path: Path, cutoff: float) -> bool:

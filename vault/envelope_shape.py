@@ -30,17 +30,26 @@ def body_is_plausible(body: int) -> bool:
     )
 
 
+def _refused(field: str) -> BadInput:
+    return BadInput("This is not a Peluit envelope.", field=field)
+
+
+def check_envelope_prefix(prefix: bytes, field: str) -> int:
+    """Check the magic and recipient count; return the recipient count."""
+    if len(prefix) < PREFIX_SIZE or prefix[: len(envelope.MAGIC)] != envelope.MAGIC:
+        raise _refused(field)
+    n = prefix[PREFIX_SIZE - 1]
+    if not 1 <= n <= envelope.MAX_RECIPIENTS:
+        raise _refused(field)
+    return n
+
+
 def check_envelope(prefix: bytes, size: int, max_size: int, field: str) -> None:
     """Raise unless ``prefix`` (the first bytes) and ``size`` fit an envelope v1."""
     if size > max_size:
         raise LimitExceeded(limit_name=field, limit=max_size)
-    refused = BadInput("This is not a Peluit envelope.", field=field)
-    if size < MIN_ENVELOPE or len(prefix) < PREFIX_SIZE:
-        raise refused
-    if prefix[: len(envelope.MAGIC)] != envelope.MAGIC:
-        raise refused
-    n = prefix[PREFIX_SIZE - 1]
-    if not 1 <= n <= envelope.MAX_RECIPIENTS:
-        raise refused
+    if size < MIN_ENVELOPE:
+        raise _refused(field)
+    n = check_envelope_prefix(prefix, field)
     if not body_is_plausible(size - envelope.header_size(n) - envelope.MAC_SIZE):
-        raise refused
+        raise _refused(field)

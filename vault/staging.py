@@ -12,7 +12,8 @@ starts at; it must equal the bytes already staged for that file
 order and a retried piece is never duplicated. A piece is all or nothing: if
 it would cross the per-file or per-report limit, or the stream fails, the
 file is cut back to where the piece began. Bytes beyond a limit are never
-written.
+written. The first piece of a file must start like an envelope v1 (magic and
+recipient count), so stray plaintext is refused before it touches the disk.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from vault.durable_file import (
     temp_path_in,
     write_atomic,
 )
+from vault.envelope_shape import PREFIX_SIZE, check_envelope_prefix
 from vault.errors import Conflict, LimitExceeded, NotFound
 from vault.identifiers import check_upload_token, new_upload_token, parse_id, upload_folder_name
 from vault.limits import Limits
@@ -182,11 +184,26 @@ def _check_room(file_size: int, others: int, per_file: int, per_report: int) -> 
         )
 
 
+def _with_envelope_prefix(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Pass ``chunks`` through, refusing a stream that does not start like an envelope."""
+    iterator = iter(chunks)
+    head = b""
+    for chunk in iterator:
+        head += chunk
+        if len(head) >= PREFIX_SIZE:
+            break
+    check_envelope_prefix(head[:PREFIX_SIZE], "attachment")
+    yield head
+    yield from iterator
+
+
 def _append_bounded(
     fd: int, start: int, chunks: Iterable[bytes], others: int, per_file: int, per_report: int
 ) -> int:
     os.lseek(fd, start, os.SEEK_SET)
     written = 0
+    if start == 0:
+        chunks = _with_envelope_prefix(chunks)
     for chunk in chunks:
         _check_room(start + written + len(chunk), others, per_file, per_report)
         view = memoryview(chunk)

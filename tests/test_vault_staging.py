@@ -1,0 +1,189 @@
+"""Upload sessions: ordered pieces, limits that keep nothing extra, expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from vault_fixtures import FixedDay
+
+from crypto import envelope
+from vault.errors import BadInput, LimitExceeded, NotFound
+from vault.limits import MIB, Limits
+from vault.staging import OffsetConflict, Staging
+
+A = "a" * 32
+B = "b" * 32
+
+
+def envelope_like(size: int) -> bytes:
+    """Bytes that start like an envelope v1 (what staging can check)."""
+    head = envelope.MAGIC + os.urandom(16) + bytes([2])
+    return head + os.urandom(size - len(head))
+
+
+def make(tmp_path: Path, **limits: int) -> tuple[Staging, FixedDay]:
+    day = FixedDay()
+    return Staging(tmp_path / "staging", Limits(**limits), day), day
+
+
+def test_pieces_in_order(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    data = envelope_like(200_000)
+    assert staging.append(token, A, 0, [data[:70_000]]) == 70_000
+    assert staging.append(token, A, 70_000, [data[70_000:]]) == 200_000
+    assert staging.staged_file(token, A).read_bytes() == data
+    assert staging.sizes(token) == {A: 200_000}
+
+
+def test_out_of_order_and_repeated_pieces_are_refused(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    data = envelope_like(1000)
+    with pytest.raises(OffsetConflict) as early:
+        staging.append(token, A, 500, [data[500:]])
+    assert early.value.expected_offset == 0
+    staging.append(token, A, 0, [data[:500]])
+    with pytest.raises(OffsetConflict) as repeated:
+        staging.append(token, A, 0, [data[:500]])
+    assert repeated.value.expected_offset == 500
+    assert staging.sizes(token) == {A: 500}
+
+
+def test_oversized_piece_is_refused_and_nothing_beyond_is_kept(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path, attachment_plaintext_max=1 * MIB)
+    limit = staging.limits.attachment_ciphertext_max
+    assert limit == envelope.sealed_size(1 * MIB, 8)
+    token = staging.open_session()
+    first = envelope_like(500_000)
+    staging.append(token, A, 0, [first])
+    consumed = 0
+
+    def endless() -> Iterator[bytes]:
+        nonlocal consumed
+        while True:
+            consumed += 65536
+            yield os.urandom(65536)
+
+    with pytest.raises(LimitExceeded) as caught:
+        staging.append(token, A, 500_000, endless())
+    assert caught.value.limit == limit
+    assert consumed <= limit - 500_000 + 65536  # stopped reading at the limit
+    # the refused piece is gone entirely; the earlier piece stays
+    assert staging.staged_file(token, A).read_bytes() == first
+    # the exact remainder still fits
+    rest = os.urandom(limit - 500_000)
+    assert staging.append(token, A, 500_000, [rest]) == limit
+    with pytest.raises(LimitExceeded):
+        staging.append(token, A, limit, [b"x"])
+    assert staging.sizes(token) == {A: limit}
+
+
+def test_declared_length_is_refused_before_reading(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path, attachment_plaintext_max=1 * MIB)
+    token = staging.open_session()
+
+    def never() -> Iterator[bytes]:
+        raise AssertionError("must not be read")
+        yield b""
+
+    with pytest.raises(LimitExceeded):
+        staging.append(token, A, 0, never(), declared_length=10 * MIB)
+    assert staging.sizes(token) == {}
+
+
+def test_report_limit_counts_every_file(tmp_path: Path) -> None:
+    staging, _ = make(
+        tmp_path, attachment_plaintext_max=1 * MIB, report_plaintext_max=1 * MIB + 100_000
+    )
+    report_limit = staging.limits.report_ciphertext_max
+    token = staging.open_session()
+    staging.append(token, A, 0, [envelope_like(900_000)])
+    with pytest.raises(LimitExceeded) as caught:
+        staging.append(token, B, 0, [envelope_like(report_limit - 900_000 + 1)])
+    assert caught.value.limit_name == "report_ciphertext_max"
+    assert staging.sizes(token) == {A: 900_000}
+
+
+def test_too_many_files(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path, attachments_per_upload=2)
+    token = staging.open_session()
+    staging.append(token, A, 0, [envelope_like(100)])
+    staging.append(token, B, 0, [envelope_like(100)])
+    with pytest.raises(LimitExceeded):
+        staging.append(token, "c" * 32, 0, [envelope_like(100)])
+
+
+def test_first_piece_must_look_like_an_envelope(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    with pytest.raises(BadInput):
+        staging.append(token, A, 0, [b"%PDF-1.7 laporan.pdf plaintext"])
+    with pytest.raises(BadInput):
+        staging.append(token, A, 0, [envelope.MAGIC])  # too short to check
+    assert staging.sizes(token) == {}
+    head = envelope_like(100)
+    assert staging.append(token, A, 0, [head[:3], head[3:10], head[10:]]) == 100
+
+
+def test_memory_stays_bounded(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path, attachment_plaintext_max=64 * MIB)
+    token = staging.open_session()
+    block = os.urandom(65536)
+
+    def stream() -> Iterator[bytes]:
+        yield envelope_like(65536)
+        for _ in range(48 * 16 - 1):  # 48 MiB in all
+            yield block
+
+    tracemalloc.start()
+    try:
+        size = staging.append(token, A, 0, stream())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size == 48 * MIB
+    assert peak < 2 * MIB
+
+
+def test_unknown_or_malformed_tokens(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path)
+    with pytest.raises(NotFound):
+        staging.append("x" * 43, A, 0, [b""])
+    with pytest.raises(BadInput):
+        staging.append("../../etc", A, 0, [b""])
+
+
+def test_the_disk_never_holds_the_token(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    names = [p.name for p in (tmp_path / "staging").rglob("*")]
+    assert all(token not in name for name in names)
+
+
+def test_expired_sessions_are_swept(tmp_path: Path) -> None:
+    staging, day = make(tmp_path, upload_max_age_days=1)
+    old = staging.open_session()
+    staging.append(old, A, 0, [envelope_like(1000)])
+    day.day += dt.timedelta(days=1)
+    fresh = staging.open_session()
+    assert staging.sweep() == 0  # one day old is still fine
+    day.day += dt.timedelta(days=1)
+    assert staging.sweep() == 1
+    with pytest.raises(NotFound):
+        staging.sizes(old)
+    assert staging.sizes(fresh) == {}
+
+
+def test_discard(tmp_path: Path) -> None:
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    staging.append(token, A, 0, [envelope_like(1000)])
+    staging.discard(token)
+    staging.discard(token)  # twice is fine
+    assert list((tmp_path / "staging").iterdir()) == []
