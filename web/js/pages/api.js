@@ -1,0 +1,67 @@
+// The reporter API (docs/spec/reporter-api-v1.md). Every request goes to our
+// own origin; nothing here sends plaintext or the receipt code.
+
+import { b64uDecode, b64uEncode } from "../b64.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+let lang = "id";
+export function setLanguage(value) {
+  lang = value === "en" ? "en" : "id";
+}
+
+async function call(method, path, { json, body, auth, raw = false } = {}) {
+  const headers = {};
+  if (json !== undefined) headers["content-type"] = "application/json";
+  if (body !== undefined) headers["content-type"] = "application/octet-stream";
+  if (auth) headers.authorization = auth;
+  let response;
+  try {
+    response = await fetch(`${path}?lang=${lang}`, {
+      method,
+      headers,
+      body: json !== undefined ? JSON.stringify(json) : body,
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+    });
+  } catch {
+    throw new ApiError(0, "network", "");
+  }
+  if (!response.ok) {
+    let detail = {};
+    try {
+      detail = await response.json();
+    } catch {
+      // not JSON: keep the status only
+    }
+    throw new ApiError(response.status, detail.error || "server_error", detail.message || "");
+  }
+  if (raw) return new Uint8Array(await response.arrayBuffer());
+  return response.json();
+}
+
+export const getInstance = () => call("GET", "/api/instance");
+export const newChallenge = () => call("POST", "/api/pow", { json: {} });
+export const openUpload = (pow) => call("POST", "/api/uploads", { json: { pow } });
+export const putPiece = (token, itemId, index, bytes) =>
+  call("PUT", `/api/uploads/${token}/${b64uEncode(itemId)}/${index}`, { body: bytes });
+export const createCase = (report) => call("POST", "/api/cases", { json: report });
+
+/** The Authorization header value for a derived selector and validator. */
+export function reporterAuth(selector, validator) {
+  return `Peluit ${b64uEncode(selector)}.${b64uEncode(validator)}`;
+}
+
+export const fetchCase = (auth) => call("POST", "/api/case", { json: {}, auth });
+export const fetchItem = (auth, itemId) => call("POST", `/api/case/items/${itemId}`, { json: {}, auth, raw: true });
+export const sendMessage = (auth, payload) => call("POST", "/api/case/messages", { json: payload, auth });
+
+export { b64uDecode, b64uEncode };

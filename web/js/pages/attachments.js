@@ -1,0 +1,105 @@
+// Attachments on the reporter's pages: choosing files, cleaning photos,
+// checking limits, and streaming each one through the envelope sealer to an
+// upload session, one 1 MiB ciphertext chunk at a time.
+
+import { b64uEncode } from "../b64.js";
+import { randomId, sealStream } from "../envelope.js";
+import { putPiece } from "./api.js";
+import { cleanImage } from "./image-clean.js";
+import { el, setText, t } from "./dom.js";
+
+const MB = 1024 * 1024;
+
+export class FilePicker {
+  constructor({ input, list, error, limits }) {
+    this.input = input;
+    this.list = list;
+    this.error = error;
+    this.limits = limits;
+    this.entries = [];
+    input.addEventListener("change", () => this.add([...input.files]));
+  }
+
+  async add(files) {
+    setText(this.error, "");
+    for (const file of files) {
+      if (this.entries.length >= this.limits.attachments) {
+        setText(this.error, t("too_many_files", { max: this.limits.attachments }));
+        break;
+      }
+      if (file.size > this.limits.attachment_bytes) {
+        setText(this.error, t("file_too_big", { name: file.name, limit: Math.floor(this.limits.attachment_bytes / MB) }));
+        continue;
+      }
+      const total = this.entries.reduce((sum, e) => sum + e.blob.size, 0) + file.size;
+      if (total > this.limits.report_bytes) {
+        setText(this.error, t("report_too_big", { limit: Math.floor(this.limits.report_bytes / MB) }));
+        continue;
+      }
+      const { blob, kind, cleaned } = await cleanImage(file);
+      this.entries.push({ file, blob, kind, cleaned, itemId: randomId() });
+    }
+    this.input.value = "";
+    this.render();
+  }
+
+  render() {
+    this.list.replaceChildren();
+    for (const entry of this.entries) {
+      const note = entry.kind === "other" ? t("not_cleaned") : entry.cleaned ? t("cleaned") : t("clean_failed");
+      const item = el("li", `${entry.file.name} (${Math.max(1, Math.round(entry.blob.size / 1024))} KB): ${note}`);
+      if (entry.kind === "other" || !entry.cleaned) item.className = "warn";
+      const remove = el("button", t("remove"), "secondary");
+      remove.type = "button";
+      remove.setAttribute("aria-label", `${t("remove")}: ${entry.file.name}`);
+      remove.addEventListener("click", () => {
+        this.entries = this.entries.filter((e) => e !== entry);
+        this.render();
+        this.input.focus();
+      });
+      item.append(" ", remove);
+      this.list.append(item);
+    }
+  }
+
+  /** What the tip or message tells the inspector about each file (encrypted, never seen by the server). */
+  describe() {
+    return this.entries.map((e) => ({
+      item_id: b64uEncode(e.itemId),
+      name: e.file.name,
+      type: e.file.type || "",
+      size: e.blob.size,
+      cleaned: e.cleaned,
+    }));
+  }
+
+  totalBytes() {
+    return this.entries.reduce((sum, e) => sum + e.blob.size, 0);
+  }
+
+  clear() {
+    this.entries = [];
+    this.render();
+  }
+}
+
+/**
+ * Seal and upload every entry to the session `token`. `onProgress(n, total, fraction)`.
+ * Returns [{item_id, size}] with the ciphertext size of each uploaded envelope.
+ */
+export async function uploadAll(token, entries, recipients, base, onProgress) {
+  const done = [];
+  for (const [n, entry] of entries.entries()) {
+    const ctx = { unitId: base.unitId, caseId: base.caseId, kind: "attachment", itemId: entry.itemId };
+    let index = 0;
+    let sent = 0;
+    for await (const piece of sealStream(entry.blob, recipients, ctx)) {
+      await putPiece(token, entry.itemId, index, piece);
+      index += 1;
+      sent += piece.length;
+      onProgress(n + 1, entries.length, Math.min(1, sent / Math.max(1, entry.blob.size)));
+    }
+    done.push({ item_id: b64uEncode(entry.itemId), size: sent });
+  }
+  return done;
+}

@@ -1,0 +1,214 @@
+// "Cek laporan": the reporter types the receipt code; the browser derives the
+// keys (the code never leaves this page), proves the code to the server, and
+// shows the status, the deadline and the conversation. Replies are shown as
+// the unit's words only when their signature verifies with the unit's card.
+// Everything lives in this tab's memory only.
+
+import { b64uDecode, b64uEncode } from "./b64.js";
+import { utf8 } from "./bytes.js";
+import { argon2Path, deriveReceipt } from "./derive.js";
+import { openEnvelope, randomId, sealEnvelope } from "./envelope.js";
+import { InvalidReceiptCode, ReceiptTypo, groupAsTyped, parseReceiptCode } from "./receipt.js";
+import { parseReplyBody, verifyReply } from "./reply.js";
+import { parseUnitCard } from "./unit-card.js";
+import * as api from "./pages/api.js";
+import { FilePicker, uploadAll } from "./pages/attachments.js";
+import { $, canEncrypt, el, focusHeading, setText, show, t } from "./pages/dom.js";
+import { solve } from "./pages/pow.js";
+
+const app = $("app");
+const session = { auth: null, keys: null, view: null, unit: null };
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+function codeProblem(text) {
+  try {
+    parseReceiptCode(text);
+    return "";
+  } catch (error) {
+    if (error instanceof ReceiptTypo) return t("code_typo");
+    if (error instanceof InvalidReceiptCode) {
+      const digits = text.replace(/\D/g, "");
+      return digits.length !== 24 ? t("code_length") : t("code_invalid");
+    }
+    throw error;
+  }
+}
+
+function onCodeInput() {
+  const input = $("code");
+  const atEnd = input.selectionStart === input.value.length;
+  const grouped = groupAsTyped(input.value);
+  if (grouped !== input.value && atEnd) input.value = grouped;
+  const digits = grouped.replace(/\D/g, "");
+  // Name a typo at once, as soon as all 24 digits are there.
+  setText($("code-error"), digits.length >= 24 ? codeProblem(input.value) : "");
+  input.setAttribute("aria-invalid", $("code-error").textContent ? "true" : "false");
+}
+
+function statusText(status) {
+  return t(`status_${status}`);
+}
+
+function deadlineText(deadline) {
+  if (!deadline) return t("deadline_none");
+  if (deadline.paused) return t("deadline_paused");
+  const stage = t(`stage_${deadline.stage}`);
+  const days = deadline.working_days_left;
+  if (days < 0) return t("deadline_overdue", { stage_past: t(`stage_${deadline.stage}_past`), date: deadline.due });
+  if (days === 0) return t("deadline_today", { stage });
+  return t("deadline_due", { stage, date: deadline.due, days });
+}
+
+function ctxOf(item) {
+  return { unitId: session.view.unit_id, caseId: b64uDecode(session.view.case_id), kind: item.kind, itemId: b64uDecode(item.item_id) };
+}
+
+function entry(who, text, className = "") {
+  const li = el("li", "", className);
+  li.append(el("span", who, "who"), el("span", text));
+  return li;
+}
+
+function describeTip(doc) {
+  const answers = doc.answers || {};
+  const lines = Object.entries(answers).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`);
+  for (const a of doc.attachments || []) lines.push(`${t("attachment")}: ${a.name}`);
+  return lines.join("\n");
+}
+
+async function renderItem(item) {
+  const ctx = ctxOf(item);
+  if (item.kind === "attachment") return entry(t("attachment"), `${Math.round(item.size / 1024)} KB · ${item.day}`);
+  const bytes = await api.fetchItem(session.auth, item.item_id);
+  let plain;
+  try {
+    plain = await openEnvelope(bytes, [session.keys.keyPair], ctx);
+  } catch {
+    return entry(t("unreadable"), item.day, "warning");
+  }
+  if (item.kind === "reply") {
+    try {
+      const body = parseReplyBody(await verifyReply(plain, session.unit.ed25519PublicKey, ctx));
+      const who = body.template ? t("from_unit_standard") : t("from_unit");
+      return entry(`${who} · ${item.day}`, String(body.text ?? ""), "unit-msg");
+    } catch {
+      return entry(t("unverified"), item.day, "warning");
+    }
+  }
+  const doc = JSON.parse(decoder.decode(plain));
+  if (item.kind === "tip") return entry(`${t("your_report")} · ${item.day}`, describeTip(doc));
+  if (item.kind === "identity") return entry(t("your_identity"), [doc.name, doc.nip, doc.contact].filter(Boolean).join("\n"));
+  const names = (doc.attachments || []).map((a) => `\n${t("attachment")}: ${a.name}`).join("");
+  return entry(`${t("from_you")} · ${item.day}`, `${doc.text || ""}${names}`);
+}
+
+async function render() {
+  const view = await api.fetchCase(session.auth);
+  session.view = view;
+  session.unit = await parseUnitCard(JSON.stringify(view.unit.card));
+  setText($("case-ref"), view.case_ref);
+  setText($("status"), statusText(view.status));
+  setText($("deadline"), deadlineText(view.deadline));
+  const list = $("conversation");
+  const rendered = [];
+  for (const item of view.items) rendered.push(await renderItem(item));
+  list.replaceChildren(...rendered);
+}
+
+async function openCase() {
+  const input = $("code");
+  const problem = codeProblem(input.value);
+  setText($("code-error"), problem);
+  if (problem) {
+    input.focus();
+    return;
+  }
+  $("open").disabled = true;
+  const code = parseReceiptCode(input.value);
+  const slow = code[0] === "1" && argon2Path() === "noble";
+  setText($("derive-status"), slow ? t("derive_slow", { seconds: 80 }) : t("derive_running", { seconds: argon2Path() === "noble" ? 5 : 1 }));
+  show($("derive-progress"));
+  try {
+    session.keys = await deriveReceipt(code, b64uDecode(session.instance.instance_salt), {
+      onProgress: (f) => {
+        $("derive-progress").value = Math.round(f * 100);
+      },
+    });
+    session.auth = api.reporterAuth(session.keys.selector, session.keys.validator);
+    await render();
+    input.value = "";
+    show($("derive-progress"), false);
+    setText($("derive-status"), "");
+    show($("step-code"), false);
+    show($("case"));
+    focusHeading("case-h");
+  } catch (error) {
+    const key = error instanceof api.ApiError ? (error.status === 404 ? "not_found" : error.status === 429 ? "rate_limited" : "server_error") : "server_error";
+    setText($("code-error"), t(key));
+    setText($("derive-status"), "");
+    show($("derive-progress"), false);
+    session.auth = null;
+  } finally {
+    $("open").disabled = false;
+  }
+}
+
+async function sendMessage() {
+  const text = $("message").value.trim();
+  const files = session.files;
+  setText($("message-error"), "");
+  if (!text && files.entries.length === 0) {
+    setText($("message-error"), t("message_empty"));
+    return;
+  }
+  $("send-message").disabled = true;
+  show($("send-progress"));
+  try {
+    const base = { unitId: session.view.unit_id, caseId: b64uDecode(session.view.case_id) };
+    const unitKey = session.unit.xwingPublicKey;
+    let upload = null;
+    let attachments = [];
+    if (files.entries.length > 0) {
+      setText($("send-status"), t("pow_running"));
+      const pow = await solve(await api.newChallenge());
+      upload = (await api.openUpload(pow)).upload;
+      attachments = await uploadAll(upload, files.entries, [unitKey], base, (n, total, f) => {
+        setText($("send-status"), t("encrypting", { n, total, percent: Math.round(f * 100) }));
+        $("send-progress").value = Math.round(((n - 1 + f) / total) * 90);
+      });
+    }
+    const itemId = randomId();
+    const doc = { text, attachments: files.describe() };
+    const ctx = { ...base, kind: "message", itemId };
+    const envelope = await sealEnvelope(utf8(JSON.stringify(doc)), [unitKey, session.keys.keyPair.publicKeyBytes], ctx);
+    await api.sendMessage(session.auth, { upload, message: { item_id: b64uEncode(itemId), envelope: b64uEncode(envelope) }, attachments });
+    $("message").value = "";
+    files.clear();
+    $("send-progress").value = 100;
+    setText($("send-status"), t("message_sent"));
+    await render();
+  } catch (error) {
+    const key = error instanceof api.ApiError && error.status === 0 ? "network_error" : "server_error";
+    setText($("message-error"), t(key));
+  } finally {
+    $("send-message").disabled = false;
+  }
+}
+
+async function init() {
+  api.setLanguage(app.dataset.lang);
+  if (!canEncrypt()) return;
+  session.instance = await api.getInstance();
+  session.files = new FilePicker({ input: $("files"), list: $("file-list"), error: $("message-error"), limits: session.instance.limits });
+  $("code").addEventListener("input", onCodeInput);
+  $("code").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") openCase();
+  });
+  $("open").addEventListener("click", openCase);
+  $("send-message").addEventListener("click", sendMessage);
+  $("code").disabled = false;
+  $("open").disabled = false;
+  document.documentElement.dataset.ready = "true";
+}
+
+init().catch(() => setText($("code-error"), t("server_error")));

@@ -1,0 +1,221 @@
+// The report page: questionnaire -> receipt code (made here, never sent) ->
+// proof of work -> attachments sealed and streamed -> tip and identity sealed
+// to the unit and to the reporter's own key -> the server commits -> receipt.
+// The page says "not yet sent" until the server has acknowledged the commit.
+
+import { b64uDecode, b64uEncode } from "./b64.js";
+import { utf8 } from "./bytes.js";
+import { argon2Path, deriveReceipt } from "./derive.js";
+import { randomId, sealEnvelope } from "./envelope.js";
+import { generateReceiptCode, groupCode } from "./receipt.js";
+import { parseUnitCard } from "./unit-card.js";
+import * as api from "./pages/api.js";
+import { FilePicker, uploadAll } from "./pages/attachments.js";
+import { $, canEncrypt, focusHeading, setText, show, t } from "./pages/dom.js";
+import { solve } from "./pages/pow.js";
+
+const app = $("app");
+const unitId = app.dataset.unit;
+const state = { unit: null, code: null, keys: null, derived: null, caseId: randomId(), tipId: randomId(), identityId: randomId(), sending: false };
+
+// Seconds to expect for Argon2id here, said honestly (docs/spec/receipt-v1.md).
+const ESTIMATE = { sodium: { 1: 1, 2: 1 }, noble: { 1: 80, 2: 5 } };
+
+function fields() {
+  return [...document.querySelectorAll("[data-field]")].map((box) => ({
+    id: box.dataset.field,
+    required: box.dataset.required === "true",
+    max: Number(box.dataset.max) || 0,
+    input: $(`q-${box.dataset.field}`),
+    error: $(`q-${box.dataset.field}-error`),
+  }));
+}
+
+function validate() {
+  let first = null;
+  const answers = {};
+  for (const f of fields()) {
+    const value = f.input.value.trim();
+    let problem = "";
+    if (f.required && value === "") problem = t("required");
+    else if (f.max && value.length > f.max) problem = t("too_long", { max: f.max });
+    setText(f.error, problem);
+    f.input.setAttribute("aria-invalid", problem ? "true" : "false");
+    if (problem && first === null) first = f.input;
+    answers[f.id] = value;
+  }
+  return { answers, first };
+}
+
+function identity() {
+  const value = { name: $("id-name").value.trim(), nip: $("id-nip").value.trim(), contact: $("id-contact").value.trim() };
+  return value.name || value.nip || value.contact ? value : null;
+}
+
+function updateSendButton() {
+  $("send").disabled = !($("saved").checked && state.derived !== null);
+}
+
+async function startReceipt() {
+  const path = argon2Path();
+  const profile = path === "sodium" ? 1 : 2;
+  state.code = generateReceiptCode(profile);
+  setText($("receipt-code"), groupCode(state.code));
+  show($("step-write"), false);
+  show($("step-receipt"));
+  focusHeading("receipt-h");
+  setText($("derive-status"), t("derive_running", { seconds: ESTIMATE[path][profile] }));
+  const salt = b64uDecode(state.instance.instance_salt);
+  state.derived = await deriveReceipt(state.code, salt, {
+    onProgress: (fraction) => {
+      $("derive-progress").value = Math.round(fraction * 100);
+    },
+  });
+  $("derive-progress").value = 100;
+  setText($("derive-status"), t("derive_done"));
+  updateSendButton();
+}
+
+function onContinue() {
+  const { answers, first } = validate();
+  setText($("form-error"), first ? t("form_invalid") : "");
+  if (first) {
+    first.focus();
+    return;
+  }
+  state.answers = answers;
+  startReceipt().catch(() => setText($("derive-status"), t("server_error")));
+}
+
+function receiptText() {
+  return `${t("receipt_file")}\n\n${groupCode(state.code)}\n`;
+}
+
+function setupReceiptButtons() {
+  $("copy-code").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(groupCode(state.code));
+      setText($("derive-status"), t("copied"));
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents($("receipt-code"));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  });
+  $("download-code").addEventListener("click", () => {
+    const url = URL.createObjectURL(new Blob([receiptText()], { type: "text/plain" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = "peluit-receipt.txt";
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  $("print-code").addEventListener("click", () => window.print());
+  $("saved").addEventListener("change", updateSendButton);
+}
+
+function progress(text, fraction) {
+  setText($("send-status"), text);
+  $("send-progress").value = Math.round(fraction * 100);
+}
+
+async function alreadyReceived(auth) {
+  try {
+    return await api.fetchCase(auth);
+  } catch {
+    return null;
+  }
+}
+
+async function send() {
+  if (state.sending) return;
+  state.sending = true;
+  show($("retry"), false);
+  setText($("send-error"), "");
+  show($("step-receipt"), false);
+  show($("step-send"));
+  focusHeading("send-h");
+  const { derived, unit } = state;
+  const auth = api.reporterAuth(derived.selector, derived.validator);
+  try {
+    const existing = state.attempted ? await alreadyReceived(auth) : null;
+    state.attempted = true;
+    if (existing) return done(existing.case_ref, existing.status_since);
+    progress(t("pow_running"), 0);
+    const pow = await solve(await api.newChallenge(), (f) => progress(t("pow_running"), f * 0.1));
+    const { upload } = await api.openUpload(pow);
+    const base = { unitId, caseId: state.caseId };
+    const unitKey = unit.xwingPublicKey;
+    const reporterKey = derived.keyPair.publicKeyBytes;
+    const attachments = await uploadAll(upload, state.files.entries, [unitKey], base, (n, total, f) =>
+      progress(t("encrypting", { n, total, percent: Math.round(f * 100) }), 0.1 + 0.8 * ((n - 1 + f) / total)),
+    );
+    progress(t("sending"), 0.92);
+    const tipDoc = {
+      questionnaire: app.dataset.questionnaire,
+      questionnaire_version: Number(app.dataset.questionnaireVersion),
+      lang: app.dataset.lang,
+      answers: state.answers,
+      attachments: state.files.describe(),
+    };
+    const tipCtx = { ...base, kind: "tip", itemId: state.tipId };
+    const tip = await sealEnvelope(utf8(JSON.stringify(tipDoc)), [unitKey, reporterKey], tipCtx);
+    const report = {
+      upload,
+      case_id: b64uEncode(state.caseId),
+      unit_id: unitId,
+      selector: b64uEncode(derived.selector),
+      validator: b64uEncode(derived.validator),
+      reporter_public_key: b64uEncode(reporterKey),
+      tip: { item_id: b64uEncode(state.tipId), envelope: b64uEncode(tip) },
+      attachments,
+    };
+    const who = identity();
+    if (who) {
+      const idCtx = { ...base, kind: "identity", itemId: state.identityId };
+      const sealed = await sealEnvelope(utf8(JSON.stringify(who)), [unitKey, reporterKey], idCtx);
+      report.identity = { item_id: b64uEncode(state.identityId), envelope: b64uEncode(sealed) };
+    }
+    const receipt = await api.createCase(report);
+    done(receipt.case_ref, receipt.submitted);
+  } catch (error) {
+    const key = error instanceof api.ApiError && error.status === 0 ? "network_error" : "server_error";
+    setText($("send-error"), error instanceof api.ApiError && error.message && error.status !== 0 ? `${t(key)} (${error.message})` : t(key));
+    show($("retry"));
+  } finally {
+    state.sending = false;
+  }
+}
+
+function done(ref, day) {
+  progress(t("sending"), 1);
+  show($("step-send"), false);
+  setText($("done-ref"), ref);
+  setText($("done-day"), day);
+  show($("step-done"));
+  focusHeading("done-h");
+}
+
+async function init() {
+  api.setLanguage(app.dataset.lang);
+  if (!canEncrypt()) return;
+  state.instance = await api.getInstance();
+  const entry = state.instance.units.find((u) => u.unit_id === unitId);
+  state.unit = await parseUnitCard(JSON.stringify(entry.card));
+  setText($("fingerprint"), state.unit.fingerprint);
+  state.files = new FilePicker({ input: $("files"), list: $("file-list"), error: $("files-error"), limits: state.instance.limits });
+  setupReceiptButtons();
+  $("continue").addEventListener("click", onContinue);
+  $("send").addEventListener("click", send);
+  $("retry").addEventListener("click", send);
+  $("continue").disabled = false;
+  document.documentElement.dataset.ready = "true";
+}
+
+init().catch(() => {
+  setText($("form-error"), t("server_error"));
+});
