@@ -1,0 +1,128 @@
+"""The whole reporter flow through the real app, real SQLite, real crypto."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from app_fixtures import AppClient, Submission, make_env, open_upload, put_envelope
+
+from crypto import envelope
+from crypto.b64 import b64u_decode, b64u_encode
+from crypto.envelope import open_envelope, open_stream
+from crypto.reply import sign_reply
+from crypto.unit_card import UnitCard
+from vault.store import NewItem
+
+
+def test_instance_describes_units_with_verifiable_cards(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    with AppClient(env.app) as client:
+        answer = client.get("/api/instance").json()
+    assert answer["version"] == 1
+    assert len(b64u_decode(answer["instance_salt"])) == 16
+    assert answer["chunk_size"] == envelope.CHUNK_SIZE
+    [unit] = answer["units"]
+    card = UnitCard.parse(json.dumps(unit["card"]).encode())
+    assert card.fingerprint() == env.unit.card.fingerprint() == unit["fingerprint"]
+
+
+def test_submit_lookup_read_decrypt_and_add_message(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    report = Submission(env.unit)
+    evidence = b"ledger page " * 5000
+    with AppClient(env.app) as client:
+        token = open_upload(client)
+        att_id, att = report.attachment(evidence)
+        put_envelope(client, token, att_id, att, envelope.CHUNK_SIZE + 16)
+        body = report.case_body(token, tip=b'{"apa": "pungli di loket"}')
+        body["identity"] = report.sealed("identity", b'{"nama": "Budi"}')
+        body["attachments"] = [{"item_id": b64u_encode(att_id), "size": len(att)}]
+        created = client.post("/api/cases", json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "diterima"
+        assert created.json()["case_ref"].startswith("WBS-")
+
+        case = client.post("/api/case", headers=report.authorization())
+        assert case.status_code == 200, case.text
+        view = case.json()
+        assert b64u_decode(view["case_id"]) == report.case_id
+        assert view["status"] == "diterima"
+        kinds = [item["kind"] for item in view["items"]]
+        assert sorted(kinds) == ["attachment", "identity", "tip"]
+        assert all(item["author"] == "reporter" for item in view["items"])
+
+        # The workstation (the test) opens every item with the unit's key.
+        opened = {}
+        for item in view["items"]:
+            item_id = b64u_decode(item["item_id"])
+            blob = client.post(f"/api/case/items/{item['item_id']}", headers=report.authorization())
+            assert blob.status_code == 200
+            assert blob.headers["content-type"] == "application/octet-stream"
+            assert len(blob.content) == item["size"]
+            out = io.BytesIO()
+            open_stream(
+                io.BytesIO(blob.content),
+                out,
+                [env.unit.xwing],
+                report.context(item["kind"], item_id),
+            )
+            opened[item["kind"]] = out.getvalue()
+        assert opened["tip"] == b'{"apa": "pungli di loket"}'
+        assert opened["identity"] == b'{"nama": "Budi"}'
+        assert opened["attachment"] == evidence
+
+        # The reporter reads their own tip back with the key from the code.
+        tip_item = next(i for i in view["items"] if i["kind"] == "tip")
+        tip_blob = client.post(
+            f"/api/case/items/{tip_item['item_id']}", headers=report.authorization()
+        ).content
+        assert open_envelope(
+            tip_blob, [report.reporter], report.context("tip", b64u_decode(tip_item["item_id"]))
+        ) == (b'{"apa": "pungli di loket"}')
+
+        # A unit reply, added the way the reply bundle would add it.
+        reply_id = b"r" * 16
+        ctx = report.context("reply", reply_id)
+        signed = sign_reply(
+            env.unit.signing, ctx, b'{"text": "Terima kasih", "status": null, "template": null}'
+        )
+        reply = envelope.seal(
+            signed, [report.reporter.public_key(), env.unit.card.xwing_public_key], ctx
+        )
+        env.store.add_unit_envelopes(report.case_id, [NewItem(reply_id, "reply", reply)])
+
+        message = report.sealed("message", b'{"text": "ada bukti baru"}')
+        sent = client.post(
+            "/api/case/messages",
+            headers=report.authorization(),
+            json={"upload": None, "message": message, "attachments": []},
+        )
+        assert sent.status_code == 201, sent.text
+        view = client.post("/api/case", headers=report.authorization()).json()
+        assert [i["kind"] for i in view["items"]][-2:] == ["reply", "message"]
+        assert [i["author"] for i in view["items"]][-2:] == ["unit", "reporter"]
+
+
+def test_message_with_attachment_needs_its_own_upload_session(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    report = Submission(env.unit)
+    with AppClient(env.app) as client:
+        created = client.post("/api/cases", json=report.case_body(open_upload(client)))
+        assert created.status_code == 201
+        token = open_upload(client)
+        att_id, att = report.attachment(b"photo")
+        put_envelope(client, token, att_id, att, envelope.CHUNK_SIZE + 16)
+        message = report.sealed("message", b'{"text": "foto"}')
+        sent = client.post(
+            "/api/case/messages",
+            headers=report.authorization(),
+            json={
+                "upload": token,
+                "message": message,
+                "attachments": [{"item_id": b64u_encode(att_id), "size": len(att)}],
+            },
+        )
+        assert sent.status_code == 201, sent.text
+        assert [i["kind"] for i in sent.json()["items"]] == ["message", "attachment"]

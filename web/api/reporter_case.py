@@ -1,0 +1,141 @@
+"""A returning reporter: ``POST /api/case``, ``/api/case/items/<id>``, ``/api/case/messages``.
+
+Every request carries ``Authorization: Peluit <selector>.<validator>``.
+Before any lookup the throttle may refuse (``429``); the store's lookup does
+the same work for an unknown selector and a wrong validator (one HMAC, one
+indexed query, one constant-time compare against a dummy hash when nothing
+was found), and both get the same ``404 not_found`` after the same growing
+delay.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from crypto.b64 import b64u_encode
+from crypto.secret import SecretBytes
+from web.api.cases import check_attachments_match
+from web.api.state import api_state, call, vault
+from web.api.uploads import check_token
+from web.api.validation import (
+    ID_SIZE,
+    KIB,
+    SECRET_SIZE,
+    attachment_list,
+    b64_text,
+    envelope_field,
+    exact_fields,
+    read_empty,
+    read_json,
+)
+from web.errors import BadRequest, UnknownCase
+
+SCHEME = "Peluit "
+MESSAGES_BODY = 256 * KIB
+
+
+def _credentials(request: Request) -> tuple[SecretBytes, SecretBytes]:
+    header = request.headers.get("authorization", "")
+    if not header.startswith(SCHEME) or header.count(".") != 1 or len(header) > 200:
+        raise BadRequest("authorization")
+    selector, validator = header[len(SCHEME) :].split(".")
+    return (
+        SecretBytes(b64_text(selector, "authorization", SECRET_SIZE)),
+        SecretBytes(b64_text(validator, "authorization", SECRET_SIZE)),
+    )
+
+
+async def authorized_case(request: Request) -> Any:
+    """The case the request's code opens; a throttled ``404`` otherwise."""
+    throttle = api_state(request).throttle
+    # The address is used only as HMAC input inside the throttle, never kept.
+    peer = throttle.check(request.client.host if request.client else None)
+    selector, validator = _credentials(request)
+    case = await call(vault(request).find_case, selector, validator)
+    if case is None:
+        await throttle.failed(peer)
+        raise UnknownCase()
+    return case
+
+
+def _item(info: Any) -> dict[str, Any]:
+    return {
+        "item_id": b64u_encode(bytes.fromhex(info.item_id)),
+        "kind": info.kind,
+        "author": info.author,
+        "size": info.size,
+        "day": info.day,
+    }
+
+
+async def show_case(request: Request) -> JSONResponse:
+    await read_empty(request)
+    case = await authorized_case(request)
+    store = vault(request)
+    unit = await call(store.get_unit, case.unit_id)
+    items = await call(store.list_envelopes, case.case_id)
+    return JSONResponse(
+        {
+            "case_id": b64u_encode(bytes.fromhex(case.case_id)),
+            "unit_id": case.unit_id,
+            "case_ref": case.reference,
+            "status": str(case.status),
+            "status_since": case.status_day,
+            # The store has no deadline calculation yet (see the report); null
+            # tells the page to show none rather than a wrong one.
+            "deadline": None,
+            "unit": {"card": _card(unit.card)},
+            "items": [_item(info) for info in items],
+        }
+    )
+
+
+def _card(card: bytes) -> Any:
+    return json.loads(card)
+
+
+async def read_item(request: Request) -> Response:
+    await read_empty(request)
+    case = await authorized_case(request)
+    item_id = b64_text(request.path_params["item_id"], "item_id", ID_SIZE)
+    blocks = await call(vault(request).stream_envelope, case.case_id, item_id.hex())
+    return StreamingResponse(blocks, media_type="application/octet-stream")
+
+
+async def add_message(request: Request) -> JSONResponse:
+    case = await authorized_case(request)
+    state = api_state(request)
+    store = vault(request)
+    body = exact_fields(
+        await read_json(request, MESSAGES_BODY), {"upload", "message", "attachments"}
+    )
+    token = body["upload"]
+    if token is not None and not isinstance(token, str):
+        raise BadRequest("upload")
+    attachments = attachment_list(body, state.limits.attachments, state.attachment_envelope_max)
+    unit = await call(store.get_unit, case.unit_id)
+    recipients = [unit.xwing_public_key, case.reporter_public_key]
+    item_id, message = envelope_field(
+        body["message"], "message", state.message_envelope_max, recipients
+    )
+    if item_id in {a for a, _ in attachments}:
+        raise BadRequest("item_id")
+    attachment_ids: list[str] = []
+    if token is not None:
+        sizes = await call(store.upload_sizes, check_token(token))
+        attachment_ids = check_attachments_match(sizes, attachments)
+    elif attachments:
+        raise BadRequest("upload")
+    added = await call(
+        store.append_reporter_message,
+        case.case_id,
+        item_id.hex(),
+        message,
+        upload_token=token,
+        attachment_item_ids=attachment_ids,
+    )
+    return JSONResponse({"items": [_item(info) for info in added]}, status_code=201)

@@ -1,0 +1,176 @@
+"""Upload sessions: ``POST /api/uploads`` and ``PUT /api/uploads/<token>/<item_id>/<index>``.
+
+A piece is one body chunk of an attachment envelope; piece 0 also carries
+the envelope's header and MAC. So piece ``i`` (``i >= 1``) must start at
+``header + i * (chunk_size + 16)``, which the server checks against the
+bytes already staged, without keeping any per-session state of its own.
+A piece out of order is ``409``; over the size limit ``413`` (the declared
+``Content-Length`` is checked before reading, the actual bytes while
+reading, and the stream is cut off at the limit); a session that expired
+or never existed ``404``. The staging area keeps nothing of a refused piece.
+
+The body is never held whole: it goes from ``request.stream()`` to the
+staging file piece of a piece, through a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from crypto import envelope, stream
+from crypto.b64 import b64u_decode
+from crypto.errors import FormatError
+from vault.errors import Conflict
+from web.api.state import api_state, call, vault
+from web.api.validation import (
+    ID_SIZE,
+    MAX_HEADER,
+    PREFIX_SIZE,
+    b64_field,
+    b64_text,
+    check_prefix,
+    exact_fields,
+    read_json,
+)
+from web.errors import BadRequest, PowRequired, TooLarge
+
+SESSION_SECONDS = 3600
+PIECE_BODY = envelope.CHUNK_SIZE + stream.TAG_SIZE
+MAX_INDEX = 1 << 20
+TOKEN_LENGTH = 43
+
+
+def verify_pow(request: Request, value: object) -> None:
+    fields = exact_fields(value, {"challenge", "nonce"}, name="pow")
+    try:
+        challenge = (
+            b64u_decode(fields["challenge"]) if isinstance(fields["challenge"], str) else b""
+        )
+        nonce = b64_field(fields, "nonce")
+    except (FormatError, BadRequest):
+        raise PowRequired() from None
+    api_state(request).pow.verify(challenge, nonce)
+
+
+async def open_upload(request: Request) -> JSONResponse:
+    body = exact_fields(await read_json(request), {"pow"})
+    verify_pow(request, body["pow"])
+    token = await call(vault(request).open_upload)
+    return JSONResponse({"upload": token, "expires_in": SESSION_SECONDS})
+
+
+def check_token(token: str) -> str:
+    if len(token) != TOKEN_LENGTH or not all(c.isalnum() or c in "-_" for c in token):
+        raise BadRequest("upload")
+    if not token.isascii():
+        raise BadRequest("upload")
+    return token
+
+
+def expected_offset(staged: int, index: int) -> int | None:
+    """Where piece ``index`` must start given ``staged`` bytes, or None if out of order."""
+    if index == 0:
+        return 0 if staged == 0 else None
+    for n in range(1, envelope.MAX_RECIPIENTS + 1):
+        header = envelope.header_size(n) + envelope.MAC_SIZE
+        if staged == header + index * PIECE_BODY:
+            return staged
+    return None
+
+
+def _max_piece(index: int) -> int:
+    return MAX_HEADER + PIECE_BODY if index == 0 else PIECE_BODY
+
+
+async def put_piece(request: Request) -> JSONResponse:
+    token = check_token(request.path_params["token"])
+    item_id = b64_text(request.path_params["item_id"], "item_id", ID_SIZE)
+    raw_index = request.path_params["index"]
+    if not raw_index.isascii() or not raw_index.isdigit() or len(raw_index) > 7:
+        raise BadRequest("index")
+    index = int(raw_index)
+    if index >= MAX_INDEX or (raw_index != "0" and raw_index.startswith("0")):
+        raise BadRequest("index")
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/octet-stream":
+        raise BadRequest("content-type")
+    cap = _max_piece(index)
+    declared = _declared_length(request, cap)
+
+    store = vault(request)
+    limits = api_state(request).limits
+    sizes: dict[str, int] = await call(store.upload_sizes, token)  # 404 for no session
+    staged = sizes.get(item_id.hex(), 0)
+    if item_id.hex() not in sizes and len(sizes) >= limits.attachments:
+        raise TooLarge()
+    offset = expected_offset(staged, index)
+    if offset is None:
+        raise Conflict("This piece is out of order.", what="offset")
+
+    body = request.stream()
+    received = await anyio.to_thread.run_sync(
+        _append_in_thread, store, token, item_id, offset, body, cap, index, declared
+    )
+    return JSONResponse({"received": received})
+
+
+def _declared_length(request: Request, cap: int) -> int | None:
+    declared = request.headers.get("content-length")
+    if declared is None:
+        return None
+    if not declared.isascii() or not declared.isdigit() or len(declared) > 18:
+        raise BadRequest("content-length")
+    if int(declared) > cap:
+        raise TooLarge()
+    return int(declared)
+
+
+async def _next(body: AsyncIterator[bytes]) -> bytes:
+    return await body.__anext__()
+
+
+def _append_in_thread(
+    store: Any,
+    token: str,
+    item_id: bytes,
+    offset: int,
+    body: AsyncIterator[bytes],
+    cap: int,
+    index: int,
+    declared: int | None,
+) -> int:
+    """Runs in a worker thread: pull the body from the event loop, bounded, into staging."""
+
+    def pieces() -> Iterator[bytes]:
+        total = 0
+        prefix = b""
+        while True:
+            try:
+                chunk: bytes = anyio.from_thread.run(_next, body)
+            except StopAsyncIteration:
+                break
+            total += len(chunk)
+            if total > cap or (declared is not None and total > declared):
+                raise TooLarge()
+            if index == 0 and len(prefix) < PREFIX_SIZE:
+                prefix += chunk[: PREFIX_SIZE - len(prefix)]
+                if len(prefix) == PREFIX_SIZE:
+                    check_prefix(prefix, "envelope")
+            if chunk:
+                yield chunk
+        if total == 0:
+            raise BadRequest("body")  # an empty piece would leave an empty file behind
+        if index == 0 and len(prefix) < PREFIX_SIZE:
+            raise BadRequest("envelope")
+        if declared is not None and total != declared:
+            raise BadRequest("content-length")
+
+    result: int = store.append_upload(token, item_id, offset, pieces(), declared_length=declared)
+    return result
