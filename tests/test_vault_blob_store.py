@@ -96,7 +96,9 @@ def test_killed_writer_leaves_no_visible_blob(tmp_path: Path) -> None:
     # a recent temp file is left alone (it may belong to a live writer) ...
     assert store.sweep(lambda ids: set(), grace_seconds=3600).temp_files_removed == 0
     # ... a stale one is removed
-    assert store.sweep(lambda ids: set(), grace_seconds=0, now=time.time() + 1).temp_files_removed == 1
+    assert (
+        store.sweep(lambda ids: set(), grace_seconds=0, now=time.time() + 1).temp_files_removed == 1
+    )
     assert list((tmp_path / "01").iterdir()) == []
 
 

@@ -64,7 +64,9 @@ def test_migrations_apply_in_order_and_are_idempotent(tmp_path: Path) -> None:
         assert migrate(db) == []
 
 
-def test_a_failing_migration_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_migration_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vault import schema
 
     good = schema.available_migrations()

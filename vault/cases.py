@@ -229,7 +229,10 @@ def get_case(db: Database, case_id: str | bytes) -> Case:
 def set_status(db: Database, case_id: str | bytes, status: CaseStatus, *, today: dt.date) -> None:
     """Change a case's status and record the change as an event (day only)."""
     case = parse_id(case_id, "case_id")
-    new_status = CaseStatus(status)
+    try:
+        new_status = CaseStatus(status)
+    except ValueError:
+        raise BadInput("Unknown status.", field="status") from None
     day = today.isoformat()
     with write_transaction(db):
         updated = db.conn.execute(
