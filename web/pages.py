@@ -54,7 +54,7 @@ def _manifest() -> dict[str, Any]:
 def asset(name: str) -> dict[str, str]:
     """URL and Subresource Integrity value of a committed bundle."""
     entry = _manifest().get(name, {})
-    return {"url": f"/static/dist/{name}", "integrity": entry.get("sri", "")}
+    return {"url": f"/static/dist/{name}", "integrity": entry.get("integrity", "")}
 
 
 @cache

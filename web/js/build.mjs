@@ -16,6 +16,9 @@ import * as esbuild from "esbuild";
 // Add page entries here: web/js/<name>.js becomes dist/<name>.js.
 export const ENTRIES = [
   "selftest",
+  // The reporter's pages (web/templates/report.html, check.html).
+  "submit",
+  "status",
   // Argon2id workers; derive.js loads them as new URL("./<name>.js", import.meta.url).
   "argon2-sodium",
   "argon2-noble",
