@@ -306,3 +306,25 @@ def test_status_events_keep_days_only(world) -> None:  # type: ignore[no-untyped
         store.set_status(sub.case_id, "dibuang")  # type: ignore[arg-type]
     with pytest.raises(NotFound):
         store.set_status(new_id(), CaseStatus.SELESAI)
+
+
+def test_destroy_case_removes_rows_and_wipes_blobs(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    store, unit, _ = world
+    sub = submission(unit)
+    store.create_case(sub.new)
+    keep = submission(unit)
+    store.create_case(keep.new)
+    witness = tmp_path / "witness"
+    os.link(store.blobs.path_for(sub.tip_id.hex()), witness)
+    assert store.destroy_case(sub.case_id) == 1
+    assert witness.read_bytes() == bytes(len(sub.tip))
+    assert store.find_case(sub.reporter.selector, sub.reporter.validator) is None
+    with pytest.raises(NotFound):
+        store.get_case(sub.case_id)
+    with pytest.raises(NotFound):
+        store.destroy_case(sub.case_id)
+    assert table_counts(store)["cases"] == 1
+    assert list(store.blobs.item_ids()) == [keep.tip_id.hex()]
+    assert store.create_case(submission(unit).new).reference == "WBS-2026-0003"  # never reused

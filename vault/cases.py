@@ -115,11 +115,11 @@ def create_case(
         raise BadInput("An identity section needs both an id and an envelope.", field="identity")
     if new.identity is not None and new.identity_item_id is not None:
         batch.add_inline(new.identity_item_id, "identity", new.identity)
-    if new.attachment_item_ids and new.upload_token is None:
-        raise BadInput("Attachments need their upload session.", field="upload_token")
-    for item_id in new.attachment_item_ids:
-        assert new.upload_token is not None  # noqa: S101 - checked just above
-        batch.add_staged(new.upload_token, item_id)
+    if new.attachment_item_ids:
+        if new.upload_token is None:
+            raise BadInput("Attachments need their upload session.", field="upload_token")
+        for item_id in new.attachment_item_ids:
+            batch.add_staged(new.upload_token, item_id)
     settings = get_settings(db, new.unit_id)  # NotFound for an unknown unit
     lookup = lookup_hash(pepper, selector)
     day = today.isoformat()

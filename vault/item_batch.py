@@ -89,11 +89,10 @@ class ItemBatch:
     def promote(self) -> None:
         """Write every item into the blob store (durably)."""
         for item in self._items:
-            if item.data is not None:
-                self._blobs.put(item.item_id, [item.data], max_bytes=item.size)
-            else:
-                assert item.staged_path is not None  # noqa: S101 - set by add_staged
+            if item.staged_path is not None:
                 self._blobs.adopt(item.item_id, item.staged_path)
+            else:
+                self._blobs.put(item.item_id, [item.data or b""], max_bytes=item.size)
             self._promoted.append(item)
 
     def undo(self) -> None:

@@ -163,8 +163,8 @@ class Staging:
         for folder in self.root.iterdir():
             if not folder.is_dir():
                 continue
-            if folder.name.startswith(TEMP_PREFIX) or _session_day(folder) < oldest:
-                _remove_folder(folder)
+            expired = folder.name.startswith(TEMP_PREFIX) or _session_day(folder) < oldest
+            if expired and _remove_unless_busy(folder):
                 removed += 1
         return removed
 
@@ -228,6 +228,24 @@ def _session_day(folder: Path) -> dt.date:
         return dt.date.fromisoformat((folder / "day").read_text("ascii").strip())
     except (OSError, ValueError):
         return dt.date.min  # damaged or half-made: expire it
+
+
+def _remove_unless_busy(folder: Path) -> bool:
+    """Remove an expired session unless a piece is being appended right now."""
+    try:
+        fd = os.open(folder / "day", os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        _remove_folder(folder)  # half-made
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        _remove_folder(folder)
+        return True
+    finally:
+        os.close(fd)
 
 
 def _remove_folder(folder: Path) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from crypto.secret import SecretBytes
-from vault import case_envelopes, cases, units
+from vault import case_envelopes, cases, retention, units
 from vault.blob_store import BlobStore
 from vault.case_envelopes import EnvelopeInfo
 from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
@@ -110,6 +110,7 @@ class VaultStore(Protocol):
     # lifecycle
     def set_status(self, case_id: str | bytes, status: CaseStatus) -> None: ...
     def status_events(self, case_id: str | bytes) -> list[StatusEvent]: ...
+    def destroy_case(self, case_id: str | bytes) -> int: ...
 
     # housekeeping
     def sweep(self) -> SweepReport: ...
@@ -293,6 +294,11 @@ class SqliteVaultStore:
     def status_events(self, case_id: str | bytes) -> list[StatusEvent]:
         with opened(self.folder.database_path) as db:
             return cases.status_events(db, case_id)
+
+    def destroy_case(self, case_id: str | bytes) -> int:
+        """Remove a case's rows, then wipe its blobs; return how many blobs."""
+        with opened(self.folder.database_path) as db:
+            return retention.destroy_case(db, self.blobs, case_id)
 
     # --- housekeeping --------------------------------------------------------
 
