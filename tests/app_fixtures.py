@@ -207,6 +207,16 @@ class AppClient:
         return None
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        content = kwargs.get("content")
+        if content is not None and hasattr(content, "__next__"):
+            blocks = content
+
+            async def streamed() -> Any:
+                for block in blocks:
+                    yield block
+
+            kwargs["content"] = streamed()
+
         async def go() -> httpx.Response:
             transport = httpx.ASGITransport(
                 app=self.app, raise_app_exceptions=False, client=(self.peer, 40000)
