@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import io
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import BinaryIO, Final
 
 from cryptography.exceptions import InvalidTag
@@ -86,28 +86,32 @@ def _wrap_info(context: bytes) -> bytes:
 # --- sealing ---------------------------------------------------------------
 
 
-def _padded_chunks(src: BinaryIO, length: int) -> Iterator[bytes]:
-    """``u64(length) || message || zeros``, cut into CHUNK_SIZE pieces."""
+def _write_body(src: BinaryIO, length: int, dst: BinaryIO, payload_key: bytes) -> int:
+    """Encrypt ``u64(length) || message || zeros`` chunk by chunk; return bytes written."""
     total = padded_size(LENGTH_SIZE + length)
     chunk = CHUNK_SIZE
-    prefix = length.to_bytes(LENGTH_SIZE, "big")
-    remaining_message = length
-    position = 0
-    while position < total:
-        size = min(chunk, total - position)
-        parts = [prefix] if position == 0 else []
-        room = size - (LENGTH_SIZE if position == 0 else 0)
-        take = min(room, remaining_message)
-        if take:
-            data = stream.read_exact(src.read, take)
-            if len(data) != take:
-                raise ValueError("the source ended before `length` bytes")
-            parts.append(data)
-            remaining_message -= take
-        if room > take:
-            parts.append(bytes(room - take))
-        yield b"".join(parts)
-        position += size
+    count = max(1, -(-total // chunk))
+    sealer = stream.ChunkSealer(payload_key, min(chunk, total))
+    plain = memoryview(bytearray(min(chunk, total)))
+    readinto = getattr(src, "readinto", None)
+    message_left = length
+    written = 0
+    for index in range(count):
+        size = min(chunk, total - index * chunk)
+        start = 0
+        if index == 0:
+            plain[:LENGTH_SIZE] = length.to_bytes(LENGTH_SIZE, "big")
+            start = LENGTH_SIZE
+        take = min(size - start, message_left)
+        if stream.fill(src.read, plain[start : start + take], readinto) != take:
+            raise ValueError("the source ended before `length` bytes")
+        message_left -= take
+        if start + take < size:
+            plain[start + take : size] = bytes(size - start - take)
+        out = sealer.seal(plain[:size], index == count - 1)
+        dst.write(out)
+        written += len(out)
+    return written
 
 
 def _header(recipients: Sequence[XWingPublicKey], file_key: bytes, ctx: bytes) -> bytes:
@@ -144,9 +148,7 @@ def seal_stream(
     dst.write(header)
     dst.write(mac)
     nonce = header[len(MAGIC) : len(MAGIC) + NONCE_SIZE]
-    body = stream.encrypt_chunks(
-        _payload_key(file_key, nonce, ctx), _padded_chunks(src, length), dst.write
-    )
+    body = _write_body(src, length, dst, _payload_key(file_key, nonce, ctx))
     return len(header) + MAC_SIZE + body
 
 
@@ -206,25 +208,24 @@ def _open(src: BinaryIO, dst: BinaryIO, keys: Sequence[XWingPrivateKey], context
     seen = 0  # padded plaintext bytes so far
     written = 0
     total = 0
-    for chunk in chunks:
-        view = memoryview(chunk)
+    for view in chunks:
         if length < 0:
-            if len(chunk) < LENGTH_SIZE:
+            if len(view) < LENGTH_SIZE:
                 raise ValueError("short first chunk")
-            length = int.from_bytes(chunk[:LENGTH_SIZE], "big")
+            length = int.from_bytes(view[:LENGTH_SIZE], "big")
             total = padded_size(LENGTH_SIZE + length)
-        if seen + len(chunk) > total:
+        if seen + len(view) > total:
             raise ValueError("body longer than the padded size")
         message_end = LENGTH_SIZE + length  # in padded coordinates
         lo = max(seen, LENGTH_SIZE)
-        hi = min(seen + len(chunk), message_end)
+        hi = min(seen + len(view), message_end)
         if hi > lo:
             dst.write(view[lo - seen : hi - seen])
             written += hi - lo
         pad_from = max(seen, message_end) - seen
-        if pad_from < len(chunk) and any(view[pad_from:]):
+        if pad_from < len(view) and view[pad_from:].tobytes().count(0) != len(view) - pad_from:
             raise ValueError("non-zero padding")
-        seen += len(chunk)
+        seen += len(view)
     if seen != total:
         raise ValueError("body shorter than the padded size")
     return written

@@ -16,6 +16,7 @@ TAG_SIZE = 16
 COUNTER_SIZE = 11
 
 Reader = Callable[[int], bytes]
+Filler = Callable[[memoryview], "int | None"]
 
 
 def chunk_nonce(index: int, final: bool) -> bytes:
@@ -42,49 +43,74 @@ def read_exact(read: Reader, size: int) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def encrypt_chunks(key: bytes, chunks: Iterator[bytes], write: Callable[[bytes], object]) -> int:
-    """Encrypt plaintext chunks (all full but the last, which is non-empty) and write them.
+def fill(read: Reader, buffer: memoryview, readinto: Filler | None = None) -> int:
+    """Fill ``buffer`` from ``readinto`` or ``read``; the count is short only at end of stream."""
+    filled = 0
+    if readinto is not None:
+        while filled < len(buffer):
+            count = readinto(buffer[filled:])
+            if not count:
+                break
+            filled += count
+        return filled
+    while filled < len(buffer):
+        part = read(len(buffer) - filled)
+        if not part:
+            break
+        buffer[filled : filled + len(part)] = part
+        filled += len(part)
+    return filled
 
-    Returns the number of ciphertext bytes written.
-    """
-    aead = AESGCM(key)
-    written = 0
-    index = 0
-    current = next(chunks)
-    for following in chunks:
-        out = aead.encrypt(chunk_nonce(index, False), current, None)
-        write(out)
-        written += len(out)
-        index += 1
-        current = following
-    out = aead.encrypt(chunk_nonce(index, True), current, None)
-    write(out)
-    return written + len(out)
+
+class ChunkSealer:
+    """Encrypts chunk after chunk into one reused buffer (no allocation per chunk)."""
+
+    def __init__(self, key: bytes, largest_chunk: int) -> None:
+        self._aead = AESGCM(key)
+        self._out = memoryview(bytearray(largest_chunk + TAG_SIZE))
+        self._index = 0
+
+    def seal(self, plaintext: memoryview, final: bool) -> memoryview:
+        """The ciphertext of the next chunk; valid until the next call."""
+        out = self._out[: len(plaintext) + TAG_SIZE]
+        self._aead.encrypt_into(chunk_nonce(self._index, final), plaintext, None, out)
+        self._index += 1
+        return out
 
 
-def decrypt_chunks(key: bytes, read: Reader, chunk_size: int) -> Iterator[bytes]:
+def decrypt_chunks(key: bytes, read: Reader, chunk_size: int) -> Iterator[memoryview]:
     """Yield plaintext chunks in order; raise ``ValueError`` or ``InvalidTag`` on any fault.
 
-    A chunk is the last when the stream ends right after it. A short chunk
-    is only possible at the end of the stream, so "a non-final chunk that is
-    not full" is caught by its tag (it was sealed with the final flag, or it
-    was cut). An empty final chunk is refused unless it is the only one.
+    Each yielded view is valid until the next one is requested. A chunk is
+    the last when the stream ends right after it. A short chunk is only
+    possible at the end of the stream, so "a non-final chunk that is not
+    full" is caught by its tag (it was sealed with the final flag, or it was
+    cut). An empty final chunk is refused unless it is the only one.
     """
     aead = AESGCM(key)
     full = chunk_size + TAG_SIZE
-    index = 0
-    current = read_exact(read, full)
-    if len(current) < TAG_SIZE:
+    first = read_exact(read, full)
+    if len(first) < TAG_SIZE:
         raise ValueError("truncated body")
+    if len(first) < full:  # a single short chunk: no buffers to set up
+        yield memoryview(aead.decrypt(chunk_nonce(0, True), first, None))
+        return
+    current = memoryview(bytearray(first))
+    following = memoryview(bytearray(full))
+    plain = memoryview(bytearray(chunk_size))
+    index = 0
+    size = full
     while True:
-        following = read_exact(read, full) if len(current) == full else b""
-        final = not following
-        if final and index > 0 and len(current) == TAG_SIZE:
+        next_size = fill(read, following) if size == full else 0
+        final = next_size == 0
+        if final and index > 0 and size == TAG_SIZE:
             raise ValueError("empty final chunk")
-        yield aead.decrypt(chunk_nonce(index, final), current, None)
+        out = plain[: size - TAG_SIZE]
+        aead.decrypt_into(chunk_nonce(index, final), current[:size], None, out)
+        yield out
         if final:
             return
-        if len(following) < TAG_SIZE:
+        if next_size < TAG_SIZE:
             raise ValueError("truncated chunk")
         index += 1
-        current = following
+        current, following, size = following, current, next_size
