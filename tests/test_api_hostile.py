@@ -331,3 +331,11 @@ def test_describe_maps_every_project_error_without_its_text() -> None:
             assert got[:2] == (status, code)
             assert "secret" not in got[2].lower()
     assert json.dumps(MESSAGES, ensure_ascii=False)  # every message is plain text
+
+
+def test_the_units_daily_ceiling_is_unit_full(env: Env) -> None:
+    env.store.update_unit_settings(env.unit.card.unit_id, daily_case_ceiling=0)
+    report = Submission(env.unit)
+    with AppClient(env.app) as client:
+        body = report.case_body(open_upload(client))
+        post_case(env, client, body, 429, "unit_full")
