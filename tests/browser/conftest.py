@@ -247,7 +247,7 @@ def assert_engine(page: Page, engine: str) -> None:
 def selftest_page(page: Page, static_server: str, engine: str) -> Page:
     """The self-test page loaded, with ``window.peluitTest`` ready."""
     open_page(page, static_server, "/selftest.html")
-    page.wait_for_function("document.documentElement.dataset.selftest === 'ready'")
+    page.wait_for_function("() => document.documentElement.dataset.selftest === 'ready'")
     assert_engine(page, engine)
     return page
 

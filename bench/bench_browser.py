@@ -1,0 +1,120 @@
+"""Browser benchmarks in both engines (Chromium, and Chromium --js-flags=--jitless).
+
+Run: .venv/bin/python -m bench.bench_browser [--full] [--mib N]
+Prints a markdown table and writes bench/results/browser.json.
+
+- Receipt derivation per profile, on the path the page picks (libsodium.js
+  worker with WebAssembly, @noble/hashes worker without). Profile 1 in the
+  jitless engine takes over a minute and runs only with --full.
+- Body encryption of N MiB (default 64) through envelope.js's streaming
+  sealer over a Blob, against raw WebCrypto AES-256-GCM over the same bytes
+  in the same page (one call, and one call per 1 MiB chunk).
+- X-Wing key pair from a seed.
+
+Targets (design.md): profile 1 < 0.5 s in Chromium; profile 2 < 5 s jitless;
+envelope throughput >= 70% of raw AES-GCM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import platform
+import secrets
+import statistics
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import ENGINES, STATIC, launch_engine, serve_static
+
+RESULTS = Path(__file__).parent / "results" / "browser.json"
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def run_engine(pw: Any, engine: str, base: str, mib: int, full: bool) -> dict[str, Any]:
+    browser = launch_engine(pw, engine)
+    try:
+        page = browser.new_page()
+        page.set_default_timeout(600_000)
+        page.goto(base + "/selftest.html")
+        page.wait_for_function("() => document.documentElement.dataset.selftest === 'ready'")
+        env = page.evaluate("() => peluitTest.environment()")
+        out: dict[str, Any] = {"engine": engine, "environment": env, "derive": {}}
+        salt = b64u(secrets.token_bytes(16))
+        for profile in (1, 2):
+            if profile == 1 and engine == "chromium-jitless" and not full:
+                continue
+            runs = 1 if (profile == 1 and engine == "chromium-jitless") else 3
+            times = []
+            path = None
+            for _ in range(runs):
+                code = page.evaluate("(p) => peluitTest.receipt.generate(p)", profile)
+                got = page.evaluate("([c, s]) => peluitTest.derive(c, s)", [code, salt])
+                assert got["ok"], got
+                times.append(got["ms"] / 1000)
+                path = got["path"]
+            out["derive"][str(profile)] = {"seconds": statistics.median(times), "runs": times, "path": path}
+        seed = b64u(secrets.token_bytes(32))
+        out["xwing_keypair_ms"] = statistics.median(
+            page.evaluate("(s) => peluitTest.xwing.keyPairMs(s)", seed) for _ in range(3)
+        )
+        pk = page.evaluate("(s) => peluitTest.xwing.publicKeyFromSeed(s)", seed)
+        body = [page.evaluate("([m, k]) => peluitTest.bench.body(m, k)", [mib, pk]) for _ in range(2)]
+        best = min(body, key=lambda r: r["envelope"])
+        mb = best["bytes"] / 1e6
+        out["body"] = {
+            "mib": mib,
+            "raw_one_shot_mb_s": mb / (best["rawOneShot"] / 1000),
+            "raw_chunked_mb_s": mb / (best["rawChunked"] / 1000),
+            "envelope_mb_s": mb / (best["envelope"] / 1000),
+            "ratio_vs_one_shot": best["rawOneShot"] / best["envelope"],
+            "ratio_vs_chunked": best["rawChunked"] / best["envelope"],
+            "runs": body,
+        }
+        return out
+    finally:
+        browser.close()
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| engine | Argon2id path | profile 1 (s) | profile 2 (s) | X-Wing key pair (ms) "
+        "| raw AES-GCM (MB/s) | envelope (MB/s) | envelope / raw |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        d = r["derive"]
+        p1 = f"{d['1']['seconds']:.2f}" if "1" in d else "(--full)"
+        p2 = f"{d['2']['seconds']:.2f}"
+        b = r["body"]
+        lines.append(
+            f"| {r['engine']} | {d['2']['path']} | {p1} | {p2} | {r['xwing_keypair_ms']:.0f} "
+            f"| {b['raw_one_shot_mb_s']:.0f} | {b['envelope_mb_s']:.0f} "
+            f"| {100 * b['ratio_vs_one_shot']:.0f}% (vs 1 MiB calls: {100 * b['ratio_vs_chunked']:.0f}%) |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="also profile 1 without JIT (slow)")
+    parser.add_argument("--mib", type=int, default=64, help="body size in MiB (default 64)")
+    args = parser.parse_args()
+    results = []
+    with serve_static(STATIC) as base, sync_playwright() as pw:
+        for engine in ENGINES:
+            results.append(run_engine(pw, engine, base, args.mib, args.full))
+    print(table(results))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": platform.machine(), "python": platform.python_version(),
+                                   "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
