@@ -209,7 +209,8 @@ def test_report_and_come_back(
             "Periksa kodenya: ada satu angka yang tampaknya salah.",
             "Check the code: one digit looks wrong.",
         )
-        page.fill("#code", code.digits.replace("", " ").strip())  # spaces do not matter
+        dashed = "-".join(code.digits[i : i + 4] for i in range(0, 24, 4))
+        page.fill("#code", dashed)  # dashes and spaces do not matter
         page.click("#open")
         page.wait_for_selector("#case", state="visible", timeout=120_000)
         assert page.text_content("#case-ref") == reference
@@ -230,7 +231,7 @@ def test_report_and_come_back(
         page.fill("#message", message)
         page.click("#send-message")
         page.wait_for_function(
-            "() => document.querySelectorAll('#conversation li').length === 6", timeout=60_000
+            "() => document.querySelectorAll('#conversation li').length === 7", timeout=60_000
         )
         for body in bodies:
             assert marker.encode() not in body

@@ -3,6 +3,7 @@
 // upload session, one 1 MiB ciphertext chunk at a time.
 
 import { b64uEncode } from "../b64.js";
+import { concat } from "../bytes.js";
 import { randomId, sealStream } from "../envelope.js";
 import { putPiece } from "./api.js";
 import { cleanImage } from "./image-clean.js";
@@ -91,9 +92,16 @@ export async function uploadAll(token, entries, recipients, base, onProgress) {
   const done = [];
   for (const [n, entry] of entries.entries()) {
     const ctx = { unitId: base.unitId, caseId: base.caseId, kind: "attachment", itemId: entry.itemId };
+    // Piece 0 is the header with the first chunk; piece i is chunk i (reporter-api-v1.md).
     let index = 0;
     let sent = 0;
-    for await (const piece of sealStream(entry.blob, recipients, ctx)) {
+    let head = null;
+    for await (const part of sealStream(entry.blob, recipients, ctx)) {
+      if (head === null) {
+        head = part;
+        continue;
+      }
+      const piece = index === 0 ? concat(head, part) : part;
       await putPiece(token, entry.itemId, index, piece);
       index += 1;
       sent += piece.length;
