@@ -111,6 +111,8 @@ def test_report_and_come_back(
     page: Page, engine: str, env: Any, tmp_path: Path, lang: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # Argon2id and X-Wing without a JIT take seconds, more on a loaded machine.
+    page.set_default_timeout(180_000)
     marker = f"PELUIT-MARKER-{secrets.token_hex(8)}"
     photo = tmp_path / "foto_kantor.jpg"
     photo.write_bytes(jpeg_with_hidden_data())
