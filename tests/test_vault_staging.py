@@ -187,3 +187,15 @@ def test_discard(tmp_path: Path) -> None:
     staging.discard(token)
     staging.discard(token)  # twice is fine
     assert list((tmp_path / "staging").iterdir()) == []
+
+
+def test_a_session_from_two_days_ago_is_refused_even_before_the_sweep(tmp_path: Path) -> None:
+    days = iter([dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 22)])
+    current = {"day": next(days)}
+    staging = Staging(tmp_path / "staging", Limits(), lambda: current["day"])
+    token = staging.open_session()
+    current["day"] = next(days)  # the next day: still usable
+    assert staging.sizes(token) == {}
+    current["day"] = next(days)  # two days later: refused at once
+    with pytest.raises(NotFound):
+        staging.sizes(token)

@@ -78,6 +78,11 @@ class Staging:
         folder = self.root / upload_folder_name(check_upload_token(token))
         if not (folder / "day").is_file():
             raise NotFound("This upload session has expired or does not exist.", what="upload")
+        # Sessions carry only their day: one opened yesterday may still be
+        # used today (a report started before midnight), never later.
+        oldest = self.today() - dt.timedelta(days=self.limits.upload_max_age_days)
+        if _session_day(folder) < oldest:
+            raise NotFound("This upload session has expired or does not exist.", what="upload")
         return folder
 
     @contextlib.contextmanager

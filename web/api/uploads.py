@@ -41,7 +41,9 @@ from web.api.validation import (
 )
 from web.errors import BadRequest, PowRequired, TooLarge
 
-SESSION_SECONDS = 3600
+# A session lives until the end of the day after it was opened (the vault
+# keeps days only); this is the shortest that can be promised.
+SESSION_SECONDS = 86400
 PIECE_BODY = envelope.CHUNK_SIZE + stream.TAG_SIZE
 MAX_INDEX = 1 << 20
 TOKEN_LENGTH = 43
