@@ -78,13 +78,15 @@ def test_browser_seal_multi_chunk_opens_in_python(selftest_page, keys, envelope_
     assert open_envelope(env, [privs[1]], ctx) == repeat(pattern, length)
 
 
-def test_browser_streaming_sealer_opens_in_python(selftest_page, keys, envelope_context):
+@pytest.mark.parametrize("reader", ["blob", "stream", "slice"])
+def test_browser_streaming_sealer_opens_in_python(selftest_page, keys, envelope_context, reader):
+    """Blob.stream() with a BYOB reader, and the two fallbacks (default reader, slice())."""
     _seeds, privs = keys
     ctx, js_ctx = envelope_context
     pattern = secrets.token_bytes(1009)
     length = 3 * CHUNK + 777
     got = call(selftest_page, "peluitTest.envelope.sealStreamRepeat", b64u(pattern), length,
-               public_keys(privs), js_ctx)
+               public_keys(privs), js_ctx, reader)
     sizes = got["sizes"]
     assert sizes[0] == 57 + 1177 * 2  # the header comes first, alone
     assert all(s == CHUNK + 16 for s in sizes[1:-1]) and 17 <= sizes[-1] <= CHUNK + 16

@@ -80,9 +80,17 @@ export async function deriveReceipt(input, instanceSalt, { onProgress, path } = 
   const profile = Number(code[0]);
   const { ops, memKib } = PROFILES[profile];
   const password = new TextEncoder().encode(code);
-  const { root, path: ran } = await runArgon2(
-    { password, salt: new Uint8Array(instanceSalt), ops, memKib }, { onProgress, path },
-  );
+  const request = { password, salt: new Uint8Array(instanceSalt), ops, memKib };
+  let result;
+  try {
+    result = await runArgon2(request, { onProgress, path });
+  } catch (err) {
+    // WebAssembly present but refused (a stricter CSP, a hardened browser):
+    // the pure-JavaScript worker still gives the same bytes, only slower.
+    if (path !== undefined || argon2Path() !== "sodium") throw err;
+    result = await runArgon2(request, { onProgress, path: "noble" });
+  }
+  const { root, path: ran } = result;
   const values = await splitRoot(root);
   root.fill(0);
   const keyPair = await keyPairFromSeed(values.xwingSeed);

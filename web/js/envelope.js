@@ -11,6 +11,7 @@
 import { ENVELOPE_HEADER, ENVELOPE_PAYLOAD, ENVELOPE_WRAP, labelBytes } from "./labels.js";
 import { bytesEqual, concat, lp, readU64, u64, utf8 } from "./bytes.js";
 import { paddedPlaintextSize } from "./padding.js";
+import { openSource, sourceSize } from "./byte-source.js";
 import { ENC_SIZE, KEY_ID_SIZE, hpkeSuite, importPublicKey, keyId, keyPairFromSeed } from "./xwing.js";
 
 export const MAGIC = concat(utf8("PELUITE"), new Uint8Array([1]));
@@ -22,6 +23,7 @@ const WRAPPED_SIZE = 48;
 const STANZA_SIZE = 1 + KEY_ID_SIZE + ENC_SIZE + WRAPPED_SIZE; // 1177
 const MAC_SIZE = 32;
 const MAX_RECIPIENTS = 8;
+const IN_FLIGHT = 4; // chunks being encrypted at once by the streaming sealer
 const UNIT_ID = /^[a-z0-9-]{1,64}$/;
 
 export class EnvelopeError extends Error {
@@ -108,54 +110,62 @@ async function makeHeader(recipientPublicKeys, context) {
   return { head: concat(header, mac), fileKey, nonce };
 }
 
-/** A byte source over a Uint8Array with the Blob-like slice().arrayBuffer() shape. */
-function bytesSource(bytes) {
-  return {
-    size: bytes.length,
-    slice: (a, b) => ({ arrayBuffer: async () => bytes.slice(a, b).buffer }),
-  };
-}
-
 /**
- * Streaming sealer. `source` is a Blob/File (or anything with `size` and
- * `slice(start, end).arrayBuffer()`). Yields Uint8Arrays: first header||mac,
- * then one ciphertext chunk per 1 MiB of padded plaintext. Never holds more
- * than one chunk of the source.
+ * Streaming sealer. `source` is a Blob/File (or a Uint8Array). Yields
+ * Uint8Arrays: first header||mac, then one ciphertext chunk per 1 MiB of
+ * padded plaintext, in order. Reads the source sequentially and holds at most
+ * IN_FLIGHT (4) chunks of it.
  */
 export async function* sealStream(source, recipientPublicKeys, ctx) {
   const context = encodeContext(ctx);
-  const length = source.size;
+  const length = sourceSize(source);
   const padded = paddedPlaintextSize(length);
   const { head, fileKey, nonce } = await makeHeader(recipientPublicKeys, context);
   const key = await payloadKey(fileKey, nonce, context);
   fileKey.fill(0);
   yield head;
-  const chunks = Math.ceil(padded / CHUNK);
-  for (let i = 0; i < chunks; i++) {
-    const start = i * CHUNK; // offsets in the padded plaintext
-    const end = Math.min(start + CHUNK, padded);
-    const srcStart = Math.max(start - 8, 0);
-    const srcEnd = Math.min(end - 8, length);
-    let plain;
-    if (start >= 8 && srcEnd - srcStart === end - start) {
-      plain = await source.slice(srcStart, srcEnd).arrayBuffer(); // a whole chunk of the file, no copy
-    } else {
-      plain = new Uint8Array(end - start); // zeros
-      if (start === 0) plain.set(u64(length), 0);
-      if (srcEnd > srcStart) {
-        const part = new Uint8Array(await source.slice(srcStart, srcEnd).arrayBuffer());
-        plain.set(part, srcStart + 8 - start);
+  const reader = openSource(source);
+  try {
+    const chunks = Math.ceil(padded / CHUNK);
+    let read = 0; // source bytes consumed
+    const readChunk = async (i) => {
+      const size = Math.min(CHUNK, padded - i * CHUNK);
+      const at = i === 0 ? 8 : 0; // the first chunk starts with u64(length)
+      const take = Math.max(Math.min(size - at, length - read), 0);
+      read += take;
+      if (at === 0 && take === size) return reader.read(take); // a whole chunk of the source
+      const plain = new Uint8Array(size); // zeros: the padding
+      if (i === 0) plain.set(u64(length), 0);
+      if (take > 0) plain.set(await reader.read(take), at);
+      return plain;
+    };
+    const pending = []; // encryptions in flight, oldest first
+    let nextPlain = readChunk(0);
+    nextPlain.catch(() => {});
+    for (let i = 0; i < chunks; i++) {
+      const plain = await nextPlain;
+      if (i + 1 < chunks) {
+        nextPlain = readChunk(i + 1); // read ahead while earlier chunks are encrypted
+        nextPlain.catch(() => {});
       }
+      // WebCrypto copies its input when called, so the buffer is free again at
+      // once; keeping a few chunks in flight lets the browser's crypto threads
+      // work while the next chunk is read.
+      const sealed = crypto.subtle.encrypt({ name: "AES-GCM", iv: chunkNonce(i, i === chunks - 1) }, key, plain);
+      sealed.catch(() => {}); // a consumer that stops early leaves no unhandled rejection
+      pending.push(sealed);
+      if (pending.length >= IN_FLIGHT) yield new Uint8Array(await pending.shift());
     }
-    const last = i === chunks - 1;
-    yield new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: chunkNonce(i, last) }, key, plain));
+    while (pending.length > 0) yield new Uint8Array(await pending.shift());
+  } finally {
+    await reader.close();
   }
 }
 
 /** Seal bytes to 1..8 recipients (1216-byte public keys); returns the envelope bytes. */
 export async function sealEnvelope(plaintext, recipientPublicKeys, ctx) {
   const parts = [];
-  for await (const part of sealStream(bytesSource(plaintext), recipientPublicKeys, ctx)) parts.push(part);
+  for await (const part of sealStream(plaintext, recipientPublicKeys, ctx)) parts.push(part);
   return concat(...parts);
 }
 

@@ -1,0 +1,123 @@
+// Sequential reading of a Blob/File (or a Uint8Array) in pieces, without ever
+// holding the whole source: the streaming sealer's input.
+//
+// Blob.stream() with a BYOB reader is by far the fastest way to read a Blob
+// (Chromium: ~2 GB/s, against ~0.2 GB/s for one slice().arrayBuffer() per
+// MiB); a default reader and slice() are the fallbacks.
+
+export class SourceError extends Error {
+  constructor() {
+    super("The file could not be read.");
+    this.name = "SourceError";
+  }
+}
+
+/** Reader over a Uint8Array. */
+class BytesReader {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.pos = 0;
+  }
+
+  async read(n) {
+    if (this.pos + n > this.bytes.length) throw new SourceError();
+    const view = this.bytes.subarray(this.pos, this.pos + n); // no copy
+    this.pos += n;
+    return view;
+  }
+
+  async close() {}
+}
+
+/** Reader over Blob.stream() in BYOB mode: reads straight into the target. */
+class ByobReader {
+  constructor(reader) {
+    this.reader = reader;
+  }
+
+  async read(n) {
+    let buffer = new ArrayBuffer(n);
+    let filled = 0;
+    while (filled < n) {
+      const { done, value } = await this.reader.read(new Uint8Array(buffer, filled, n - filled));
+      if (done || value === undefined) throw new SourceError();
+      buffer = value.buffer; // the read transferred the buffer
+      filled += value.byteLength;
+    }
+    return new Uint8Array(buffer);
+  }
+
+  async close() {
+    await this.reader.cancel().catch(() => {});
+  }
+}
+
+/** Reader over Blob.stream() with a default reader: copies chunks into the target. */
+class DefaultReader {
+  constructor(reader) {
+    this.reader = reader;
+    this.left = new Uint8Array(0);
+  }
+
+  async read(n) {
+    const target = new Uint8Array(n);
+    let filled = 0;
+    while (filled < target.length) {
+      if (this.left.length === 0) {
+        const { done, value } = await this.reader.read();
+        if (done) throw new SourceError();
+        this.left = value;
+      }
+      const n = Math.min(this.left.length, target.length - filled);
+      target.set(this.left.subarray(0, n), filled);
+      this.left = this.left.subarray(n);
+      filled += n;
+    }
+    return target;
+  }
+
+  async close() {
+    await this.reader.cancel().catch(() => {});
+  }
+}
+
+/** Reader over slice(start, end).arrayBuffer() (older Blob implementations). */
+class SliceReader {
+  constructor(blob) {
+    this.blob = blob;
+    this.pos = 0;
+  }
+
+  async read(n) {
+    const part = new Uint8Array(await this.blob.slice(this.pos, this.pos + n).arrayBuffer());
+    if (part.length !== n) throw new SourceError();
+    this.pos += n;
+    return part;
+  }
+
+  async close() {}
+}
+
+/**
+ * A sequential reader for `source` (Blob, File or Uint8Array). `read(n)`
+ * resolves exactly the next n bytes (a view into a Uint8Array source, so the
+ * caller must not keep it beyond its own use); it throws SourceError when the
+ * source ends early.
+ */
+export function openSource(source) {
+  if (source instanceof Uint8Array) return new BytesReader(source);
+  if (typeof source.stream === "function") {
+    const stream = source.stream();
+    try {
+      return new ByobReader(stream.getReader({ mode: "byob" }));
+    } catch {
+      return new DefaultReader(stream.getReader());
+    }
+  }
+  return new SliceReader(source);
+}
+
+/** Size in bytes of a source. */
+export function sourceSize(source) {
+  return source instanceof Uint8Array ? source.length : source.size;
+}
