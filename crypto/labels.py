@@ -34,6 +34,10 @@ CARD_FINGERPRINT: Final = b"peluit/unit-card/v1/fingerprint"
 # Key file AEAD associated data (docs/spec/key-file-v1.md)
 KEY_FILE: Final = b"peluit/key-file/v1"
 
+# Proof of work before an upload session (docs/spec/reporter-api-v1.md)
+POW_CHALLENGE: Final = b"peluit/pow/v1"
+POW_SOLUTION: Final = b"peluit/pow/v1/solution"
+
 ALL_LABELS: Final[tuple[bytes, ...]] = (
     ENVELOPE_KEY_ID,
     ENVELOPE_WRAP,
@@ -50,4 +54,6 @@ ALL_LABELS: Final[tuple[bytes, ...]] = (
     SIG_EXPORT_BUNDLE,
     CARD_FINGERPRINT,
     KEY_FILE,
+    POW_CHALLENGE,
+    POW_SOLUTION,
 )

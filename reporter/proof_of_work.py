@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-SOLUTION_LABEL: Final = b"peluit/pow/v1/solution"
+from crypto import labels
+
+SOLUTION_LABEL: Final = labels.POW_SOLUTION
 NONCE_SIZE: Final = 8
 MAX_DIFFICULTY: Final = 40
 

@@ -24,9 +24,14 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def open_default_store(settings: Settings) -> Any:
     """The embedded default: SQLite and blob files in the data folder."""
+    from vault.limits import Limits as VaultLimits
     from vault.store import open_store
 
-    return open_store(settings.data_dir)
+    limits = VaultLimits(
+        attachment_plaintext_max=settings.limits.attachment_bytes,
+        report_plaintext_max=settings.limits.report_bytes,
+    )
+    return open_store(settings.data_dir, limits=limits)
 
 
 def create_app(settings: Settings | None = None, *, store: Any = None) -> Starlette:

@@ -30,10 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+from crypto import labels
 from web.errors import PowRequired, PowSpent
 
-LABEL: Final = b"peluit/pow/v1"
-SOLUTION_LABEL: Final = b"peluit/pow/v1/solution"
+LABEL: Final = labels.POW_CHALLENGE
+SOLUTION_LABEL: Final = labels.POW_SOLUTION
 RANDOM_SIZE: Final = 16
 TAG_SIZE: Final = 16
 NONCE_SIZE: Final = 8

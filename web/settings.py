@@ -31,6 +31,8 @@ class Settings:
     pow_difficulty: int = 20
     lookup_failures_per_peer: int = 20
     lookup_failures_total: int = 1000
+    lookup_delay_seconds: float = 0.25
+    """First delay after a failed receipt lookup; it doubles per failure."""
     limits: Limits = field(default_factory=Limits)
 
     @classmethod

@@ -42,7 +42,7 @@ def install(app: Starlette) -> None:
         throttle=LookupThrottle(
             per_peer=settings.lookup_failures_per_peer,
             total=settings.lookup_failures_total,
-            base_delay=float(getattr(settings, "lookup_delay_seconds", 0.25)),
+            base_delay=settings.lookup_delay_seconds,
         ),
         limits=settings.limits,
     )
