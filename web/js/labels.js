@@ -27,11 +27,15 @@ export const CARD_FINGERPRINT = "peluit/unit-card/v1/fingerprint";
 // Key file AEAD associated data (docs/spec/key-file-v1.md)
 export const KEY_FILE = "peluit/key-file/v1";
 
+// Proof of work before an upload session (docs/spec/reporter-api-v1.md)
+export const POW_CHALLENGE = "peluit/pow/v1";
+export const POW_SOLUTION = "peluit/pow/v1/solution";
+
 export const ALL_LABELS = Object.freeze([
   ENVELOPE_KEY_ID, ENVELOPE_WRAP, ENVELOPE_HEADER, ENVELOPE_PAYLOAD,
   RECEIPT_SELECTOR, RECEIPT_VALIDATOR, RECEIPT_XWING_SEED, RECEIPT_VALIDATOR_HASH,
   SIG_UNIT_CARD, SIG_REPLY, SIG_ACK_TEMPLATE, SIG_REPLY_BUNDLE, SIG_EXPORT_BUNDLE,
-  CARD_FINGERPRINT, KEY_FILE,
+  CARD_FINGERPRINT, KEY_FILE, POW_CHALLENGE, POW_SOLUTION,
 ]);
 
 /** The label's ASCII bytes. */

@@ -4,9 +4,10 @@
 // the same with or without a JIT. Hashes run in parallel batches.
 
 import { b64uDecode, b64uEncode } from "../b64.js";
-import { concat, utf8 } from "../bytes.js";
+import { concat } from "../bytes.js";
+import { POW_SOLUTION, labelBytes } from "../labels.js";
 
-const LABEL = utf8("peluit/pow/v1/solution");
+const LABEL = labelBytes(POW_SOLUTION);
 const BATCH = 512;
 
 function leadingZeroBits(digest) {
