@@ -34,6 +34,10 @@ CARD_FINGERPRINT: Final = b"peluit/unit-card/v1/fingerprint"
 # Key file AEAD associated data (docs/spec/key-file-v1.md)
 KEY_FILE: Final = b"peluit/key-file/v1"
 
+# Workstation-local keys (docs/spec/workstation-store-v1.md)
+WORKSTATION_STORE: Final = b"peluit/workstation/v1/store"
+WORKSTATION_BACKUP: Final = b"peluit/workstation/v1/backup"
+
 # Proof of work before an upload session (docs/spec/reporter-api-v1.md)
 POW_CHALLENGE: Final = b"peluit/pow/v1"
 POW_SOLUTION: Final = b"peluit/pow/v1/solution"
@@ -56,4 +60,6 @@ ALL_LABELS: Final[tuple[bytes, ...]] = (
     KEY_FILE,
     POW_CHALLENGE,
     POW_SOLUTION,
+    WORKSTATION_STORE,
+    WORKSTATION_BACKUP,
 )
