@@ -42,7 +42,6 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
@@ -72,8 +71,9 @@ def launch_engine(pw: Playwright, engine: str) -> Browser:
 class SecurityHeaders:
     """ASGI middleware adding the strict CSP (and friends) to every HTTP response."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, csp: str = CSP) -> None:
         self.app = app
+        self.headers = [(b"content-security-policy", csp.encode()), *SECURITY_HEADERS]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -83,7 +83,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                extra = [(k, v) for k, v in self.headers if k not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -91,14 +91,18 @@ class SecurityHeaders:
 
 
 @contextmanager
-def serve_app(app: Any, *, csp: bool = True) -> Iterator[str]:
-    """Serve an ASGI app on 127.0.0.1 at a free port; yields the base URL (no trailing /)."""
+def serve_app(app: Any, *, csp: str | None = CSP) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 at a free port; yields the base URL (no trailing /).
+
+    Every response gets ``csp`` as its Content-Security-Policy (``None``: the
+    app sets its own headers).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        SecurityHeaders(app) if csp else app,
+        SecurityHeaders(app, csp) if csp is not None else app,
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -121,14 +125,14 @@ def serve_app(app: Any, *, csp: bool = True) -> Iterator[str]:
 
 
 @contextmanager
-def serve_static(directory: Path) -> Iterator[str]:
-    """Serve a directory (Starlette StaticFiles) with the strict CSP."""
+def serve_static(directory: Path, *, csp: str = CSP) -> Iterator[str]:
+    """Serve a directory (Starlette StaticFiles) with the strict CSP (or ``csp``)."""
     from starlette.applications import Starlette
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
     app = Starlette(routes=[Mount("/", StaticFiles(directory=str(directory), html=True))])
-    with serve_app(app) as url:
+    with serve_app(app, csp=csp) as url:
         yield url
 
 

@@ -14,7 +14,7 @@ from crypto.labels import ALL_LABELS
 from crypto.xwing import XWingPrivateKey
 from receipts.derivation import derive
 from receipts.receipt_code import parse
-from tests.browser.conftest import call
+from browser.conftest import call
 
 pytestmark = pytest.mark.browser
 
@@ -153,3 +153,27 @@ def test_selftest_button_runs_clean(selftest_page, engine):
     selftest_page.wait_for_function("() => !document.getElementById('run').disabled")
     lines = selftest_page.locator("#results li").all_text_contents()
     assert all(": ok" in line for line in lines), lines
+
+
+def test_refused_webassembly_falls_back_to_pure_js(page, engine):
+    """A page whose CSP refuses WebAssembly still derives, with the @noble/hashes worker."""
+    if engine != "chromium":
+        pytest.skip("the jitless engine has no WebAssembly to refuse")
+    from browser.conftest import CSP, STATIC, assert_engine, open_page, serve_static
+
+    strict = CSP.replace(" 'wasm-unsafe-eval'", "")
+    with serve_static(STATIC, csp=strict) as base:
+        open_page(page, base, "/selftest.html")
+        page.wait_for_function("() => document.documentElement.dataset.selftest === 'ready'")
+        assert_engine(page, engine)
+        code = call(page, "peluitTest.receipt.generate", 2)
+        salt = secrets.token_bytes(16)
+        got = call(page, "peluitTest.derive", code, b64u(salt))
+    assert got["ok"] and got["path"] == "noble"
+    assert unb64u(got["selector"]) == derive(parse(code), salt).selector.reveal()
+    # The refusal (reported from the worker, if at all) is the only CSP report allowed.
+    violations = page.peluit.csp_violations
+    assert all("WebAssembly" in v or "wasm" in v for v in violations), violations
+    page.peluit.csp_violations.clear()
+    page.peluit.console_errors[:] = [e for e in page.peluit.console_errors if "WebAssembly" not in e]
+    page.peluit.page_errors[:] = [e for e in page.peluit.page_errors if "WebAssembly" not in e]

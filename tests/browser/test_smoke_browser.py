@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import call
+from browser.conftest import call
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import call
+from browser.conftest import call
 
 pytestmark = pytest.mark.browser
 
