@@ -1,6 +1,11 @@
-"""Signed replies (docs/spec/unit-card-v1.md, "Replies").
+"""Signed replies (docs/spec/unit-card-v1.md, "Replies" and "Standard messages").
 
 ``reply_plaintext = Ed25519(unit key, "peluit/reply/v1" || 0x00 || context || body) || body``
+
+A standard message (quick acknowledgement) is sealed by the online console,
+which has no signing key: its 64 bytes are instead the template signature made
+once on the workstation, ``Ed25519(unit key, "peluit/ack-template/v1" || 0x00 ||
+lp(unit_id) || lp(template_id) || lp(text))``, and the body names the template.
 """
 
 from __future__ import annotations
@@ -8,7 +13,9 @@ from __future__ import annotations
 from crypto import labels
 from crypto.context import Context
 from crypto.errors import SignatureError
+from crypto.framing import lp
 from crypto.signing import SIGNATURE_SIZE, SigningKey, VerifyKey
+from crypto.strict_json import load_object
 
 
 def sign_reply(signing_key: SigningKey, context: Context, body: bytes) -> bytes:
@@ -22,4 +29,48 @@ def verify_reply(verify_key: VerifyKey, context: Context, plaintext: bytes) -> b
         raise SignatureError()
     signature, body = plaintext[:SIGNATURE_SIZE], plaintext[SIGNATURE_SIZE:]
     verify_key.verify(labels.SIG_REPLY, context.encode() + body, signature)
+    return body
+
+
+def template_message(unit_id: str, template_id: str, text: str) -> bytes:
+    """What a template signature covers (after its label): ``lp(unit_id) || lp(id) || lp(text)``."""
+    return lp(unit_id.encode("utf-8")) + lp(template_id.encode("utf-8")) + lp(text.encode("utf-8"))
+
+
+def sign_template(signing_key: SigningKey, unit_id: str, template_id: str, text: str) -> bytes:
+    """The workstation's 64-byte signature over one standard message."""
+    return signing_key.sign(labels.SIG_ACK_TEMPLATE, template_message(unit_id, template_id, text))
+
+
+def verify_template(
+    verify_key: VerifyKey, unit_id: str, template_id: str, text: str, signature: bytes
+) -> None:
+    """Raise :class:`SignatureError` unless ``signature`` signs this template."""
+    message = template_message(unit_id, template_id, text)
+    verify_key.verify(labels.SIG_ACK_TEMPLATE, message, signature)
+
+
+def verify_template_reply(verify_key: VerifyKey, unit_id: str, plaintext: bytes) -> bytes:
+    """Check a standard-message reply; return the body or raise SignatureError.
+
+    The body must be a JSON object whose ``template`` and ``text`` are strings
+    and whose ``status`` is null (a console cannot announce a status); the 64
+    bytes before it must be the unit's template signature over exactly that
+    template id and text. The reply's context is
+    not signed (the console seals it, not the workstation), so this proves the
+    words are the unit's, not that the unit chose this case.
+    """
+    if len(plaintext) < SIGNATURE_SIZE:
+        raise SignatureError()
+    signature, body = plaintext[:SIGNATURE_SIZE], plaintext[SIGNATURE_SIZE:]
+    try:
+        document = load_object(body)
+    except ValueError:
+        raise SignatureError() from None
+    template_id, text = document.get("template"), document.get("text")
+    if not isinstance(template_id, str) or not isinstance(text, str):
+        raise SignatureError()
+    if document.get("status") is not None:
+        raise SignatureError()
+    verify_template(verify_key, unit_id, template_id, text, signature)
     return body
