@@ -31,11 +31,16 @@ export const KEY_FILE = "peluit/key-file/v1";
 export const POW_CHALLENGE = "peluit/pow/v1";
 export const POW_SOLUTION = "peluit/pow/v1/solution";
 
+// Workstation store and backup keys (offline tool; mirrored so the test sees every label)
+export const WORKSTATION_STORE = "peluit/workstation/v1/store";
+export const WORKSTATION_BACKUP = "peluit/workstation/v1/backup";
+
 export const ALL_LABELS = Object.freeze([
   ENVELOPE_KEY_ID, ENVELOPE_WRAP, ENVELOPE_HEADER, ENVELOPE_PAYLOAD,
   RECEIPT_SELECTOR, RECEIPT_VALIDATOR, RECEIPT_XWING_SEED, RECEIPT_VALIDATOR_HASH,
   SIG_UNIT_CARD, SIG_REPLY, SIG_ACK_TEMPLATE, SIG_REPLY_BUNDLE, SIG_EXPORT_BUNDLE,
   CARD_FINGERPRINT, KEY_FILE, POW_CHALLENGE, POW_SOLUTION,
+  WORKSTATION_STORE, WORKSTATION_BACKUP,
 ]);
 
 /** The label's ASCII bytes. */
