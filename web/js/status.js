@@ -9,7 +9,7 @@ import { utf8 } from "./bytes.js";
 import { argon2Path, deriveReceipt } from "./derive.js";
 import { openEnvelope, randomId, sealEnvelope } from "./envelope.js";
 import { InvalidReceiptCode, ReceiptTypo, groupAsTyped, parseReceiptCode } from "./receipt.js";
-import { parseReplyBody, verifyReply } from "./reply.js";
+import { verifyUnitReply } from "./reply.js";
 import { parseUnitCard } from "./unit-card.js";
 import * as api from "./pages/api.js";
 import { FilePicker, uploadAll } from "./pages/attachments.js";
@@ -88,8 +88,9 @@ async function renderItem(item) {
   }
   if (item.kind === "reply") {
     try {
-      const body = parseReplyBody(await verifyReply(plain, session.unit.ed25519PublicKey, ctx));
-      const who = body.template ? t("from_unit_standard") : t("from_unit");
+      // "Standard message" only when the template signature itself verified.
+      const { body, standard } = await verifyUnitReply(plain, session.unit.ed25519PublicKey, ctx);
+      const who = standard ? t("from_unit_standard") : t("from_unit");
       return entry(`${who} · ${item.day}`, String(body.text ?? ""), "unit-msg");
     } catch {
       return entry(t("unverified"), item.day, "warning");
