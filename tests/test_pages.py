@@ -156,3 +156,22 @@ def test_unknown_pages_are_404_without_detail(env: Env, path: str) -> None:
     response = AppClient(env.app).get(path)
     assert response.status_code == 404
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [("/id/lapor/tidak-ada", "Halaman tidak ditemukan"), ("/en/lapor/none", "Page not found")],
+)
+def test_error_pages_are_html_in_the_page_language(env: Env, path: str, text: str) -> None:
+    response = AppClient(env.app).get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert text in response.text
+    assert response.headers["content-security-policy"] == PINNED_CSP
+
+
+def test_a_page_method_error_is_a_page_not_a_traceback(env: Env) -> None:
+    response = AppClient(env.app).post("/id/cek")
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Traceback" not in response.text

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from crypto.errors import CardError, DecryptionError, FormatError, PeluitError, SignatureError
 from receipts.errors import ReceiptError
@@ -217,7 +217,12 @@ def error_response(request: Request, exc: BaseException) -> Response:
         headers["Retry-After"] = "60"
     if request.url.path == "/api" or request.url.path.startswith("/api/"):
         return JSONResponse({"error": code, "message": message}, status, headers=headers)
-    return PlainTextResponse(message, status, headers=headers)
+    from web.pages import error_page
+
+    lang = "en" if request.url.path.startswith("/en/") else request_language(request)
+    if lang != request_language(request):
+        message = describe(exc, lang)[2]
+    return error_page(lang, status, code, message, headers)
 
 
 async def _handle(request: Request, exc: Exception) -> Response:

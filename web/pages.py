@@ -64,6 +64,18 @@ def questionnaire(name: str) -> dict[str, Any]:
     return data
 
 
+def error_page(
+    lang: str, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """An error as a page in ``lang``: the code's message, never an exception's text."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    other = "en" if lang == "id" else "id"
+    html = environment(lang).get_template("error.html").render(
+        lang=lang, other_lang=other, switch_url=f"/{other}/", error=code, message=message
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     lang = request.path_params.get("lang", DEFAULT_LANGUAGE)
     path = request.url.path
