@@ -11,9 +11,9 @@ lp(unit_id) || lp(template_id) || lp(text))``, and the body names the template.
 from __future__ import annotations
 
 from crypto import labels
+from crypto.bundle_template import verify_template
 from crypto.context import Context
 from crypto.errors import SignatureError
-from crypto.framing import lp
 from crypto.signing import SIGNATURE_SIZE, SigningKey, VerifyKey
 from crypto.strict_json import load_object
 
@@ -30,24 +30,6 @@ def verify_reply(verify_key: VerifyKey, context: Context, plaintext: bytes) -> b
     signature, body = plaintext[:SIGNATURE_SIZE], plaintext[SIGNATURE_SIZE:]
     verify_key.verify(labels.SIG_REPLY, context.encode() + body, signature)
     return body
-
-
-def template_message(unit_id: str, template_id: str, text: str) -> bytes:
-    """What a template signature covers (after its label): ``lp(unit_id) || lp(id) || lp(text)``."""
-    return lp(unit_id.encode("utf-8")) + lp(template_id.encode("utf-8")) + lp(text.encode("utf-8"))
-
-
-def sign_template(signing_key: SigningKey, unit_id: str, template_id: str, text: str) -> bytes:
-    """The workstation's 64-byte signature over one standard message."""
-    return signing_key.sign(labels.SIG_ACK_TEMPLATE, template_message(unit_id, template_id, text))
-
-
-def verify_template(
-    verify_key: VerifyKey, unit_id: str, template_id: str, text: str, signature: bytes
-) -> None:
-    """Raise :class:`SignatureError` unless ``signature`` signs this template."""
-    message = template_message(unit_id, template_id, text)
-    verify_key.verify(labels.SIG_ACK_TEMPLATE, message, signature)
 
 
 def verify_template_reply(verify_key: VerifyKey, unit_id: str, plaintext: bytes) -> bytes:

@@ -12,17 +12,11 @@ import json
 import pytest
 
 from crypto import labels
+from crypto.bundle_template import sign_template, template_message, verify_template
 from crypto.context import Context
 from crypto.errors import SignatureError
 from crypto.framing import lp
-from crypto.reply import (
-    sign_reply,
-    sign_template,
-    template_message,
-    verify_reply,
-    verify_template,
-    verify_template_reply,
-)
+from crypto.reply import sign_reply, verify_reply, verify_template_reply
 from crypto.signing import SigningKey
 
 UNIT = "inspektorat-demo"
