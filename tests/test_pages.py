@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from app_fixtures import UNIT_ID, AppClient, Env, make_env
+
 from web.security_headers import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +148,7 @@ def test_noscript_and_insecure_context_explanations_are_present(env: Env) -> Non
     html = AppClient(env.app).get(f"/id/lapor/{UNIT_ID}").text
     assert "<noscript>" in html
     assert 'id="insecure"' in html
-    assert "id=\"continue\" disabled" in html  # nothing to press until the script checked
+    assert 'id="continue" disabled' in html  # nothing to press until the script checked
 
 
 @pytest.mark.parametrize("path", ["/xx/", "/id/lapor/no-such-unit", "/id/nothing"])

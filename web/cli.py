@@ -38,14 +38,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)
     units = list(app.state.vault.list_units())
     if not units:
-        print("hint: no unit is registered yet; add one with: peluit unit add CARD", file=sys.stderr)
+        print(
+            "hint: no unit is registered yet; add one with: peluit unit add CARD", file=sys.stderr
+        )
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         print(
             "hint: serving on a public address; put Peluit behind HTTPS (or an onion service), "
             "browsers refuse to encrypt on plain http",
             file=sys.stderr,
         )
-    print(f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/", file=sys.stderr)
+    print(
+        f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/", file=sys.stderr
+    )
     uvicorn.run(
         app,
         host=args.host,

@@ -48,7 +48,8 @@ def _manifest() -> dict[str, Any]:
     if not MANIFEST.exists():
         return {}
     data: dict[str, Any] = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    return data.get("files", data)
+    files: dict[str, Any] = data.get("files", data)
+    return files
 
 
 def asset(name: str) -> dict[str, str]:
@@ -70,8 +71,10 @@ def error_page(
     """An error as a page in ``lang``: the code's message, never an exception's text."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     other = "en" if lang == "id" else "id"
-    html = environment(lang).get_template("error.html").render(
-        lang=lang, other_lang=other, switch_url=f"/{other}/", error=code, message=message
+    html = (
+        environment(lang)
+        .get_template("error.html")
+        .render(lang=lang, other_lang=other, switch_url=f"/{other}/", error=code, message=message)
     )
     return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -80,9 +83,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     lang = request.path_params.get("lang", DEFAULT_LANGUAGE)
     path = request.url.path
     other = "en" if lang == "id" else "id"
-    switch_url = f"/{other}" + path[len(lang) + 1 :] if path.startswith(f"/{lang}") else f"/{other}/"
-    html = environment(lang).get_template(template).render(
-        lang=lang, other_lang=other, switch_url=switch_url, path=path, **context
+    prefix = f"/{lang}"
+    switch_url = f"/{other}" + path[len(prefix) :] if path.startswith(prefix) else f"/{other}/"
+    html = (
+        environment(lang)
+        .get_template(template)
+        .render(lang=lang, other_lang=other, switch_url=switch_url, path=path, **context)
     )
     return HTMLResponse(html, status_code=status_code)
 

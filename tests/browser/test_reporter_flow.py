@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_fixtures import make_env
 from playwright.sync_api import Page
 
-from app_fixtures import make_env
 from browser.conftest import assert_engine, open_page, serve_app
 from crypto.b64 import b64u_encode
 from crypto.envelope import Context, open_envelope, seal
@@ -193,12 +193,15 @@ def test_report_and_come_back(
             item = os.urandom(16)
             ctx = Context(case.unit_id, case_id, "reply", item)
             body = json.dumps({"text": text, "status": None, "template": None}).encode()
-            sealed = seal(sign_reply(signing, ctx, body), [reporter_pk, env.unit.card.xwing_public_key], ctx)
+            sealed = seal(
+                sign_reply(signing, ctx, body), [reporter_pk, env.unit.card.xwing_public_key], ctx
+            )
             return NewItem(item_id=item, kind="reply", envelope=sealed)
 
         forged_text = "Silakan kirim NIP Anda ke nomor ini"
         env.store.add_unit_envelopes(
-            case.case_id, [reply(env.unit.signing, reply_text), reply(SigningKey.generate(), forged_text)]
+            case.case_id,
+            [reply(env.unit.signing, reply_text), reply(SigningKey.generate(), forged_text)],
         )
 
         # -- 4. the reporter comes back --------------------------------------------

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_fixtures import UNIT_ID, make_env
 from playwright.sync_api import Browser, Page, Playwright
 
-from app_fixtures import UNIT_ID, make_env
 from browser.conftest import CHROMIUM, ENGINES, open_page, serve_app
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,9 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_violation(browser: Browser, server: str, path: str, lang: str) -> None:
+def test_axe_finds_no_serious_violation(
+    browser: Browser, server: str, path: str, lang: str
+) -> None:
     # axe-core is injected as a script, which the page's own CSP rightly
     # forbids; only this accessibility check bypasses it.
     context = browser.new_context(bypass_csp=True)
