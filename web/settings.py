@@ -28,7 +28,7 @@ class Settings:
     data_dir: Path = Path("var")
     debug: bool = False
     access_log: bool = False
-    pow_difficulty: int = 20
+    pow_difficulty: int = 16
     lookup_failures_per_peer: int = 20
     lookup_failures_total: int = 1000
     lookup_delay_seconds: float = 0.25
@@ -46,6 +46,6 @@ class Settings:
             data_dir=Path(env.get("PELUIT_DATA", "var")),
             debug=env.get("PELUIT_DEBUG", "") == "1",
             access_log=env.get("PELUIT_ACCESS_LOG", "") == "1",
-            pow_difficulty=int(env.get("PELUIT_POW_BITS", "20")),
+            pow_difficulty=int(env.get("PELUIT_POW_BITS", "16")),
             limits=limits,
         )
