@@ -16,10 +16,10 @@ plaintext, so none of these can be stored by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from crypto.secret import SecretBytes
 from vault import case_envelopes, cases, retention, units
@@ -30,8 +30,10 @@ from vault.data_folder import DataFolder
 from vault.database import opened
 from vault.days import Today, jakarta_today
 from vault.errors import BadInput
+from vault.export_bundle import ExportSummary, export_bundle
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
+from vault.reply_import import ImportLimits, ImportSummary, import_reply_bundle
 from vault.schema import migrate
 from vault.staging import Staging
 from vault.status import CaseStatus
@@ -136,6 +138,7 @@ class SqliteVaultStore:
         self.blobs = BlobStore(folder.blobs_path)
         self.staging = Staging(folder.staging_path, self.limits, today)
         self._pepper: SecretBytes = folder.pepper()
+        self.import_limits = ImportLimits()
 
     @classmethod
     def open(
@@ -300,6 +303,35 @@ class SqliteVaultStore:
         with opened(self.folder.database_path) as db:
             return retention.destroy_case(db, self.blobs, case_id)
 
+    # --- bundles (BundleStore) ------------------------------------------------
+
+    def export_bundle(
+        self,
+        unit_id: str,
+        out: BinaryIO,
+        *,
+        actor: str,
+        on_written: Callable[[], None] | None = None,
+    ) -> ExportSummary:
+        """Write the unit's next export bundle to ``out``; record it once on disk."""
+        with opened(self.folder.database_path) as db:
+            return export_bundle(
+                db, self.blobs, unit_id, out, actor=actor, today=self.today(), on_written=on_written
+            )
+
+    def import_reply_bundle(self, src: BinaryIO, *, actor: str) -> ImportSummary:
+        """Check a signed reply bundle completely, then apply all of it or nothing."""
+        with opened(self.folder.database_path) as db:
+            return import_reply_bundle(
+                db,
+                self._batch,
+                src,
+                actor=actor,
+                today=self.today(),
+                spill_dir=self.folder.staging_path,
+                limits=self.import_limits,
+            )
+
     # --- housekeeping --------------------------------------------------------
 
     def sweep(self) -> SweepReport:
@@ -311,6 +343,21 @@ class SqliteVaultStore:
                 grace_seconds=self.limits.temp_grace_seconds,
             )
         return SweepReport(expired, result.orphans_removed, result.temp_files_removed)
+
+
+@runtime_checkable
+class BundleStore(Protocol):
+    """Bundles across the air gap (docs/spec/bundles-v1.md); the console enforces roles."""
+
+    def export_bundle(
+        self,
+        unit_id: str,
+        out: BinaryIO,
+        *,
+        actor: str,
+        on_written: Callable[[], None] | None = None,
+    ) -> ExportSummary: ...
+    def import_reply_bundle(self, src: BinaryIO, *, actor: str) -> ImportSummary: ...
 
 
 def open_store(
