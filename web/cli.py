@@ -3,6 +3,8 @@
   peluit serve [--host 127.0.0.1] [--port 8000]
   peluit unit add CARD [--rotation]
   peluit unit list
+  peluit export --unit ID --out FILE
+  peluit import FILE
 
 Messages are short lowercase ``error:`` / ``hint:`` lines.
 """
@@ -87,6 +89,67 @@ def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write to a temporary file beside FILE, fsync, then link it to FILE (never overwriting)."""
+    import contextlib
+    import os
+
+    from vault.durable_file import overwrite_and_unlink, publish, temp_path_in
+
+    target = Path(args.out).absolute()
+    if target.exists():
+        return _fail(f"{target} already exists", "choose a new file name; exports never overwrite")
+    if not target.parent.is_dir():
+        return _fail(f"the folder {target.parent} does not exist")
+    store = _store(settings)
+    temp = temp_path_in(target.parent)
+    published = False
+
+    def on_written() -> None:
+        nonlocal published
+        publish(temp, target, replace=False)
+        published = True
+
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            summary = store.export_bundle(args.unit, out, actor=args.actor, on_written=on_written)
+    except FileExistsError:
+        return _fail(f"{target} already exists", "choose a new file name; exports never overwrite")
+    except (PeluitError, OSError) as failed:
+        with contextlib.suppress(OSError):
+            overwrite_and_unlink(temp)
+        if published:  # written but not recorded: the next export carries it again
+            with contextlib.suppress(OSError):
+                target.unlink()
+        message = failed.user_message if isinstance(failed, PeluitError) else str(failed.strerror)
+        return _fail(f"export failed, nothing recorded: {message}")
+    print(
+        f"export {summary.export_seq} of {summary.unit_id} written to {target}: "
+        f"{summary.cases} cases, {summary.envelopes} envelopes, {summary.bytes} bytes"
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.file)
+    try:
+        src = path.open("rb")
+    except OSError as missing:
+        return _fail(f"cannot read {path}: {missing.strerror}")
+    try:
+        with src:
+            summary = _store(settings).import_reply_bundle(src, actor=args.actor)
+    except PeluitError as bad:
+        return _fail(bad.user_message, "nothing was applied")
+    print(
+        f"reply bundle {summary.sequence} of {summary.unit_id} applied: "
+        f"{summary.replies} replies, {summary.status_changes} status changes, "
+        f"{summary.templates} templates"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peluit", description="Peluit online vault")
     parser.add_argument("--data", help="data folder (default ./var or $PELUIT_DATA)")
@@ -107,6 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     listing = unit.add_parser("list", help="list registered units")
     listing.add_argument("--ids", action="store_true", help="print only unit ids")
     listing.set_defaults(func=cmd_unit_list)
+
+    export = sub.add_parser("export", help="write a unit's export bundle for the workstation")
+    export.add_argument("--unit", required=True, help="unit id")
+    export.add_argument("--out", required=True, help="new file to write (never overwritten)")
+    export.add_argument("--actor", default="system", help="name recorded in the audit log")
+    export.set_defaults(func=cmd_export)
+    imports = sub.add_parser("import", help="apply a signed reply bundle from the workstation")
+    imports.add_argument("file")
+    imports.add_argument("--actor", default="system", help="name recorded in the audit log")
+    imports.set_defaults(func=cmd_import)
     return parser
 
 
