@@ -1,0 +1,237 @@
+"""Export bundles: new and changed cases of one unit, for the workstation (bundles-v1.md).
+
+A case goes into an export when it has envelopes no export carried yet, or a
+status event newer than the one its last export showed, or was never
+exported. Its not-yet-exported envelopes go with it, streamed from their
+blob files into the bundle in bounded blocks (each file is read twice: once
+for its SHA-256, which the entry's meta carries before the data, then to
+copy it).
+
+What was exported is recorded only after the bundle is completely written
+and fsynced (and, through ``on_written``, published by the caller): an
+export that fails midway changes nothing and is simply run again. The
+record holds ids, counts and the day, nothing about reporters; the audit
+log gets one "export" entry with the counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from sqlite_utils import Database
+
+from crypto.b64 import b64u_encode
+from crypto.bundle_schema import CASE, ENVELOPE, EXPORT_FORMAT, VERSION, Kind
+from crypto.bundle_writer import BundleWriter
+from vault import audit_log
+from vault.blob_store import BlobStore
+from vault.database import write_transaction
+from vault.errors import Conflict, VaultError
+from vault.units import get_unit
+
+HASH_BLOCK = 1 << 16
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    unit_id: str
+    export_seq: int
+    since_seq: int
+    day: str
+    cases: int
+    envelopes: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    item_id: str
+    case_id: str
+    kind: str
+    author: str
+    size: int
+    day: str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    since_seq: int
+    cases: list[dict[str, Any]]
+    envelopes: list[_Envelope]
+
+
+def _plan(db: Database, unit_id: str) -> _Plan:
+    """One consistent read of what is new or changed since the last export."""
+    conn = db.conn
+    conn.execute("BEGIN")
+    try:
+        since = conn.execute(
+            "SELECT coalesce(max(export_seq), 0) FROM bundle_exports WHERE unit_id = ?", [unit_id]
+        ).fetchone()[0]
+        envelopes = [
+            _Envelope(*row)
+            for row in conn.execute(
+                "SELECT e.item_id, e.case_id, e.kind, e.author, e.size, e.day"
+                " FROM envelopes e JOIN cases c ON c.case_id = e.case_id"
+                " WHERE c.unit_id = ? AND e.item_id NOT IN (SELECT item_id FROM exported_envelopes)"
+                " ORDER BY c.submitted_day, c.reference, e.seq",
+                [unit_id],
+            )
+        ]
+        pending = {envelope.case_id for envelope in envelopes}
+        columns = ("case_id", "reference", "status", "submitted_day", "status_day", "key", "seq")
+        cases = []
+        for row in conn.execute(
+            "SELECT c.case_id, c.reference, c.status, c.submitted_day, c.status_day,"
+            " c.reporter_public_key,"
+            " (SELECT coalesce(max(s.seq), 0) FROM status_events s WHERE s.case_id = c.case_id),"
+            " x.status_seq"
+            " FROM cases c LEFT JOIN exported_cases x ON x.case_id = c.case_id"
+            " WHERE c.unit_id = ? ORDER BY c.submitted_day, c.reference",
+            [unit_id],
+        ):
+            case = dict(zip(columns, row[:-1], strict=True))
+            exported_status = row[-1]
+            if (
+                case["case_id"] in pending
+                or exported_status is None
+                or case["seq"] > exported_status
+            ):
+                cases.append(case)
+    finally:
+        conn.execute("COMMIT")
+    return _Plan(since, cases, envelopes)
+
+
+def _sha256(blobs: BlobStore, envelope: _Envelope) -> str:
+    digest = hashlib.sha256()
+    with blobs.stream(envelope.item_id, HASH_BLOCK) as blocks:
+        size = 0
+        for block in blocks:
+            digest.update(block)
+            size += len(block)
+    if size != envelope.size:
+        raise VaultError("A stored envelope does not have its recorded size.")
+    return digest.hexdigest()
+
+
+def _write(out: BinaryIO, blobs: BlobStore, unit_id: str, seq: int, day: str, plan: _Plan) -> int:
+    total = sum(envelope.size for envelope in plan.envelopes)
+    header = {
+        "format": EXPORT_FORMAT,
+        "version": VERSION,
+        "unit_id": unit_id,
+        "export_seq": seq,
+        "created": day,
+        "since_seq": plan.since_seq,
+        "cases": len(plan.cases),
+        "envelopes": len(plan.envelopes),
+        "bytes": total,
+    }
+    writer = BundleWriter(out, Kind.EXPORT, header)
+    by_case: dict[str, list[_Envelope]] = {}
+    for envelope in plan.envelopes:
+        by_case.setdefault(envelope.case_id, []).append(envelope)
+    for case in plan.cases:
+        meta = {
+            "case_id": case["case_id"],
+            "reference": case["reference"],
+            "status": case["status"],
+            "submitted": case["submitted_day"],
+            "status_day": case["status_day"],
+            "reporter_public_key": b64u_encode(case["key"]),
+        }
+        writer.add(CASE, meta)
+        for envelope in by_case.get(case["case_id"], []):
+            meta = {
+                "case_id": envelope.case_id,
+                "item_id": envelope.item_id,
+                "kind": envelope.kind,
+                "author": envelope.author,
+                "day": envelope.day,
+                "size": envelope.size,
+                "sha256": _sha256(blobs, envelope),
+            }
+            with blobs.open(envelope.item_id) as handle:
+                writer.add(ENVELOPE, meta, handle, envelope.size)
+    writer.finish()
+    out.flush()
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        os.fsync(out.fileno())  # a real file must be on disk before the export is recorded
+    return total
+
+
+def _record(
+    db: Database,
+    unit_id: str,
+    seq: int,
+    day: str,
+    plan: _Plan,
+    total: int,
+    actor: str,
+    today: dt.date,
+) -> None:
+    with write_transaction(db):
+        last = db.conn.execute(
+            "SELECT coalesce(max(export_seq), 0) FROM bundle_exports WHERE unit_id = ?", [unit_id]
+        ).fetchone()[0]
+        if last != plan.since_seq:
+            raise Conflict("Another export of this unit ran at the same time; export again.")
+        db.conn.execute(
+            "INSERT INTO bundle_exports (unit_id, export_seq, day, cases, envelopes, bytes)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [unit_id, seq, day, len(plan.cases), len(plan.envelopes), total],
+        )
+        db.conn.executemany(
+            "INSERT INTO exported_envelopes (item_id, unit_id, export_seq) VALUES (?, ?, ?)",
+            [(envelope.item_id, unit_id, seq) for envelope in plan.envelopes],
+        )
+        db.conn.executemany(
+            "INSERT INTO exported_cases (case_id, unit_id, export_seq, status_seq)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET"
+            " export_seq = excluded.export_seq, status_seq = excluded.status_seq",
+            [(case["case_id"], unit_id, seq, case["seq"]) for case in plan.cases],
+        )
+        audit_log.append(
+            db,
+            actor=actor,
+            action="export",
+            subject=unit_id,
+            detail={"export_seq": seq, "cases": len(plan.cases), "envelopes": len(plan.envelopes)},
+            today=today,
+        )
+
+
+def export_bundle(
+    db: Database,
+    blobs: BlobStore,
+    unit_id: str,
+    out: BinaryIO,
+    *,
+    actor: str,
+    today: dt.date,
+    on_written: Callable[[], None] | None = None,
+) -> ExportSummary:
+    """Write the unit's next export bundle to ``out``; record it once it is on disk.
+
+    ``on_written`` runs after the bundle is written and fsynced and before
+    the export is recorded (the CLI renames its temporary file there); if it
+    raises, nothing is recorded.
+    """
+    get_unit(db, unit_id)  # NotFound for an unknown unit
+    day = today.isoformat()
+    plan = _plan(db, unit_id)
+    seq = plan.since_seq + 1
+    total = _write(out, blobs, unit_id, seq, day, plan)
+    if on_written is not None:
+        on_written()
+    _record(db, unit_id, seq, day, plan, total, actor, today)
+    return ExportSummary(
+        unit_id, seq, plan.since_seq, day, len(plan.cases), len(plan.envelopes), total
+    )
