@@ -197,7 +197,8 @@ def entries(
 ) -> list[AuditEntry]:
     """Entries newest first, ``limit`` at most, optionally before ``before_seq``."""
     limit = max(1, min(int(limit), 1000))
-    where, args = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    args: list[object] = []
     if before_seq is not None:
         where.append("seq < ?")
         args.append(int(before_seq))
