@@ -29,6 +29,7 @@ from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
 from vault.data_folder import DataFolder
 from vault.database import opened
 from vault.days import Today, jakarta_today
+from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
 from vault.export_bundle import ExportSummary, export_bundle
 from vault.item_batch import ItemBatch
@@ -38,6 +39,7 @@ from vault.schema import migrate
 from vault.staging import Staging
 from vault.status import CaseStatus
 from vault.units import Unit, UnitSettings
+from vault.working_days import calendar_for
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class VaultStore(Protocol):
     # lifecycle
     def set_status(self, case_id: str | bytes, status: CaseStatus) -> None: ...
     def status_events(self, case_id: str | bytes) -> list[StatusEvent]: ...
+    def case_deadline(self, case_id: str | bytes) -> Deadline | None: ...
     def destroy_case(self, case_id: str | bytes) -> int: ...
 
     # housekeeping
@@ -297,6 +300,12 @@ class SqliteVaultStore:
     def status_events(self, case_id: str | bytes) -> list[StatusEvent]:
         with opened(self.folder.database_path) as db:
             return cases.status_events(db, case_id)
+
+    def case_deadline(self, case_id: str | bytes) -> Deadline | None:
+        """The deadline the reporter's page shows (vault/deadlines.py), or ``None``."""
+        with opened(self.folder.database_path) as db:
+            case = cases.get_case(db, case_id)
+            return deadline_of(db, case, self.today(), calendar=calendar_for(self.folder.root))
 
     def destroy_case(self, case_id: str | bytes) -> int:
         """Remove a case's rows, then wipe its blobs; return how many blobs."""

@@ -78,6 +78,7 @@ async def show_case(request: Request) -> JSONResponse:
     store = vault(request)
     unit = await call(store.get_unit, case.unit_id)
     items = await call(store.list_envelopes, case.case_id)
+    deadline = await call(store.case_deadline, case.case_id)
     return JSONResponse(
         {
             "case_id": b64u_encode(bytes.fromhex(case.case_id)),
@@ -85,9 +86,7 @@ async def show_case(request: Request) -> JSONResponse:
             "case_ref": case.reference,
             "status": str(case.status),
             "status_since": case.status_day,
-            # The store has no deadline calculation yet (see the report); null
-            # tells the page to show none rather than a wrong one.
-            "deadline": None,
+            "deadline": deadline.to_json() if deadline is not None else None,
             "unit": {"card": _card(unit.card)},
             "items": [_item(info) for info in items],
         }
