@@ -17,6 +17,7 @@ from workstation.ceremony import (
     FolderNotEmpty,
     init_unit,
 )
+from workstation.cli_parser import add_commands
 from workstation.passphrase import WeakPassphrase, check_passphrase
 
 
@@ -93,12 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--jurisdiction")
     init.add_argument("--demo", action="store_true", help="a clearly marked demo unit")
     init.set_defaults(func=cmd_init)
+    add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except PeluitError as bad:
+        hint = getattr(bad, "hint", None)
+        return _fail(bad.user_message, hint)
+    except WeakPassphrase as weak:
+        return _fail(f"weak passphrase: {weak}")
+    except FolderNotEmpty as exists:
+        return _fail(str(exists))
+    except OSError as failed:
+        return _fail(f"{failed.strerror or 'cannot read or write a file'}: {failed.filename}")
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing more was done")
     return result
 
 

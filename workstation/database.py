@@ -1,0 +1,89 @@
+"""The workstation's SQLite connection: the same pragmas as the vault's, on every connection.
+
+``workstation/`` may not import ``vault/`` (tests/test_layering.py), so the
+few lines that open a connection are repeated here on purpose:
+``journal_mode=WAL``, ``synchronous=FULL``, ``secure_delete=ON``,
+``trusted_schema=OFF``, ``foreign_keys=ON``, and ``isolation_level=None`` so
+that transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+PRAGMAS: tuple[tuple[str, str], ...] = (
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("secure_delete", "ON"),
+    ("trusted_schema", "OFF"),
+    ("foreign_keys", "ON"),
+    ("busy_timeout", "10000"),
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+    try:
+        for name, value in PRAGMAS:
+            conn.execute(f"PRAGMA {name}={value}")
+        conn.row_factory = sqlite3.Row
+        return conn
+    except BaseException:
+        conn.close()
+        raise
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("workstation") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every numbered migration above ``user_version``, each in its own transaction."""
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for number, sql in _migrations():
+        if number <= current:
+            continue
+        with transaction(conn):
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={number:d}")
+        current = number
+    return current
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (triggers keep their inner semicolons)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

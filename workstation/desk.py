@@ -1,0 +1,294 @@
+"""The workstation's service layer: what the CLI and the local UI both call.
+
+::
+
+    desk = Desk.open(folder, SecretStr(passphrase))   # WrongPassphrase if wrong
+    try:
+        desk.import_bundle(path)                      # ImportResult or BundleRejected
+        desk.cases()                                  # [CaseSummary]
+        desk.case("WBS-2026-0001")                    # CaseView (identity closed)
+        desk.open_identity("WBS-2026-0001", custodian=(dir2, SecretStr(...)))
+        desk.save_attachment("WBS-2026-0001", "3", Path("out.pdf"))
+        desk.set_triage("WBS-2026-0001", Triage(urgency="segera"))
+        desk.queue_reply("WBS-2026-0001", "text")     # sealed + signed at once
+        desk.queue_status("WBS-2026-0001", "selesai", outcome="terbukti")
+        desk.queue_standard_messages()
+        desk.export_replies(Path("replies-0001.peluit"))
+    finally:
+        desk.close()
+
+Private keys live in the Desk object for the session only. Every text a
+Desk returns is decrypted plaintext from reporters: a terminal front end
+must pass it through :func:`workstation.terminal.safe_text`, an HTML front
+end must escape it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crypto.context import Context
+from crypto.envelope import open_envelope
+from crypto.errors import DecryptionError
+from crypto.key_file import UnitKeys
+from crypto.secret import SecretStr
+from crypto.unit_card import UnitCard
+from workstation import attachments, reading, reply_bundle
+from workstation.bundle_import import BundleImport, ImportResult
+from workstation.custodian import open_custodian
+from workstation.errors import CustodianRequired, Refused, UnknownItem
+from workstation.keyring import load_card, open_keys
+from workstation.local_key import LocalKey
+from workstation.store import CaseRow, WorkstationStore
+from workstation.templates import fill_template
+from workstation.triage import Triage, open_triage, seal_triage
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def jakarta_today() -> datetime.date:
+    return datetime.datetime.now(JAKARTA).date()
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_id: str
+    reference: str
+    status: str
+    pending_status: str
+    submitted_day: str
+    status_day: str
+    urgency: str
+    items: int
+
+
+@dataclass
+class CaseView:
+    case_id: str
+    reference: str
+    status: str
+    pending_status: str
+    submitted_day: str
+    status_day: str
+    reading: reading.CaseReading
+    triage: Triage | None
+    queued: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.reading.identity_items)
+
+
+class Desk:
+    def __init__(
+        self,
+        folder: Path,
+        keys: UnitKeys,
+        card: UnitCard,
+        store: WorkstationStore,
+        today: datetime.date | None,
+    ) -> None:
+        self.folder = folder
+        self._keys = keys
+        self.card = card
+        self.store = store
+        self._local = LocalKey.for_unit(keys)
+        self._today = today
+
+    @classmethod
+    def open(
+        cls, folder: Path, passphrase: SecretStr, *, today: datetime.date | None = None
+    ) -> Desk:
+        keys = open_keys(folder, passphrase)
+        card = load_card(folder)
+        if card.unit_id != keys.unit_id or card.ed25519_public_key != keys.signing_key().verify_key:
+            raise Refused("the unit card in this folder does not belong to this key file")
+        return cls(folder, keys, card, WorkstationStore(folder, keys.unit_id), today)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def unit_id(self) -> str:
+        return self._keys.unit_id
+
+    def today(self) -> str:
+        return (self._today or jakarta_today()).isoformat()
+
+    def __repr__(self) -> str:
+        return f"Desk(unit_id={self.unit_id!r}, ***)"
+
+    # --- import -----------------------------------------------------------
+
+    def import_bundle(self, path: Path, *, allow_gap: bool = False) -> ImportResult:
+        return BundleImport(self.store, self._keys, allow_gap=allow_gap).run(path, self.today())
+
+    # --- reading ----------------------------------------------------------
+
+    def cases(self) -> list[CaseSummary]:
+        result = []
+        for row in self.store.cases():
+            triage = open_triage(self._local, row.case_id, row.triage)
+            result.append(
+                CaseSummary(
+                    row.case_id,
+                    row.reference,
+                    row.status,
+                    reply_bundle.pending_status(self.store, row),
+                    row.submitted_day,
+                    row.status_day,
+                    triage.urgency if triage else "",
+                    len(self.store.envelopes(row.case_id)),
+                )
+            )
+        return result
+
+    def case(self, ref: str) -> CaseView:
+        row = self.store.case(ref)
+        xwing = self._keys.xwing_keys()
+        view = reading.read_case(self.store, row.case_id, xwing, self.card.ed25519_public_key)
+        self._add_queued_replies(row, view, xwing)
+        return CaseView(
+            row.case_id,
+            row.reference,
+            row.status,
+            reply_bundle.pending_status(self.store, row),
+            row.submitted_day,
+            row.status_day,
+            view,
+            open_triage(self._local, row.case_id, row.triage),
+            self._queued(row),
+        )
+
+    def _add_queued_replies(
+        self, row: CaseRow, view: reading.CaseReading, xwing: list[Any]
+    ) -> None:
+        known = {item.item_id for item in view.items}
+        for item_id, sealed, day, sent in self.store.conn.execute(
+            "SELECT item_id, envelope, queued_day, bundle_seq FROM outbox"
+            " WHERE type = 'reply' AND case_id = ? ORDER BY id",
+            (row.case_id,),
+        ):
+            if item_id in known:
+                continue
+            context = Context(
+                self.unit_id, bytes.fromhex(row.case_id), "reply", bytes.fromhex(item_id)
+            )
+            plaintext = open_envelope(sealed, xwing, context)
+            item = reading.reply_text(
+                self.unit_id, self.card.ed25519_public_key, context, plaintext
+            )
+            state = f"sent in reply bundle {sent}" if sent else "queued, not sent yet"
+            view.items.append(
+                reading.TextItem(
+                    0, item_id, "reply", "unit", day, item.text, f"{item.note}; {state}"
+                )
+            )
+
+    def _queued(self, row: CaseRow) -> list[dict[str, Any]]:
+        rows = self.store.conn.execute(
+            "SELECT type, status, outcome, reason, target, queued_day FROM outbox"
+            " WHERE case_id = ? AND bundle_seq IS NULL AND type = 'status' ORDER BY id",
+            (row.case_id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def open_identity(
+        self, ref: str, custodian: tuple[Path, SecretStr] | None = None
+    ) -> list[dict[str, Any]]:
+        """Open the case's identity sections; every opening is logged (append-only)."""
+        row = self.store.case(ref)
+        identities = [e for e in self.store.envelopes(row.case_id) if e.kind == "identity"]
+        if not identities:
+            raise UnknownItem("this case has no identity section")
+        keys, opened_with = self._keys.xwing_keys(), "unit"
+        if custodian is not None:
+            keys, opened_with = open_custodian(*custodian), "custodian"
+        result = []
+        for item in identities:
+            try:
+                result.append(reading.open_identity(self.store, item, keys))
+            except DecryptionError:
+                if custodian is None and self._keys.custodian_xwing_public_key is not None:
+                    raise CustodianRequired() from None
+                raise
+            self.store.log_identity_opening(row.case_id, item.item_id, self.today(), opened_with)
+        return result
+
+    def identity_log(self) -> list[tuple[int, str, str, str, str]]:
+        return self.store.identity_log()
+
+    def save_attachment(
+        self,
+        ref: str,
+        item: str,
+        out: Path,
+        *,
+        use_name: bool = False,
+        strip_metadata: bool = False,
+    ) -> attachments.Saved:
+        row = self.store.case(ref)
+        envelope_row = self.store.envelope(row.case_id, item)
+        if envelope_row.kind != "attachment":
+            raise UnknownItem(f"item {item} is a {envelope_row.kind}, not an attachment")
+        target = out
+        if use_name:
+            if not out.is_dir():
+                raise Refused("with --use-name, --out is the folder to save into")
+            view = reading.read_case(
+                self.store, row.case_id, self._keys.xwing_keys(), self.card.ed25519_public_key
+            )
+            names = {a.item_id: a.reporter_name for a in view.attachments}
+            target = out / attachments.safe_file_name(names.get(envelope_row.item_id, ""))
+        return attachments.save(
+            self.store, envelope_row, self._keys.xwing_keys(), target, strip_metadata=strip_metadata
+        )
+
+    # --- triage, replies, status ------------------------------------------
+
+    def set_triage(self, ref: str, triage: Triage) -> None:
+        row = self.store.case(ref)
+        self.store.set_triage(row.case_id, seal_triage(self._local, row.case_id, triage))
+
+    def queue_reply(self, ref: str, text: str) -> str:
+        return reply_bundle.queue_reply(
+            self.store, self._keys, self.store.case(ref), text, self.today()
+        )
+
+    def queue_template_reply(self, ref: str, name: str, values: dict[str, str]) -> str:
+        return self.queue_reply(ref, fill_template(name, values))
+
+    def queue_status(
+        self,
+        ref: str,
+        new: str,
+        *,
+        outcome: str | None = None,
+        reason: str | None = None,
+        target: str | None = None,
+    ) -> None:
+        reply_bundle.queue_status(
+            self.store,
+            self.store.case(ref),
+            new,
+            self.today(),
+            outcome=outcome,
+            reason=reason,
+            target=target,
+        )
+
+    def queue_standard_messages(self) -> list[str]:
+        return reply_bundle.queue_standard_messages(self.store, self._keys, self.today())
+
+    def export_replies(self, out: Path) -> reply_bundle.ExportedReplies:
+        return reply_bundle.export(self.store, self._keys, out, self.today())

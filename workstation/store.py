@@ -1,0 +1,179 @@
+"""The workstation's local store (docs/spec/workstation-store-v1.md).
+
+``<workstation>/store/`` holds ``workstation.sqlite`` (metadata only) and
+``envelopes/`` (each envelope's ciphertext exactly as it arrived, under a
+fresh random file name). ``staging/`` is where an import writes before it
+commits; it is emptied on open. Nothing here is plaintext except public
+metadata the online server also knows (references, statuses, days, kinds,
+padded sizes); triage is sealed with :class:`workstation.local_key.LocalKey`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from workstation.database import connect, migrate, transaction
+from workstation.errors import UnknownCase, UnknownItem, WorkstationError
+
+STORE_DIR = "store"
+DB_FILE = "workstation.sqlite"
+ENVELOPES_DIR = "envelopes"
+STAGING_DIR = "staging"
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case_id: str
+    reference: str
+    status: str
+    submitted_day: str
+    status_day: str
+    reporter_public_key: bytes
+    triage: bytes | None
+
+
+@dataclass(frozen=True)
+class EnvelopeRow:
+    item_id: str
+    case_id: str
+    seq: int
+    kind: str
+    author: str
+    day: str
+    size: int
+    sha256: str
+    file: str
+
+
+class WorkstationStore:
+    """Metadata in SQLite, ciphertext in files. One instance per session."""
+
+    def __init__(self, folder: Path, unit_id: str) -> None:
+        self.root = folder / STORE_DIR
+        for path in (self.root, self.envelopes_dir, self.staging_dir):
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.clear_staging()
+        self.conn: sqlite3.Connection = connect(self.root / DB_FILE)
+        migrate(self.conn)
+        stored = self.meta("unit_id")
+        if stored is None:
+            with transaction(self.conn):
+                self.conn.execute("INSERT INTO meta VALUES ('unit_id', ?)", (unit_id,))
+        elif stored != unit_id:
+            self.conn.close()
+            raise WorkstationError(f"this store belongs to unit {stored!r}, not {unit_id!r}")
+        self.unit_id = unit_id
+        self._remove_orphans()
+
+    def _remove_orphans(self) -> None:
+        """Remove envelope files no row names (left by a crash during an import)."""
+        named = {row[0] for row in self.conn.execute("SELECT file FROM envelopes")}
+        for entry in self.envelopes_dir.iterdir():
+            if entry.name not in named:
+                entry.unlink()
+
+    @property
+    def envelopes_dir(self) -> Path:
+        return self.root / ENVELOPES_DIR
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.root / STAGING_DIR
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def clear_staging(self) -> None:
+        """Remove whatever an interrupted import left behind."""
+        for entry in self.staging_dir.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+    # --- meta -----------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def last_export_seq(self) -> int:
+        row = self.conn.execute("SELECT max(export_seq) FROM imports").fetchone()
+        return int(row[0] or 0)
+
+    def last_reply_sequence(self) -> int:
+        row = self.conn.execute("SELECT max(sequence) FROM reply_bundles").fetchone()
+        return int(row[0] or 0)
+
+    # --- cases ----------------------------------------------------------------
+
+    def cases(self) -> list[CaseRow]:
+        rows = self.conn.execute(
+            "SELECT case_id, reference, status, submitted_day, status_day, reporter_public_key,"
+            " triage FROM cases ORDER BY submitted_day, reference"
+        ).fetchall()
+        return [CaseRow(*row) for row in rows]
+
+    def case(self, ref_or_id: str) -> CaseRow:
+        """A case by its reference (``WBS-2026-0042``, any case) or its 32-hex id."""
+        row = self.conn.execute(
+            "SELECT case_id, reference, status, submitted_day, status_day, reporter_public_key,"
+            " triage FROM cases WHERE case_id = ? OR upper(reference) = upper(?)",
+            (ref_or_id.lower(), ref_or_id),
+        ).fetchone()
+        if row is None:
+            raise UnknownCase(f"no case {ref_or_id!r} on this workstation")
+        return CaseRow(*row)
+
+    def set_triage(self, case_id: str, sealed: bytes) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE cases SET triage = ? WHERE case_id = ?", (sealed, case_id))
+
+    # --- envelopes ------------------------------------------------------------
+
+    def envelopes(self, case_id: str) -> list[EnvelopeRow]:
+        rows = self.conn.execute(
+            "SELECT item_id, case_id, seq, kind, author, day, size, sha256, file"
+            " FROM envelopes WHERE case_id = ? ORDER BY seq",
+            (case_id,),
+        ).fetchall()
+        return [EnvelopeRow(*row) for row in rows]
+
+    def envelope(self, case_id: str, item: str) -> EnvelopeRow:
+        """An envelope by item id, or by its 1-based position in the case (``3``)."""
+        rows = self.envelopes(case_id)
+        if item.isdigit() and 1 <= int(item) <= len(rows):
+            return rows[int(item) - 1]
+        for row in rows:
+            if row.item_id == item.lower():
+                return row
+        raise UnknownItem(f"no item {item!r} in this case")
+
+    @contextlib.contextmanager
+    def ciphertext(self, row: EnvelopeRow) -> Iterator[BinaryIO]:
+        """The envelope file, opened read-only without following a symlink."""
+        fd = os.open(self.envelopes_dir / row.file, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            yield handle
+
+    # --- identity log ---------------------------------------------------------
+
+    def log_identity_opening(self, case_id: str, item_id: str, day: str, opened_with: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO identity_log (case_id, item_id, day, opened_with) VALUES (?, ?, ?, ?)",
+                (case_id, item_id, day, opened_with),
+            )
+
+    def identity_log(self) -> list[tuple[int, str, str, str, str]]:
+        rows = self.conn.execute(
+            "SELECT seq, case_id, item_id, day, opened_with FROM identity_log ORDER BY seq"
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
