@@ -1,7 +1,8 @@
 // The message protocol of the Argon2id workers (argon2-sodium.js, argon2-noble.js).
 //   page -> worker: { password: Uint8Array, salt: Uint8Array, ops, memKib }
 //   worker -> page: { type: "progress", fraction } ... then
-//                   { type: "result", root: Uint8Array(32), path } or { type: "error" }
+//                   { type: "result", root: Uint8Array(32), path, ms } or { type: "error" }
+// (ms: the time of the hash itself, without loading the worker)
 
 export const ROOT_LENGTH = 32;
 
@@ -19,9 +20,11 @@ export function serveArgon2(path, hash) {
     };
     try {
       onProgress(0);
+      const start = performance.now();
       const root = await hash({ password, salt, ops, memKib }, onProgress);
+      const ms = performance.now() - start;
       onProgress(1);
-      self.postMessage({ type: "result", root, path });
+      self.postMessage({ type: "result", root, path, ms });
     } catch {
       self.postMessage({ type: "error", path });
     }

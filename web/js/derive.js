@@ -27,10 +27,25 @@ function workerUrl(path) {
     : new URL("./argon2-noble.js", import.meta.url);
 }
 
-/** Run Argon2id in a worker. Resolves { root, path }. */
+const spare = new Map(); // path -> a started worker waiting for its one job
+
+function startWorker(path) {
+  return new Worker(workerUrl(path), { type: "module", name: `argon2-${path}` });
+}
+
+/**
+ * Start the worker ahead of time (for example while the reporter types the
+ * code), so that loading it is not part of the wait. Optional.
+ */
+export function preloadArgon2(path = argon2Path()) {
+  if (!spare.has(path)) spare.set(path, startWorker(path));
+}
+
+/** Run Argon2id in a worker. Resolves { root, path, ms } (ms: the hash alone). */
 export function runArgon2({ password, salt, ops, memKib }, { onProgress, path = argon2Path() } = {}) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(path), { type: "module", name: `argon2-${path}` });
+    const worker = spare.get(path) || startWorker(path);
+    spare.delete(path);
     const finish = (fn, value) => {
       worker.terminate();
       fn(value);
@@ -40,7 +55,7 @@ export function runArgon2({ password, salt, ops, memKib }, { onProgress, path = 
       if (msg.type === "progress") {
         if (onProgress) onProgress(msg.fraction);
       } else if (msg.type === "result") {
-        finish(resolve, { root: new Uint8Array(msg.root), path: msg.path });
+        finish(resolve, { root: new Uint8Array(msg.root), path: msg.path, ms: msg.ms });
       } else {
         finish(reject, new DerivationError());
       }
@@ -72,7 +87,7 @@ export async function splitRoot(root) {
 
 /**
  * Derive everything a returning reporter needs from a typed code.
- * Returns { selector, validator, xwingSeed, keyPair, profile, path };
+ * Returns { selector, validator, xwingSeed, keyPair, profile, path, argon2Ms };
  * throws ReceiptTypo / InvalidReceiptCode before any work for a bad code.
  */
 export async function deriveReceipt(input, instanceSalt, { onProgress, path } = {}) {
@@ -90,9 +105,9 @@ export async function deriveReceipt(input, instanceSalt, { onProgress, path } = 
     if (path !== undefined || argon2Path() !== "sodium") throw err;
     result = await runArgon2(request, { onProgress, path: "noble" });
   }
-  const { root, path: ran } = result;
+  const { root, path: ran, ms: argon2Ms } = result;
   const values = await splitRoot(root);
   root.fill(0);
   const keyPair = await keyPairFromSeed(values.xwingSeed);
-  return { ...values, keyPair, profile, path: ran };
+  return { ...values, keyPair, profile, path: ran, argon2Ms };
 }

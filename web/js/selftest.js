@@ -12,7 +12,7 @@ import { CHUNK, envelopeSize, openEnvelope, randomId, sealEnvelope, sealStream }
 import { ed25519Backend, setEd25519Backend } from "./signing.js";
 import { parseUnitCard } from "./unit-card.js";
 import { verifyReply } from "./reply.js";
-import { argon2Path, deriveReceipt } from "./derive.js";
+import { argon2Path, deriveReceipt, preloadArgon2 } from "./derive.js";
 
 const enc = b64uEncode;
 const dec = b64uDecode;
@@ -53,7 +53,7 @@ const api = {
     };
   },
   labels: () => [...ALL_LABELS],
-  b64: { encode: (s) => enc(dec(s)), decode: (s) => { try { return { ok: true, hex: [...dec(s)] }; } catch (e) { return failure(e); } } },
+  b64: { encode: (s) => enc(dec(s)), decode: (s) => { try { return { ok: true, bytes: [...dec(s)] }; } catch (e) { return failure(e); } } },
   padme, paddedPlaintextSize, envelopeSize,
   receipt: {
     parse(input) {
@@ -67,6 +67,7 @@ const api = {
     generate: (profile) => generateReceiptCode(profile),
     groupAsTyped,
   },
+  preloadArgon2,
   async derive(code, saltB64, options = {}) {
     let progress = 0;
     const t0 = performance.now();
@@ -75,7 +76,7 @@ const api = {
       return {
         ok: true, selector: enc(r.selector), validator: enc(r.validator), xwing_seed: enc(r.xwingSeed),
         xwing_public_key: enc(r.keyPair.publicKeyBytes), key_id: enc(await keyId(r.keyPair.publicKeyBytes)),
-        path: r.path, profile: r.profile, progress, ms: performance.now() - t0,
+        path: r.path, profile: r.profile, progress, ms: performance.now() - t0, argon2_ms: r.argon2Ms,
       };
     } catch (e) {
       return failure(e);
