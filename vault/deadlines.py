@@ -34,7 +34,7 @@ from sqlite_utils import Database
 
 from vault.cases import Case, StatusEvent
 from vault.errors import BadInput, NotFound
-from vault.lifecycle import CONCLUDED
+from vault.lifecycle import CONCLUDED, change_status
 from vault.status import CaseStatus
 from vault.working_days import WorkingCalendar, calendar_for
 
@@ -297,3 +297,58 @@ def clocks_of(
         reporter_message_days=history.reporter_message_days,
         calendar=calendar,
     )
+
+
+def _cases_in(
+    db: Database, statuses: Sequence[CaseStatus], unit_ids: Sequence[str] | None
+) -> list[Case]:
+    marks = ",".join("?" * len(statuses))  # placeholders only
+    sql = (
+        "SELECT case_id, unit_id, reference, status, submitted_day, status_day,"  # noqa: S608
+        " reporter_public_key FROM cases WHERE status IN (" + marks + ")"
+    )
+    args: list[object] = [s.value for s in statuses]
+    if unit_ids is not None:
+        sql += f" AND unit_id IN ({','.join('?' * len(unit_ids))})"
+        args.extend(unit_ids)
+    return [
+        Case(r[0], r[1], r[2], CaseStatus(r[3]), r[4], r[5], r[6])
+        for r in db.conn.execute(sql + " ORDER BY unit_id, reference", args)
+    ]
+
+
+def overdue_cases(
+    db: Database,
+    today: dt.date,
+    unit_ids: Sequence[str] | None = None,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> list[tuple[Case, Deadline]]:
+    """Open cases whose current clock runs past its due day (for the console)."""
+    open_states = [s for s in CaseStatus if s is not S.DITUTUP]
+    found = []
+    for case in _cases_in(db, open_states, unit_ids):
+        deadline = deadline_of(db, case, today, calendar=calendar)
+        if deadline is not None and is_overdue(deadline):
+            found.append((case, deadline))
+    return found
+
+
+def auto_close_due(
+    db: Database, today: dt.date, *, calendar: WorkingCalendar | None = None
+) -> list[str]:
+    """Close (actor ``system``) every concluded case whose auto_close day has passed.
+
+    A reporter message on or after the day the case was concluded is an
+    objection: its auto_close clock is gone and the case waits for staff.
+    Each close is its own transaction with its audit entry. Returns the
+    references closed.
+    """
+    closed = []
+    for case in _cases_in(db, sorted(CONCLUDED), None):
+        clocks = clocks_of(db, case, today, calendar=calendar)
+        due = [c.due for c in clocks if c.stage == "auto_close" and c.ended is None]
+        if due and today > due[0]:
+            change_status(db, case.case_id, S.DITUTUP, actor="system", today=today)
+            closed.append(case.reference)
+    return closed
