@@ -5,6 +5,9 @@
   peluit unit list
   peluit export --unit ID --out FILE
   peluit import FILE
+  peluit user add NAME --role ROLE [--unit ID] | user list
+  peluit audit verify | retention run | deadlines close-due | notify run
+    (web/admin_commands.py)
 
 Messages are short lowercase ``error:`` / ``hint:`` lines.
 """
@@ -180,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("file")
     imports.add_argument("--actor", default="system", help="name recorded in the audit log")
     imports.set_defaults(func=cmd_import)
+    from web.admin_commands import register
+
+    register(sub)
     return parser
 
 
