@@ -140,6 +140,17 @@ def test_fresh_derivation_matches_python(selftest_page, engine, profile):
     assert unb64u(got["xwing_public_key"]) == want.public_key().to_bytes()
 
 
+def test_preloaded_worker_gives_the_same_keys(selftest_page):
+    code = call(selftest_page, "peluitTest.receipt.generate", 2)
+    salt = b64u(secrets.token_bytes(16))
+    cold = call(selftest_page, "peluitTest.derive", code, salt)
+    call(selftest_page, "peluitTest.preloadArgon2")
+    warm = call(selftest_page, "peluitTest.derive", code, salt)
+    assert cold["ok"] and warm["ok"]
+    assert (cold["selector"], cold["validator"], cold["xwing_seed"]) == (
+        warm["selector"], warm["validator"], warm["xwing_seed"])
+
+
 def test_typo_is_named_before_any_work(selftest_page):
     got = call(selftest_page, "peluitTest.derive", "132195429260275349977054", b64u(bytes(16)))
     assert got["ok"] is False and got["error"] == "typo"
