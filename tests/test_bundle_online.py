@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ OTHER_UNIT = "inspektorat-lain"
 
 def read_export(data: bytes) -> tuple[dict[str, Any], list[Entry]]:
     """Read an export bundle as the workstation does: the shared streaming reader."""
-    reader = BundleReader(io.BytesIO(data), Kind.EXPORT, tempfile.TemporaryFile)
+    reader = BundleReader(io.BytesIO(data), Kind.EXPORT, io.BytesIO)  # small: in memory
     return reader.header, list(reader.entries())
 
 
