@@ -1,0 +1,196 @@
+"""Who is asking: the session cookie, role checks and CSRF on every console route.
+
+The console's session cookie is the only cookie Peluit sets, and only here:
+``__Host-peluit-konsol`` over HTTPS (``Secure``, ``Path=/``, no ``Domain``,
+so no other host or path can plant or read it), ``peluit-konsol`` on plain
+HTTP for a local test server. Both are ``HttpOnly`` and ``SameSite=Strict``.
+The cookie holds a random token; the session itself (user, CSRF token, idle
+timer) lives in :class:`vault.staff_sessions.SessionStore`, in memory.
+
+:func:`guard` wraps every route: no session means the sign-in page (or 401
+for JSON); a role not on the route's list means 403; every POST must carry
+the session's CSRF token and come from our own origin. A forced password
+change sends every other page to the password form.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from crypto.errors import PeluitError
+from vault.staff_sessions import Session, SessionStore
+from web.console.failures import failure
+from web.console.forms import CsrfRefused, Forbidden, Form, check_csrf, read_form
+from web.console.render import redirect
+
+SECURE_COOKIE = "__Host-peluit-konsol"
+PLAIN_COOKIE = "peluit-konsol"
+CSRF_HEADER = "x-csrf-token"
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in staff member, as templates and routes see them."""
+
+    user_id: int
+    username: str
+    role: str
+    unit_ids: tuple[str, ...]
+    csrf: str
+    session: Session
+
+
+def cookie_name(request: Request) -> str:
+    return SECURE_COOKIE if request.url.scheme == "https" else PLAIN_COOKIE
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        cookie_name(request),
+        token,
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        cookie_name(request),
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def sessions(request: Request) -> SessionStore:
+    store: SessionStore = request.app.state.console.sessions
+    return store
+
+
+def current_staff(request: Request) -> Staff | None:
+    """The live session's staff member (and restart its idle timer), or ``None``."""
+    store = sessions(request)
+    session = store.get(request.cookies.get(cookie_name(request)))
+    if session is None:
+        return None
+    session = store.touch(session)
+    if session is None:
+        return None
+    user = session.user
+    return Staff(
+        user.user_id, user.username, str(user.role), tuple(user.unit_ids), session.csrf, session
+    )
+
+
+def same_origin(request: Request) -> bool:
+    """A POST must come from our own pages: ``Origin`` (when sent) names this host."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not sent by this client; SameSite=Strict and the CSRF token still hold
+    host = request.headers.get("host", "")
+    return origin in (f"http://{host}", f"https://{host}")
+
+
+# --- the sign-in form's token (there is no session yet) -------------------------
+
+_LOGIN_KEY = secrets.token_bytes(32)
+
+
+def login_token() -> str:
+    nonce = secrets.token_urlsafe(16)
+    mac = hmac.new(_LOGIN_KEY, nonce.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{nonce}.{mac}"
+
+
+def check_login_token(token: str | None) -> None:
+    nonce, _, mac = (token or "").partition(".")
+    expected = hmac.new(_LOGIN_KEY, nonce.encode(), hashlib.sha256).hexdigest()[:32]
+    if not nonce or not hmac.compare_digest(expected.encode(), mac.encode()):
+        raise CsrfRefused()
+
+
+# --- the guard --------------------------------------------------------------------
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "") or request.url.path.endswith(
+        ".json"
+    )
+
+
+def guard(
+    *roles: str, form: bool = True, json: bool = False, password_page: bool = False
+) -> Callable[[Endpoint], Endpoint]:
+    """Require a session with one of ``roles``; for POST, CSRF and our origin.
+
+    ``form``: a POST body is an urlencoded form, read here and put on
+    ``request.state.form`` once its CSRF field matched. ``form=False``: the
+    route reads its own body (an upload or JSON) and checks CSRF itself with
+    :func:`require_csrf`, before it changes anything.
+    """
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            try:
+                return await checked(request)
+            except PeluitError as exc:
+                return failure(request, exc, json=json)
+
+        async def checked(request: Request) -> Response:
+            staff = current_staff(request)
+            if staff is None:
+                if json or _wants_json(request):
+                    return JSONResponse({"error": "signed_out"}, 401)
+                return redirect(request, "/masuk")
+            request.state.staff = staff
+            if staff.role not in roles:
+                raise Forbidden()
+            if must_change_password(request, staff) and not password_page:
+                if json:
+                    return JSONResponse({"error": "password_change"}, 403)
+                return redirect(request, "/sandi")
+            if request.method == "POST":
+                if not same_origin(request):
+                    raise CsrfRefused()
+                if form:
+                    request.state.form = await read_form(request)
+                    require_csrf(request, request.state.form.fields.get("csrf"))
+            return await endpoint(request)
+
+        return guarded
+
+    return decorate
+
+
+def require_csrf(request: Request, token: str | None) -> None:
+    staff: Staff = request.state.staff
+    check_csrf(staff.csrf, token)
+
+
+def must_change_password(request: Request, staff: Staff) -> bool:
+    pending: set[int] = request.app.state.console.password_change_pending
+    return staff.user_id in pending
+
+
+def form_of(request: Request) -> Form:
+    form: Form = request.state.form
+    return form
+
+
+def staff_of(request: Request) -> Staff:
+    staff: Staff = request.state.staff
+    return staff

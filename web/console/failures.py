@@ -1,0 +1,73 @@
+"""Console errors as console pages (or JSON for the console's JSON endpoints).
+
+The message shown is always a ``user_message`` (safe by construction: the
+hierarchy under :class:`crypto.errors.PeluitError` never carries secrets) or
+one of ours; an unexpected exception is re-raised to the app's plain 500.
+Staff see the vault's English detail (which check failed) under a
+translated heading.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from crypto.bundle_schema import BundleError
+from vault import errors as vault_errors
+from vault.console_store import PermissionDenied
+from vault.lifecycle import IllegalTransition
+from web.console.forms import CsrfRefused, Forbidden
+from web.console.render import gettext, language, render
+from web.errors import BadRequest, TooLarge
+
+
+def _(message: str) -> str:
+    return message
+
+
+HEADINGS = {
+    403: _("Not allowed"),
+    404: _("Not found"),
+    400: _("This could not be done"),
+    409: _("This could not be done"),
+    413: _("Too large"),
+}
+FORM_PROBLEM = _("The form is not valid. Field at fault: %(field)s.")
+CSRF_PROBLEM = _(
+    "This form has expired or did not come from this console. Reload the page and try again."
+)
+ROLE_PROBLEM = _("Your role may not use this page or action.")
+NOT_FOUND = _("There is no such case, unit or page for your account.")
+TOO_LARGE = _("The upload is larger than the console accepts.")
+
+
+def describe(exc: BaseException, lang: str) -> tuple[int, str] | None:
+    """``(status, message)`` for a console error, or ``None`` for a real server error."""
+    t = lambda m: gettext(lang, m)  # noqa: E731
+    if isinstance(exc, CsrfRefused):
+        return 403, t(CSRF_PROBLEM)
+    if isinstance(exc, Forbidden | PermissionDenied):
+        return 403, t(ROLE_PROBLEM)
+    if isinstance(exc, vault_errors.NotFound):
+        return 404, t(NOT_FOUND)
+    if isinstance(exc, TooLarge | vault_errors.LimitExceeded):
+        return 413, t(TOO_LARGE)
+    if isinstance(exc, BadRequest):
+        return 400, t(FORM_PROBLEM) % {"field": exc.field or "-"}
+    if isinstance(exc, vault_errors.Conflict):
+        return 409, exc.user_message
+    if isinstance(exc, BundleError | IllegalTransition | vault_errors.BadInput):
+        return 400, exc.user_message
+    return None
+
+
+def failure(request: Request, exc: BaseException, *, json: bool = False) -> Response:
+    lang = language(request)
+    described = describe(exc, lang)
+    if described is None:
+        raise exc
+    status, message = described
+    if json:
+        return JSONResponse({"error": status, "message": message}, status)
+    heading = gettext(lang, HEADINGS.get(status, HEADINGS[400]))
+    return render(request, "error.html", status_code=status, heading=heading, message=message)

@@ -1,0 +1,85 @@
+"""Rendering console pages: language, links and the common page context.
+
+The console lives at ``/konsol`` (Indonesian, the default) and ``/en/konsol``
+(English), the same ``/{lang}`` convention as the reporter pages, so switching
+language needs no cookie. Templates are under ``web/templates/console/`` and
+use the same Babel catalog (English msgids, Indonesian translations).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from web.console.names import names
+from web.i18n import translations
+from web.pages import TEMPLATES, asset
+
+PREFIXES = {"id": "/konsol", "en": "/en/konsol"}
+
+
+def language(request: Request) -> str:
+    return "en" if request.url.path.startswith(PREFIXES["en"]) else "id"
+
+
+def prefix(lang: str) -> str:
+    return PREFIXES.get(lang, PREFIXES["id"])
+
+
+def console_path(request: Request) -> str:
+    """The path inside the console (``/kasus/...``), without the language prefix."""
+    path = request.url.path
+    base = prefix(language(request))
+    return path[len(base) :] or "/"
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["asset"] = asset
+    return env
+
+
+def gettext(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
+    lang = language(request)
+    other = "en" if lang == "id" else "id"
+    here = console_path(request)
+    query = ("?" + request.url.query) if request.url.query else ""
+    staff = getattr(request.state, "staff", None)
+    html = (
+        environment(lang)
+        .get_template(f"console/{template}")
+        .render(
+            lang=lang,
+            other_lang=other,
+            base=prefix(lang),
+            switch_url=prefix(other) + here + query,
+            staff=staff,
+            csrf=staff.csrf if staff is not None else "",
+            **names(translations(lang).gettext),
+            **context,
+        )
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def redirect(request: Request, path: str) -> Response:
+    """303 to a console path in the request's language (never to another origin)."""
+    if not path.startswith("/") or path.startswith("//"):
+        path = "/"
+    return RedirectResponse(prefix(language(request)) + path, status_code=303)

@@ -1,0 +1,128 @@
+"""Sign-in (username, password, TOTP code), sign-out and the password form.
+
+Sign-in answers the same for a wrong username, password or code (the
+vault's :class:`vault.staff.LoginFailed`); after 5 failures the account is
+locked for 15 minutes and the page says so. An account an administrator
+just created must choose its own password before any other page opens.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from crypto.secret import SecretStr
+from vault.staff import AccountLocked, LoginFailed, LoginsSuspended
+from web.console.auth import (
+    check_login_token,
+    clear_session_cookie,
+    current_staff,
+    form_of,
+    guard,
+    login_token,
+    same_origin,
+    set_session_cookie,
+    staff_of,
+)
+from web.console.failures import failure
+from web.console.forms import CsrfRefused, read_form
+from web.console.render import gettext, language, redirect, render
+from web.console.state import call, console
+from web.errors import BadRequest, WebError
+
+
+def _(message: str) -> str:
+    return message
+
+
+LOGIN_FAILED = _("Sign-in failed: check the username, password and code.")
+LOCKED = _("Too many failed sign-ins: this account is locked for 15 minutes. Try again later.")
+SUSPENDED = _("Too many failed sign-ins on this server: sign-in is paused for a while.")
+PASSWORDS_DIFFER = _("The two new passwords are not the same.")
+PASSWORD_SAVED = _("Your new password is saved.")
+
+HOME = {"inspector": "/kasus", "admin": "/akun", "auditor": "/dasbor"}
+ALL_ROLES = ("admin", "inspector", "auditor")
+
+
+async def home(request: Request) -> Response:
+    staff = current_staff(request)
+    if staff is None:
+        return redirect(request, "/masuk")
+    return redirect(request, HOME.get(staff.role, "/masuk"))
+
+
+def _login_page(request: Request, status: int = 200, **context: object) -> Response:
+    return render(request, "login.html", status_code=status, login_csrf=login_token(), **context)
+
+
+async def login(request: Request) -> Response:
+    if request.method == "GET":
+        if current_staff(request) is not None:
+            return await home(request)
+        return _login_page(request)
+    lang = language(request)
+    try:
+        if not same_origin(request):
+            raise CsrfRefused()
+        form = await read_form(request)
+        check_login_token(form.fields.get("csrf"))
+        username = form.text("username", max_length=64)
+        password = SecretStr(form.text("password", max_length=1024))
+        code = form.text("totp", max_length=12).replace(" ", "")
+    except WebError as exc:
+        return failure(request, exc)
+    state = console(request)
+    try:
+        user = await call(state.store.authenticate, username, password, code)
+    except LoginsSuspended:
+        return _login_page(request, 429, problem=gettext(lang, SUSPENDED), username=username)
+    except AccountLocked:
+        return _login_page(request, 429, problem=gettext(lang, LOCKED), username=username)
+    except LoginFailed:
+        return _login_page(request, 401, problem=gettext(lang, LOGIN_FAILED), username=username)
+    token, _csrf = state.sessions.create(user)
+    target = "/sandi" if user.user_id in state.password_change_pending else HOME[str(user.role)]
+    response = redirect(request, target)
+    set_session_cookie(request, response, token)
+    return response
+
+
+@guard(*ALL_ROLES, password_page=True)
+async def logout(request: Request) -> Response:
+    staff = staff_of(request)
+    state = console(request)
+    state.sessions.destroy(staff.session)
+    await call(state.store.record_logout, staff.session.user)
+    response = redirect(request, "/masuk")
+    clear_session_cookie(request, response)
+    return response
+
+
+@guard(*ALL_ROLES, password_page=True)
+async def password(request: Request) -> Response:
+    staff = staff_of(request)
+    state = console(request)
+    forced = staff.user_id in state.password_change_pending
+    if request.method == "GET":
+        return render(request, "password.html", forced=forced)
+    form = form_of(request)
+    new, repeat = form.text("new", max_length=1024), form.text("repeat", max_length=1024)
+    if new != repeat:
+        return render(
+            request,
+            "password.html",
+            status_code=400,
+            forced=forced,
+            problem=gettext(language(request), PASSWORDS_DIFFER),
+        )
+    if len(new) < 12:
+        raise BadRequest("new")
+    await call(state.store.set_password, staff.session.user, staff.username, SecretStr(new))
+    state.password_change_pending.discard(staff.user_id)
+    # Every other session of this account ends; this browser gets a fresh one.
+    state.sessions.destroy_user(staff.user_id)
+    token, _csrf = state.sessions.create(staff.session.user)
+    response = redirect(request, HOME[staff.role] + "?saved=1")
+    set_session_cookie(request, response, token)
+    return response

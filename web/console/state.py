@@ -1,0 +1,54 @@
+"""The console's in-memory state and its way to the store.
+
+Sessions and the sign-in throttle live in memory (a restart signs everyone
+out, the safe direction). The store is the vault's console interface
+(:mod:`vault.console_store`), which checks roles again for every call: the
+web layer's checks are the first fence, not the only one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from vault.staff import LoginThrottle
+from vault.staff_sessions import SessionStore
+
+MIB = 1 << 20
+
+
+@dataclass
+class ConsoleState:
+    store: Any
+    sessions: SessionStore = field(default_factory=SessionStore)
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    reply_bundle_max: int = 80 * MIB
+    card_max: int = 64 * 1024
+    page_size: int = 25
+    temp_dir: Path | None = None
+    password_change_pending: set[int] = field(default_factory=set)
+
+
+def install(app: Starlette, store: Any) -> ConsoleState:
+    """Uploads and exports are spooled in the data folder's staging area (same disk)."""
+    state = ConsoleState(store=store)
+    staging = getattr(getattr(app.state.vault, "folder", None), "staging_path", None)
+    if staging is not None:
+        state.temp_dir = Path(staging)
+    app.state.console = state
+    return state
+
+
+def console(request: Request) -> ConsoleState:
+    state: ConsoleState = request.app.state.console
+    return state
+
+
+async def call(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking (fsyncing) store call off the event loop."""
+    return await run_in_threadpool(func, *args, **kwargs)
