@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from web import api, errors, pages
+from web import api, console, errors, pages
 from web.security_headers import SecurityHeaders
 from web.settings import Settings
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, *, store: Any = None) -> Starle
         routes=[
             Mount("/api", routes=api.routes()),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            *console.routes(),  # /konsol and /en/konsol, before the pages' /{lang}/...
             *pages.routes(),
         ],
         middleware=[Middleware(SecurityHeaders)],
@@ -50,4 +51,5 @@ def create_app(settings: Settings | None = None, *, store: Any = None) -> Starle
     app.state.settings = settings
     app.state.vault = vault
     api.install(app)
+    console.install(app)
     return app
