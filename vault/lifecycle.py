@@ -165,11 +165,12 @@ def _check_code(
     names: dict[str, str],
 ) -> None:
     if needed and value is None:
-        raise IllegalTransition(
-            f"{state} needs a {what} code (one of {', '.join(sorted(codes))}).", **names
-        )
+        article = "an" if what[0] in "aeiou" else "a"
+        listed = ", ".join(sorted(codes))
+        raise IllegalTransition(f"{state} needs {article} {what} code (one of {listed}).", **names)
     if not needed and value is not None:
-        raise IllegalTransition(f"A {what} code goes only with {state}.", **names)
+        article = "An" if what[0] in "aeiou" else "A"
+        raise IllegalTransition(f"{article} {what} code goes only with {state}.", **names)
     if value is not None and value not in codes:
         raise IllegalTransition(
             f"Unknown {what} code {value!r} (one of {', '.join(sorted(codes))}).", **names
