@@ -611,3 +611,14 @@ def test_no_file_is_left_in_the_data_folder_by_a_rejected_import(scene: Scene) -
     data[-1] ^= 1
     rejected(scene, bytes(data), "signature", "signature")
     assert not any(os.scandir(scene.env.data / "staging"))
+
+
+def test_destroying_an_exported_case_removes_its_export_rows(env: Env) -> None:
+    with AppClient(env.app) as client:
+        report = submit(env, client)
+    env.store.export_bundle(env.unit.card.unit_id, io.BytesIO(), actor="inspektur")
+    assert env.store.destroy_case(report.case_id) == 1
+    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM exported_envelopes").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM exported_cases").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM bundle_exports").fetchone()[0] == 1

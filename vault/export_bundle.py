@@ -32,7 +32,7 @@ from crypto.bundle_writer import BundleWriter
 from vault import audit_log
 from vault.blob_store import BlobStore
 from vault.database import write_transaction
-from vault.errors import Conflict, VaultError
+from vault.errors import BadInput, Conflict, VaultError
 from vault.units import get_unit
 
 HASH_BLOCK = 1 << 16
@@ -224,6 +224,8 @@ def export_bundle(
     the export is recorded (the CLI renames its temporary file there); if it
     raises, nothing is recorded.
     """
+    if not isinstance(actor, str) or not 1 <= len(actor) <= 32:
+        raise BadInput("An export needs an actor (a username or 'system').", field="actor")
     get_unit(db, unit_id)  # NotFound for an unknown unit
     day = today.isoformat()
     plan = _plan(db, unit_id)

@@ -43,7 +43,7 @@ from crypto.signing import VerifyKey
 from vault import audit_log, lifecycle
 from vault.cases import insert_envelope_rows
 from vault.database import write_transaction
-from vault.errors import Conflict, NotFound, VaultError
+from vault.errors import BadInput, Conflict, NotFound, VaultError
 from vault.item_batch import ItemBatch
 from vault.status import CaseStatus
 from vault.units import Unit, get_unit
@@ -287,6 +287,8 @@ def import_reply_bundle(
     limits: ImportLimits | None = None,
 ) -> ImportSummary:
     """Check a reply bundle completely, then apply all of it or nothing."""
+    if not isinstance(actor, str) or not 1 <= len(actor) <= 32:
+        raise BadInput("An import needs an actor (a username or 'system').", field="actor")
     reader, entries = _read(src, spill_dir, limits or ImportLimits())
     try:
         unit_id = reader.header["unit_id"]
