@@ -27,6 +27,7 @@ SIG_REPLY: Final = b"peluit/reply/v1"
 SIG_ACK_TEMPLATE: Final = b"peluit/ack-template/v1"
 SIG_REPLY_BUNDLE: Final = b"peluit/reply-bundle/v1"
 SIG_EXPORT_BUNDLE: Final = b"peluit/export-bundle/v1"
+SIG_FORWARD: Final = b"peluit/forward/v1"  # docs/spec/forwarding-v1.md
 
 # Unit card fingerprint (docs/spec/unit-card-v1.md)
 CARD_FINGERPRINT: Final = b"peluit/unit-card/v1/fingerprint"
@@ -56,6 +57,7 @@ ALL_LABELS: Final[tuple[bytes, ...]] = (
     SIG_ACK_TEMPLATE,
     SIG_REPLY_BUNDLE,
     SIG_EXPORT_BUNDLE,
+    SIG_FORWARD,
     CARD_FINGERPRINT,
     KEY_FILE,
     POW_CHALLENGE,

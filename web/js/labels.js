@@ -20,6 +20,7 @@ export const SIG_REPLY = "peluit/reply/v1";
 export const SIG_ACK_TEMPLATE = "peluit/ack-template/v1";
 export const SIG_REPLY_BUNDLE = "peluit/reply-bundle/v1";
 export const SIG_EXPORT_BUNDLE = "peluit/export-bundle/v1";
+export const SIG_FORWARD = "peluit/forward/v1"; // docs/spec/forwarding-v1.md
 
 // Unit card fingerprint (docs/spec/unit-card-v1.md)
 export const CARD_FINGERPRINT = "peluit/unit-card/v1/fingerprint";
@@ -38,7 +39,7 @@ export const WORKSTATION_BACKUP = "peluit/workstation/v1/backup";
 export const ALL_LABELS = Object.freeze([
   ENVELOPE_KEY_ID, ENVELOPE_WRAP, ENVELOPE_HEADER, ENVELOPE_PAYLOAD,
   RECEIPT_SELECTOR, RECEIPT_VALIDATOR, RECEIPT_XWING_SEED, RECEIPT_VALIDATOR_HASH,
-  SIG_UNIT_CARD, SIG_REPLY, SIG_ACK_TEMPLATE, SIG_REPLY_BUNDLE, SIG_EXPORT_BUNDLE,
+  SIG_UNIT_CARD, SIG_REPLY, SIG_ACK_TEMPLATE, SIG_REPLY_BUNDLE, SIG_EXPORT_BUNDLE, SIG_FORWARD,
   CARD_FINGERPRINT, KEY_FILE, POW_CHALLENGE, POW_SOLUTION,
   WORKSTATION_STORE, WORKSTATION_BACKUP,
 ]);
