@@ -290,6 +290,11 @@ class BundleImport:
                     "UPDATE cases SET status = ?, status_day = ? WHERE case_id = ?",
                     (meta["status"], meta["status_day"], case_id),
                 )
+                conn.execute(
+                    "UPDATE outbox SET settled = 1 WHERE case_id = ? AND type = 'status'"
+                    " AND bundle_seq IS NOT NULL",
+                    (case_id,),
+                )
                 result.updated_cases.append(str(meta["reference"]))
             else:
                 conn.execute(

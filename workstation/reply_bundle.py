@@ -74,9 +74,13 @@ def queue_reply(
 
 
 def pending_status(store: WorkstationStore, case: CaseRow) -> str:
-    """The status the case will have once queued changes are applied online."""
+    """The status the case will have once queued and sent changes are applied online.
+
+    A status change counts until an import after its reply bundle shows the
+    online status again (``settled``).
+    """
     row = store.conn.execute(
-        "SELECT status FROM outbox WHERE type = 'status' AND case_id = ? AND bundle_seq IS NULL"
+        "SELECT status FROM outbox WHERE type = 'status' AND case_id = ? AND settled = 0"
         " ORDER BY id DESC LIMIT 1",
         (case.case_id,),
     ).fetchone()

@@ -61,7 +61,8 @@ CREATE TABLE outbox (
     text TEXT,                              -- template: the public standard text
     signature BLOB,
     queued_day TEXT NOT NULL,
-    bundle_seq INTEGER                      -- NULL until exported in a reply bundle
+    bundle_seq INTEGER,                     -- NULL until exported in a reply bundle
+    settled INTEGER NOT NULL DEFAULT 0      -- status: a later import showed the online status
 ) STRICT;
 
 CREATE TABLE reply_bundles (
