@@ -240,3 +240,21 @@ def test_overdue_cases(tmp_path: Path) -> None:
     with vault.db() as db:
         found = deadlines.overdue_cases(db, D(2026, 11, 27), calendar=CAL)
     assert [case.case_id for case, _ in found] == [late]
+
+
+def test_the_reporter_api_shows_the_deadline(tmp_path: Path) -> None:
+    from app_fixtures import AppClient, Submission, make_env, open_upload
+    from vault_fixtures import FixedDay
+
+    env = make_env(tmp_path, today=FixedDay(D(2026, 11, 23)))
+    report = Submission(env.unit)
+    with AppClient(env.app) as client:
+        created = client.post("/api/cases", json=report.case_body(open_upload(client)))
+        assert created.status_code == 201, created.text
+        view = client.post("/api/case", headers=report.authorization()).json()
+    assert view["deadline"] == {
+        "stage": "triage",
+        "due": "2026-11-26",
+        "working_days_left": 3,
+        "paused": False,
+    }
