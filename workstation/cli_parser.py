@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from workstation import cli_commands as c
+from workstation import cli_tools
 from workstation.lifecycle import OUTCOMES, REASONS, STATUSES, TARGETS
 from workstation.templates import REPLY_TEMPLATES
 from workstation.triage import RISKS, URGENCIES
@@ -60,6 +61,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p = command("export-replies", c.cmd_export_replies, "write the signed reply bundle")
     p.add_argument("out")
     command("identity-log", c.cmd_identity_log, "every opening of an identity section")
+    cli_tools.add_commands(sub)  # ui, forward, open-forward, report
 
     p = sub.add_parser("backup", help="back the keys up as Shamir shares (k of n)")
     p.add_argument("folder")

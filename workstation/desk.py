@@ -36,12 +36,13 @@ from crypto.envelope import open_envelope
 from crypto.errors import DecryptionError
 from crypto.key_file import UnitKeys
 from crypto.secret import SecretStr
+from crypto.strict_json import load_object
 from crypto.unit_card import UnitCard
-from workstation import attachments, reading, reply_bundle
+from workstation import attachments, forwarding, questionnaire, reading, reply_bundle
 from workstation.bundle_import import BundleImport, ImportResult
 from workstation.custodian import open_custodian
 from workstation.errors import CustodianRequired, Refused, UnknownItem
-from workstation.keyring import load_card, open_keys
+from workstation.keyring import load_card, open_keys, read_bytes
 from workstation.local_key import LocalKey
 from workstation.store import CaseRow, WorkstationStore
 from workstation.templates import fill_template
@@ -292,3 +293,34 @@ class Desk:
 
     def export_replies(self, out: Path) -> reply_bundle.ExportedReplies:
         return reply_bundle.export(self.store, self._keys, out, self.today())
+
+    # --- forwarding and reports (workstation/forwarding.py, workstation/reports.py)
+
+    def answers(self, ref: str) -> list[questionnaire.Answer]:
+        """The report form's answers alone (no attachment is opened); [] if unreadable."""
+        row = self.store.case(ref)
+        for item in self.store.envelopes(row.case_id):
+            if item.kind == "tip":
+                try:
+                    tip = load_object(reading.open_bytes(self.store, item, self._keys.xwing_keys()))
+                except (DecryptionError, ValueError):
+                    return []
+                return questionnaire.answers(tip)
+        return []
+
+    def forward(
+        self, ref: str, recipient: UnitCard, draft: forwarding.Draft, out: Path, *, target: str
+    ) -> forwarding.Forwarded:
+        """Seal a redacted summary to ``recipient``; identity only if the draft asks (logged)."""
+        view = self.case(ref)
+        identity = {"sections": self.open_identity(ref)} if draft.include_identity else None
+        return forwarding.forward_case(
+            self.store, self._keys, self.card, view, recipient, draft, out,
+            target=target, today=self.today(), identity=identity,
+        )  # fmt: skip
+
+    def open_forward(
+        self, path: Path, expected_sender: UnitCard | None = None
+    ) -> forwarding.OpenedForward:
+        data = read_bytes(path, forwarding.MAX_FILE, "forwarded file")
+        return forwarding.open_forward(data, self._keys.xwing_keys(), self.unit_id, expected_sender)
