@@ -1,0 +1,410 @@
+"""Forwarding (*pelimpahan*): a redacted summary sealed to another unit.
+
+The file format is docs/spec/forwarding-v1.md.
+
+Real leaks in Indonesian complaint systems happened *after* a report was
+forwarded, so the default here is to leave out everything that may point at
+the reporter: the identity section, the free-text answers (``how_known`` and
+``evidence_description`` are marked as identifying; ``what`` and ``how`` as
+"review first") and the reporter's attachment names. The inspector writes the
+summary and includes a risky field only by naming it.
+
+The summary is sealed (envelope v1, kind ``forward``) to the other unit's
+card, whose self-signature is verified and whose fingerprint is shown for
+comparison, and to this unit's own key (so the unit can later check what it
+sent). The file is signed by this unit under ``peluit/forward/v1``; the
+plaintext names the sender too, so nobody can re-sign a file they cannot read
+and pass it off as their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crypto import envelope, labels
+from crypto.b64 import b64u_decode, b64u_encode
+from crypto.context import Context
+from crypto.errors import CardError, DecryptionError, FormatError, SignatureError
+from crypto.framing import lp
+from crypto.key_file import UnitKeys
+from crypto.strict_json import load_object
+from crypto.unit_card import UnitCard
+from crypto.xwing import XWingPrivateKey
+from workstation import reply_bundle
+from workstation.database import transaction
+from workstation.errors import Refused, WorkstationError
+from workstation.lifecycle import TARGETS, check_change
+from workstation.questionnaire import Answer, form
+from workstation.store import WorkstationStore
+
+if TYPE_CHECKING:
+    from workstation.desk import CaseView
+
+FORMAT = "peluit-forward"
+SUMMARY_FORMAT = "peluit-forward-summary"
+VERSION = 1
+MAX_FILE = 8 << 20
+MAX_SUMMARY = 20_000
+IDENTIFYING = frozenset({"how_known", "evidence_description"})
+REVIEW = frozenset({"what", "how"})
+FILE_FIELDS = frozenset(
+    {"format", "version", "from_card", "to_unit_id", "to_fingerprint", "case_id", "item_id",
+     "created", "envelope", "signature"}
+)  # fmt: skip
+SUMMARY_FIELDS = frozenset(
+    {"format", "version", "from_unit_id", "from_ed25519_public_key", "to_unit_id", "created",
+     "source_reference", "summary", "fields", "attachments", "identity"}
+)  # fmt: skip
+
+
+class ForwardRejected(WorkstationError):
+    """A forwarded file failed a check; ``check`` names it. Nothing was stored."""
+
+    def __init__(self, check: str) -> None:
+        self.check = check
+        super().__init__(f"forwarded file rejected: {check}")
+
+
+@dataclass(frozen=True)
+class ForwardField:
+    """One answer as the forwarding page shows it, with its risk and default."""
+
+    field_id: str
+    label_id: str
+    label_en: str
+    value: str
+    risk: str  # "identifying", "review" or "ok"
+
+    @property
+    def included_by_default(self) -> bool:
+        return self.risk == "ok"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the inspector chose to send."""
+
+    summary: str
+    include: frozenset[str] = frozenset()  # extra field ids (risky or review) to include
+    exclude: frozenset[str] = frozenset()  # default field ids to leave out
+    include_identity: bool = False
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    path: Path
+    sha256: str
+    to_unit_id: str
+    to_fingerprint: str
+    fields: tuple[str, ...]
+
+
+@dataclass
+class OpenedForward:
+    sender: UnitCard
+    created: str
+    source_reference: str
+    summary: str
+    fields: list[dict[str, str]] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    identity: dict[str, Any] | None = None
+
+
+def risk_of(field_id: str, known: set[str]) -> str:
+    if field_id in IDENTIFYING or field_id not in known:
+        return "identifying"  # an unknown field is free text we cannot judge
+    return "review" if field_id in REVIEW else "ok"
+
+
+def fields_for(answers: list[Answer], known: set[str]) -> list[ForwardField]:
+    return [
+        ForwardField(a.field_id, a.label_id, a.label_en, a.value, risk_of(a.field_id, known))
+        for a in answers
+    ]
+
+
+def chosen(fields: list[ForwardField], draft: Draft) -> list[ForwardField]:
+    """The fields that go out: the defaults minus exclusions plus deliberate inclusions."""
+    ids = {f.field_id for f in fields}
+    unknown = (draft.include | draft.exclude) - ids
+    if unknown:
+        raise Refused(f"this case has no answer {sorted(unknown)[0]!r} to include or exclude")
+    return [
+        f
+        for f in fields
+        if (f.included_by_default and f.field_id not in draft.exclude)
+        or f.field_id in draft.include
+    ]
+
+
+def summary_document(
+    sender: UnitCard,
+    recipient: UnitCard,
+    reference: str,
+    draft: Draft,
+    fields: list[ForwardField],
+    attachment_kinds: list[str],
+    identity: dict[str, Any] | None,
+    today: str,
+) -> dict[str, Any]:
+    text = draft.summary.strip()
+    if not text:
+        raise Refused("write a summary: the forwarded file needs the inspector's own words")
+    if len(text) > MAX_SUMMARY:
+        raise Refused(f"the summary is longer than {MAX_SUMMARY} characters")
+    return {
+        "format": SUMMARY_FORMAT,
+        "version": VERSION,
+        "from_unit_id": sender.unit_id,
+        "from_ed25519_public_key": b64u_encode(sender.ed25519_public_key.to_bytes()),
+        "to_unit_id": recipient.unit_id,
+        "created": today,
+        "source_reference": reference,
+        "summary": text,
+        "fields": [
+            {"id": f.field_id, "label_id": f.label_id, "label_en": f.label_en, "value": f.value}
+            for f in fields
+        ],
+        "attachments": attachment_kinds,
+        "identity": identity,
+    }
+
+
+def _signed_message(from_unit: str, to_unit: str, case_id: bytes, item_id: bytes,
+                    created: str, sealed: bytes) -> bytes:  # fmt: skip
+    return (
+        lp(from_unit.encode("ascii"))
+        + lp(to_unit.encode("ascii"))
+        + case_id
+        + item_id
+        + lp(created.encode("ascii"))
+        + hashlib.sha256(sealed).digest()
+    )
+
+
+def seal_forward(
+    keys: UnitKeys, sender: UnitCard, recipient: UnitCard, document: dict[str, Any]
+) -> bytes:
+    """The forward file's bytes: the sealed summary and this unit's signature."""
+    if recipient.unit_id == sender.unit_id:
+        raise Refused("forward to another unit's card, not to this unit's own")
+    case_id, item_id = secrets.token_bytes(16), secrets.token_bytes(16)
+    context = Context(recipient.unit_id, case_id, "forward", item_id)
+    plaintext = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    recipients = [recipient.xwing_public_key, keys.current_xwing().public_key()]
+    sealed = envelope.seal(plaintext, recipients, context)
+    created = str(document["created"])
+    message = _signed_message(sender.unit_id, recipient.unit_id, case_id, item_id, created, sealed)
+    signature = keys.signing_key().sign(labels.SIG_FORWARD, message)
+    outer = {
+        "format": FORMAT,
+        "version": VERSION,
+        "from_card": sender.to_json().decode("utf-8"),
+        "to_unit_id": recipient.unit_id,
+        "to_fingerprint": recipient.fingerprint(),
+        "case_id": b64u_encode(case_id),
+        "item_id": b64u_encode(item_id),
+        "created": created,
+        "envelope": b64u_encode(sealed),
+        "signature": b64u_encode(signature),
+    }
+    return (json.dumps(outer, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def write_new(out: Path, data: bytes) -> str:
+    """Write ``data`` to ``out`` through a temp file and ``link()`` (never overwrites)."""
+    if out.exists() or out.is_symlink():
+        raise Refused(f"{out} exists; the workstation never overwrites a file")
+    if not out.parent.is_dir():
+        raise Refused(f"the folder {out.parent} does not exist")
+    temp = out.parent / f".tmp-{secrets.token_hex(16)}"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, out)
+        except FileExistsError:
+            raise Refused(f"{out} exists; the workstation never overwrites a file") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- the receiving side ---------------------------------------------------------
+
+
+def _b64(fields: dict[str, Any], name: str, size: int | None = None) -> bytes:
+    value = fields[name]
+    try:
+        if not isinstance(value, str):
+            raise FormatError()
+        data = b64u_decode(value)
+    except FormatError:
+        raise ForwardRejected(f"{name} is not base64url") from None
+    if size is not None and len(data) != size:
+        raise ForwardRejected(f"{name} has the wrong length")
+    return data
+
+
+def _outer(data: bytes) -> dict[str, Any]:
+    if len(data) > MAX_FILE:
+        raise ForwardRejected(f"file larger than {MAX_FILE} bytes")
+    try:
+        fields = load_object(data)
+    except ValueError:
+        raise ForwardRejected("not a UTF-8 JSON object") from None
+    if set(fields) != FILE_FIELDS:
+        raise ForwardRejected("missing or unknown fields")
+    if fields["format"] != FORMAT:
+        raise ForwardRejected("format")
+    if type(fields["version"]) is not int or fields["version"] != VERSION:
+        raise ForwardRejected("version")
+    for name in ("from_card", "to_unit_id", "to_fingerprint", "created"):
+        if not isinstance(fields[name], str):
+            raise ForwardRejected(f"{name} is not a string")
+    try:
+        datetime.date.fromisoformat(fields["created"])
+    except ValueError:
+        raise ForwardRejected("created is not a day (YYYY-MM-DD)") from None
+    return fields
+
+
+def open_forward(
+    data: bytes,
+    keys: list[XWingPrivateKey],
+    unit_id: str,
+    expected_sender: UnitCard | None = None,
+) -> OpenedForward:
+    """Check a forward file addressed to ``unit_id`` and open it; :class:`ForwardRejected`."""
+    fields = _outer(data)
+    try:
+        sender = UnitCard.parse(fields["from_card"].encode("utf-8"))
+    except CardError as bad:
+        raise ForwardRejected(f"sender card: {bad.user_message}") from None
+    if expected_sender is not None and expected_sender.to_json() != sender.to_json():
+        raise ForwardRejected("the sender is not the unit whose card was given")
+    if fields["to_unit_id"] != unit_id:
+        raise ForwardRejected(f"addressed to {fields['to_unit_id']!r}, not to this unit")
+    case_id, item_id = _b64(fields, "case_id", 16), _b64(fields, "item_id", 16)
+    sealed, signature = _b64(fields, "envelope"), _b64(fields, "signature")
+    message = _signed_message(sender.unit_id, unit_id, case_id, item_id, fields["created"], sealed)
+    try:
+        sender.ed25519_public_key.verify(labels.SIG_FORWARD, message, signature)
+    except SignatureError:
+        raise ForwardRejected("signature does not verify with the sender's card") from None
+    try:
+        context = Context(unit_id, case_id, "forward", item_id)
+        plaintext = envelope.open_envelope(sealed, keys, context)
+    except DecryptionError:
+        raise ForwardRejected("the summary does not open with this unit's keys") from None
+    return _summary(plaintext, sender, unit_id, fields["created"])
+
+
+def _summary(plaintext: bytes, sender: UnitCard, unit_id: str, created: str) -> OpenedForward:
+    try:
+        doc = load_object(plaintext)
+    except ValueError:
+        raise ForwardRejected("summary is not a JSON object") from None
+    if set(doc) != SUMMARY_FIELDS or doc["format"] != SUMMARY_FORMAT or doc["version"] != VERSION:
+        raise ForwardRejected("summary fields")
+    signer = b64u_encode(sender.ed25519_public_key.to_bytes())
+    if doc["from_unit_id"] != sender.unit_id or doc["from_ed25519_public_key"] != signer:
+        raise ForwardRejected("the summary names another sender than the signature")
+    if doc["to_unit_id"] != unit_id or doc["created"] != created:
+        raise ForwardRejected("the summary's recipient or day differs from the file's")
+    texts = (doc["source_reference"], doc["summary"])
+    if not all(isinstance(t, str) for t in texts) or not isinstance(doc["fields"], list):
+        raise ForwardRejected("summary fields")
+    answers = []
+    for entry in doc["fields"]:
+        if not (isinstance(entry, dict) and set(entry) == {"id", "label_id", "label_en", "value"}
+                and all(isinstance(v, str) for v in entry.values())):  # fmt: skip
+            raise ForwardRejected("summary fields")
+        answers.append(dict(entry))
+    kinds = doc["attachments"]
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        raise ForwardRejected("summary attachments")
+    identity = doc["identity"]
+    if identity is not None and not isinstance(identity, dict):
+        raise ForwardRejected("summary identity")
+    return OpenedForward(sender, created, doc["source_reference"], doc["summary"], answers,
+                         list(kinds), identity)  # fmt: skip
+
+
+# --- forwarding a case ------------------------------------------------------------
+
+
+def forward_case(
+    store: WorkstationStore,
+    keys: UnitKeys,
+    sender: UnitCard,
+    view: CaseView,
+    recipient: UnitCard,
+    draft: Draft,
+    out: Path,
+    *,
+    target: str,
+    today: str,
+    identity: dict[str, Any] | None = None,
+) -> Forwarded:
+    """Seal, sign and write the summary; queue ``dilimpahkan``; record the forwarding."""
+    row = store.case(view.case_id)
+    pending = reply_bundle.pending_status(store, row)
+    if pending != "dilimpahkan":
+        check_change(pending, "dilimpahkan", target=target)
+    elif target not in TARGETS:
+        raise Refused(f"unknown target {target!r}; one of {', '.join(sorted(TARGETS))}")
+    known = {f["id"] for f in form()["fields"]}
+    fields = chosen(fields_for(view.reading.answers, known), draft)
+    kinds = [a.sniffed.label for a in view.reading.attachments if a.sniffed is not None]
+    document = summary_document(
+        sender, recipient, view.reference, draft, fields, kinds, identity, today
+    )
+    digest = write_new(out, seal_forward(keys, sender, recipient, document))
+    if pending != "dilimpahkan":
+        reply_bundle.queue_status(store, row, "dilimpahkan", today, target=target)
+    ids = tuple(f.field_id for f in fields)
+    with transaction(store.conn):
+        store.conn.execute(
+            "INSERT INTO forwards (case_id, day, to_unit_id, to_fingerprint, target, fields,"
+            " identity, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.case_id, today, recipient.unit_id, recipient.fingerprint(), target,
+             json.dumps(list(ids)), int(identity is not None), digest),
+        )  # fmt: skip
+    return Forwarded(out, digest, recipient.unit_id, recipient.fingerprint(), ids)
+
+
+@dataclass(frozen=True)
+class ForwardRecord:
+    seq: int
+    case_id: str
+    day: str
+    to_unit_id: str
+    to_fingerprint: str
+    target: str
+    fields: tuple[str, ...]
+    identity: bool
+
+
+def records(store: WorkstationStore, case_id: str | None = None) -> list[ForwardRecord]:
+    rows = store.conn.execute(
+        "SELECT seq, case_id, day, to_unit_id, to_fingerprint, target, fields, identity"
+        " FROM forwards WHERE ? IS NULL OR case_id = ? ORDER BY seq",
+        (case_id, case_id),
+    ).fetchall()
+    return [
+        ForwardRecord(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), bool(r[7]))
+        for r in rows
+    ]
