@@ -81,12 +81,21 @@ def routes() -> list[BaseRoute]:
 
 
 def open_console_store(vault: Any) -> Any:
-    """The console store on the same data folder as the vault store."""
-    from vault.console_store import SqliteConsoleStore
+    """The console store on the same data folder as the vault store.
 
-    return SqliteConsoleStore(vault.folder.database_path, today=vault.today)
+    Its sign-in throttle belongs to this app (not the module-wide default),
+    so a lock-out lives exactly as long as the app's sessions do.
+    """
+    from vault.console_store import SqliteConsoleStore
+    from vault.staff import LoginThrottle
+
+    return SqliteConsoleStore(
+        vault.folder.database_path, today=vault.today, throttle=LoginThrottle()
+    )
 
 
 def install(app: Starlette, console_store: Any = None) -> None:
     vault = app.state.vault
-    install_state(app, console_store if console_store is not None else open_console_store(vault))
+    store = console_store if console_store is not None else open_console_store(vault)
+    state = install_state(app, store)
+    state.throttle = getattr(store, "throttle", state.throttle)

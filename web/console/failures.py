@@ -43,7 +43,10 @@ TOO_LARGE = _("The upload is larger than the console accepts.")
 
 def describe(exc: BaseException, lang: str) -> tuple[int, str] | None:
     """``(status, message)`` for a console error, or ``None`` for a real server error."""
-    t = lambda m: gettext(lang, m)  # noqa: E731
+
+    def t(message: str) -> str:
+        return gettext(lang, message)
+
     if isinstance(exc, CsrfRefused):
         return 403, t(CSRF_PROBLEM)
     if isinstance(exc, Forbidden | PermissionDenied):

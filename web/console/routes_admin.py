@@ -122,7 +122,7 @@ async def settings(request: Request) -> Response:
     vault_settings = await call(request.app.state.vault.unit_settings, unit_id)
     if request.method == "POST":
         form = form_of(request)
-        values = {stage: form.integer(stage, low=1, high=366) for stage in STAGES}
+        values = {stage: form.integer(stage, low=1, high=366) or 0 for stage in STAGES}
         policy = replace(DeadlinePolicy(), **values)
         retention = form.integer("retention_days", low=1, high=36500)
         ceiling = form.integer("daily_case_ceiling", low=1, high=1_000_000)

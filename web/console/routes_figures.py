@@ -26,7 +26,10 @@ def _(message: str) -> str:
 
 
 def unit_charts(figures: object, lang: str) -> dict[str, object]:
-    t = lambda m: gettext(lang, m)  # noqa: E731
+
+    def t(message: str) -> str:
+        return gettext(lang, message)
+
     unit = figures.unit_id  # type: ignore[attr-defined]
     by_status = figures.by_status  # type: ignore[attr-defined]
     by_month = figures.by_month  # type: ignore[attr-defined]
