@@ -19,6 +19,8 @@ export const ENTRIES = [
   // The reporter's pages (web/templates/report.html, check.html).
   "submit",
   "status",
+  // The staff console's quick acknowledgements (web/templates/console/case.html).
+  "console",
   // Argon2id workers; derive.js loads them as new URL("./<name>.js", import.meta.url).
   "argon2-sodium",
   "argon2-noble",
