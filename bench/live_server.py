@@ -88,7 +88,7 @@ class LiveServer:
     def start(self, timeout: float = 60.0) -> None:
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
         cmd = [sys.executable, "-m", "web.cli", "--data", str(self.data), "serve"]
-        self.proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        self.proc = subprocess.Popen(
             [*cmd, "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
