@@ -308,6 +308,11 @@ class Desk:
                 return questionnaire.answers(tip)
         return []
 
+    def triage(self, ref: str) -> Triage | None:
+        """The case's triage alone (nothing is decrypted but the sealed triage)."""
+        row = self.store.case(ref)
+        return open_triage(self._local, row.case_id, row.triage)
+
     def forward(
         self, ref: str, recipient: UnitCard, draft: forwarding.Draft, out: Path, *, target: str
     ) -> forwarding.Forwarded:
