@@ -1,0 +1,329 @@
+"""The workstation's local UI through the real ASGI app: loopback, login, CSRF, escaping, forms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from test_ws_support import PASSPHRASE, TODAY, export_bundle, make_workstation, report_case
+
+from crypto.secret import SecretStr
+from workstation.desk import Desk
+from workstation.errors import Refused
+from workstation.ui.app import create_ui_app
+from workstation.ui.security import CONTENT_SECURITY_POLICY, check_bind
+from workstation.ui.words import INDONESIAN
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "http://127.0.0.1:8765"
+HOSTILE = {
+    "category": "suap",
+    "what": "<script>alert(1)</script> dan {{7*7}} dan {% raw %}",
+    "where": "Dinas <b>PU</b>",
+    "when": "2026",
+    "how_known": "Saya bendaharanya.",
+}
+
+
+class UiClient:
+    """Requests through httpx's ASGI transport, keeping the session cookie like a browser."""
+
+    def __init__(self, app: Any, host: str = HOST) -> None:
+        self.app, self.host, self.cookie = app, host, ""
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if self.cookie:
+            headers.setdefault("cookie", self.cookie)
+
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=True)
+            async with httpx.AsyncClient(transport=transport, base_url=self.host) as client:
+                response = await client.request(method, path, headers=headers, **kwargs)
+                await response.aread()
+                return response
+
+        response = anyio.run(go)
+        match = re.match(r"(peluit-ws=[^;]*)", response.headers.get("set-cookie", ""))
+        if match:
+            self.cookie = match.group(1) if match.group(1) != 'peluit-ws=""' else ""
+        return response
+
+    def get(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, data: dict[str, Any], **kw: Any) -> httpx.Response:
+        return self.request("POST", path, data=data, **kw)
+
+    def csrf(self) -> str:
+        page = self.get("/").text
+        return re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    def login(self, passphrase: str = PASSPHRASE) -> httpx.Response:
+        token = re.search(r'name="login" value="([^"]+)"', self.get("/masuk").text).group(1)  # type: ignore[union-attr]
+        return self.post("/masuk", {"login": token, "passphrase": passphrase})
+
+
+@pytest.fixture
+def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "ws"
+    card = make_workstation(folder)
+    files = [('<img src=x onerror="alert(2)">.pdf', "application/pdf",
+              b"%PDF-1.4\n<< /OpenAction 2 0 R /S /JavaScript >>")]  # fmt: skip
+    case = report_case(card, "WBS-2026-0001", answers=HOSTILE, attachments=files,
+                       identity={"name": "Budi Santoso", "nip": "198501"})  # fmt: skip
+    (tmp_path / "e.peluit").write_bytes(export_bundle(card.unit_id, [case]))
+    with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
+        desk.import_bundle(tmp_path / "e.peluit")
+    app = create_ui_app(folder, today=TODAY)
+    yield UiClient(app), folder, case.case_id.hex(), tmp_path
+    app.state.ui.log_out()
+
+
+def desk_of(client: UiClient) -> Desk:
+    desk = client.app.state.ui.desk
+    assert desk is not None
+    return desk
+
+
+# --- loopback -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::", "localhost", "example.org"])
+def test_refuses_to_bind_anything_but_loopback(host: str, tmp_path: Path) -> None:
+    with pytest.raises(Refused, match="127.0.0.1 or ::1 only"):
+        check_bind(host)
+    with pytest.raises(Refused):
+        create_ui_app(tmp_path, host=host)
+
+
+def test_the_cli_refuses_a_public_address(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from workstation.cli import main
+
+    assert main(["ui", str(tmp_path), "--host", "0.0.0.0"]) == 1
+    assert "error: the workstation UI listens on 127.0.0.1 or ::1 only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "base", ["http://evil.example:8765", "http://127.0.0.1:8766", "http://10.0.0.5:8765"]
+)
+def test_wrong_host_header_is_refused(ws, base: str) -> None:  # type: ignore[no-untyped-def]
+    client = UiClient(ws[0].app, host=base)
+    response = client.get("/masuk")
+    assert response.status_code == 421
+    assert "Unlock" not in response.text and "Buka" not in response.text
+
+
+def test_loopback_host_gets_the_strict_headers(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    for host in (HOST, "http://localhost:8765"):
+        response = UiClient(client.app, host=host).get("/masuk")
+        assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src" not in CONTENT_SECURITY_POLICY
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "<script" not in response.text
+
+
+# --- login and CSRF -----------------------------------------------------------------
+
+
+def test_nothing_without_the_passphrase(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _ = ws
+    assert client.get("/").status_code == 303
+    assert client.get(f"/kasus/{case_id}").headers["location"] == "/masuk"
+    forged = UiClient(client.app)
+    forged.cookie = "peluit-ws=guessed"
+    assert forged.get("/").headers["location"] == "/masuk"
+    wrong = client.login("salah sekali kata sandi ini ya")
+    assert wrong.status_code == 400 and client.cookie == ""
+    no_token = client.post("/masuk", {"passphrase": PASSPHRASE})
+    assert no_token.status_code == 403 and client.cookie == ""
+    assert client.login().status_code == 303 and client.cookie
+    assert client.get("/").status_code == 200
+    assert forged.get("/").headers["location"] == "/masuk"  # still: the token is random
+
+
+def test_post_without_csrf_or_from_another_origin_changes_nothing(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _ = ws
+    client.login()
+    form = {"urgency": "segera", "retaliation_risk": "tinggi", "agency": "Dinas X"}
+    assert client.post(f"/kasus/{case_id}/triase", form).status_code == 403
+    assert client.post(f"/kasus/{case_id}/triase", {**form, "csrf": "nope"}).status_code == 403
+    assert desk_of(client).triage(case_id) is None
+    foreign = client.post(f"/kasus/{case_id}/triase", {**form, "csrf": client.csrf()},
+                          headers={"origin": "http://evil.example"})  # fmt: skip
+    assert foreign.status_code == 403
+    assert desk_of(client).triage(case_id) is None
+    ok = client.post(f"/kasus/{case_id}/triase", {**form, "csrf": client.csrf()},
+                     headers={"origin": HOST})  # fmt: skip
+    assert ok.status_code == 303
+    assert desk_of(client).triage(case_id).agency == "Dinas X"  # type: ignore[union-attr]
+
+
+def test_logout_closes_the_desk(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    client.login()
+    assert client.post("/keluar", {"csrf": client.csrf()}).status_code == 303
+    assert client.app.state.ui.desk is None
+    assert client.get("/").status_code == 303
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def test_decrypted_text_is_always_escaped(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _ = ws
+    client.login()
+    page = client.get(f"/kasus/{case_id}").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; dan {{7*7}} dan {% raw %}" in page
+    assert "<b>PU</b>" not in page and "Dinas &lt;b&gt;PU&lt;/b&gt;" in page
+    assert "onerror=" not in page.replace("onerror=&#34;", "")  # the name is shown, escaped
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;.pdf" in page
+    assert "<script" not in page
+    assert "PDF with active content (/JavaScript, /OpenAction)" in page
+    assert "Apa yang terjadi?" in page  # the form's label, Indonesian first
+    english = client.get(f"/en/kasus/{case_id}").text
+    assert "What happened?" in english and "&lt;script&gt;" in english
+
+
+def test_case_list_and_language_switch(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    client.login()
+    page = client.get("/").text
+    assert "WBS-2026-0001" in page and "Kasus" in page and "Diterima" in page
+    assert 'href="/en/"' in page
+    english = client.get("/en/").text
+    assert "Cases" in english and "Received" in english and 'href="/"' in english
+
+
+def test_identity_is_closed_until_opened_deliberately_and_each_opening_is_shown(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _ = ws
+    client.login()
+    page = client.get(f"/kasus/{case_id}").text
+    assert "Budi" not in page and "Belum pernah dibuka." in page
+    refused = client.post(f"/kasus/{case_id}/identitas", {"csrf": client.csrf()})
+    assert refused.status_code == 400 and "Budi" not in refused.text
+    assert desk_of(client).identity_log() == []
+    opened = client.post(f"/kasus/{case_id}/identitas", {"csrf": client.csrf(), "confirm": "1"})
+    assert opened.status_code == 200 and "Budi Santoso" in opened.text
+    [entry] = desk_of(client).identity_log()
+    assert entry[3] == "2026-11-23" and entry[4] == "unit"
+    again = client.get(f"/kasus/{case_id}").text
+    assert "Budi" not in again and "2026-11-23 · dibuka dengan kunci unit" in again
+    log = client.get("/log-identitas").text
+    assert "WBS-2026-0001" in log and "Budi" not in log
+
+
+# --- forms ----------------------------------------------------------------------------
+
+
+def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _ = ws
+    client.login()
+    triage = {"csrf": client.csrf(), "category": "suap", "agency": "Dinas PU",
+              "person_reported": "Kepala <i>dinas</i>", "urgency": "segera",
+              "retaliation_risk": "tinggi", "notes": "cek SPJ"}  # fmt: skip
+    assert client.post(f"/kasus/{case_id}/triase", triage).status_code == 303
+    saved = desk_of(client).triage(case_id)
+    assert saved is not None and (saved.urgency, saved.retaliation_risk) == ("segera", "tinggi")
+    assert "Segera" in client.get("/").text
+    page = client.get(f"/kasus/{case_id}").text
+    assert "Kepala &lt;i&gt;dinas&lt;/i&gt;" in page
+    reply = {"csrf": client.csrf(), "template": "need-info", "fill_what": "tanggal kejadian"}
+    assert client.post(f"/kasus/{case_id}/balas", reply).status_code == 303
+    free = {"csrf": client.csrf(), "template": "", "text": "Terima kasih <b>banyak</b>."}
+    assert client.post(f"/kasus/{case_id}/balas", free).status_code == 303
+    page = client.get(f"/kasus/{case_id}").text
+    assert "informasi lebih lanjut tentang: tanggal kejadian" in page
+    assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page and "queued, not sent yet" in page
+    bad = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "selesai"})
+    assert bad.status_code == 400 and "cannot become selesai" in bad.text
+    missing = client.post(f"/kasus/{case_id}/balas", {"csrf": client.csrf(), "template": "referred"})
+    assert missing.status_code == 400 and "needs --fill to" in missing.text
+    ok = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "diverifikasi"})
+    assert ok.status_code == 303
+    assert desk_of(client).case(case_id).pending_status == "diverifikasi"
+    unknown = client.get("/kasus/" + "0" * 32)
+    assert unknown.status_code == 404
+
+
+def test_save_attachment_writes_only_to_the_typed_path(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, tmp = ws
+    client.login()
+    target = tmp / "out" / "bukti.bin"
+    target.parent.mkdir()
+    form = {"csrf": client.csrf(), "path": str(target)}
+    saved = client.post(f"/kasus/{case_id}/lampiran/2", form)
+    assert saved.status_code == 200 and target.read_bytes().startswith(b"%PDF-1.4")
+    assert "PDF with active content" in saved.text
+    again = client.post(f"/kasus/{case_id}/lampiran/2", {**form, "csrf": client.csrf()})
+    assert again.status_code == 400 and "never overwrites" in again.text
+    assert sorted(p.name for p in target.parent.iterdir()) == ["bukti.bin"]
+
+
+def test_import_and_export_through_the_ui(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, tmp = ws
+    client.login()
+    bad = client.post("/impor", {"csrf": client.csrf(), "path": str(tmp / "missing.peluit")})
+    assert bad.status_code == 400
+    assert client.post(f"/kasus/{case_id}/status",
+                       {"csrf": client.csrf(), "new": "diverifikasi"}).status_code == 303  # fmt: skip
+    out = tmp / "balasan.peluit"
+    done = client.post("/ekspor", {"csrf": client.csrf(), "path": str(out)})
+    assert done.status_code == 200 and out.is_file() and "1 perubahan status" in done.text
+    signed = client.post("/pesan-standar", {"csrf": client.csrf()})
+    assert signed.status_code == 200 and "diterima" in signed.text
+
+
+def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, tmp = ws
+    other = make_workstation(tmp / "kpk", unit_id="kpk-demo")
+    client.login()
+    page = client.get(f"/kasus/{case_id}/limpahkan").text
+    assert 'value="how_known"' in page and "Dapat mengungkap pelapor" in page
+    assert re.search(r'value="how_known"\s*>', page)  # not checked by default
+    assert re.search(r'value="where" checked', page)
+    form = {"csrf": client.csrf(), "card": str(tmp / "kpk" / "unit-card.json"), "target": "kpk",
+            "summary": "Dugaan suap.", "out": str(tmp / "limpah.json"),
+            "field": ["category", "where", "when"], "step": "check"}  # fmt: skip
+    checked = client.post(f"/kasus/{case_id}/limpahkan", form)
+    assert other.fingerprint() in checked.text and not (tmp / "limpah.json").exists()
+    unconfirmed = client.post(f"/kasus/{case_id}/limpahkan",
+                              {**form, "csrf": client.csrf(), "step": "send"})  # fmt: skip
+    assert unconfirmed.status_code == 400 and not (tmp / "limpah.json").exists()
+    sent = client.post(f"/kasus/{case_id}/limpahkan", {**form, "csrf": client.csrf(), "step": "send",
+                       "fingerprint": other.fingerprint(), "fingerprint_ok": "1"})  # fmt: skip
+    assert sent.status_code == 200 and (tmp / "limpah.json").is_file()
+    with Desk.open(tmp / "kpk", SecretStr(PASSPHRASE), today=TODAY) as there:
+        opened = there.open_forward(tmp / "limpah.json")
+    assert [f["id"] for f in opened.fields] == ["category", "where", "when"]
+    assert "bendahara" not in str(opened.fields) and opened.identity is None
+
+
+def test_report_page_shows_svg_without_script(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    client.login()
+    page = client.get("/laporan?period=2026-11").text
+    assert "<svg" in page and "<script" not in page and "WBS-2026-0001" not in page
+    bad = client.get("/laporan?period=2026-13")
+    assert bad.status_code == 400
+
+
+def test_every_ui_message_has_an_indonesian_translation() -> None:
+    used: set[str] = set()
+    for path in [*(ROOT / "workstation/templates").glob("*.html"),
+                 *(ROOT / "workstation/ui").glob("*.py")]:  # fmt: skip
+        used |= set(re.findall(r'(?<![\w.])t\("([^"]+)"\)', path.read_text("utf-8")))
+        used |= set(re.findall(r"(?<![\w.])t\('([^']+)'\)", path.read_text("utf-8")))
+    from workstation.ui.routes_case import RISK_WORDS
+
+    used |= set(RISK_WORDS.values())
+    assert len(used) > 50
+    assert sorted(used - set(INDONESIAN)) == []

@@ -1,0 +1,320 @@
+"""Leadership reports: aggregate figures for the Pembina and the Pengarah (Pergub NTB 5/2024).
+
+``peluit-ws report --period 2026-11|2026-Q4|2026 --out DIR`` writes a
+printable HTML page with SVG charts (no script) and the same figures as CSV.
+Cases counted are those **submitted in the period**; their status is the one
+this workstation knows today (queued changes included).
+
+Aggregate only: no reference, no name, no reporter's text ever enters a
+report. Categories come from the report form's list (the triage category when
+the inspector set one, else the reporter's choice); agencies from triage.
+A cell of 1 or 2 is printed as ``<3`` so that a single report cannot be
+singled out; when a table has exactly one such cell, the next smallest cell is
+hidden too, so the total does not give it away.
+
+Deadline compliance per stage uses the days this workstation has: the day of
+submission, the day the online vault last changed the status, and the days
+the inspector queued status changes and replies. Working days skip weekends,
+national holidays and cuti bersama (:mod:`workstation.working_days`). Days
+spent waiting for the reporter are not subtracted (the online vault's clock
+does pause), so figures here err on the late side.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from workstation.charts import Bar, bar_chart
+from workstation.code_names import both
+from workstation.errors import Refused
+from workstation.forwarding import write_new
+from workstation.questionnaire import form
+from workstation.working_days import WorkingCalendar
+
+if TYPE_CHECKING:
+    from workstation.desk import Desk
+
+SMALL = 3
+POLICY = {"triage": 3, "first_followup": 5, "feedback": 30, "conclusion": 60}  # working days
+TRIAGE_ENDS = ("diverifikasi", "dilimpahkan", "tidak_dapat_ditindaklanjuti")
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?\Z")
+UNSET = "belum-ditentukan"
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD.match(text.strip())
+        if not match:
+            raise Refused("the period is a month (2026-11), a quarter (2026-Q4) or a year (2026)")
+        year = int(match.group(1))
+        if match.group(2):
+            month = int(match.group(2))
+            if not 1 <= month <= 12:
+                raise Refused("the month is 01 to 12")
+            first, last = month, month
+        elif match.group(3):
+            quarter = int(match.group(3))
+            first, last = 3 * quarter - 2, 3 * quarter
+        else:
+            first, last = 1, 12
+        end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
+        return cls(text.strip(), dt.date(year, first, 1), end)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass
+class CaseFacts:
+    submitted: dt.date
+    status: str
+    category: str
+    agency: str
+    outcome: str = ""
+    target: str = ""
+    reached: dict[str, dt.date] = field(default_factory=dict)  # first day of each status
+    replies: list[dt.date] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    rows: list[tuple[str, int]]
+
+    def shown(self) -> list[tuple[str, str, int | None]]:
+        """(label, printed figure, value or None when hidden)."""
+        cells = suppress([count for _, count in self.rows])
+        return [(label, *cell) for (label, _), cell in zip(self.rows, cells, strict=True)]
+
+
+@dataclass
+class Compliance:
+    stage: str
+    days: int
+    met: int
+    late: int
+
+    @property
+    def total(self) -> int:
+        return self.met + self.late
+
+    def shown(self) -> str:
+        if self.total == 0:
+            return "–"
+        if self.total < SMALL:
+            return "<3"
+        return f"{self.met}/{self.total} ({round(100 * self.met / self.total)}%)"
+
+
+@dataclass
+class Report:
+    period: Period
+    as_of: dt.date
+    unit_name: str
+    total: int
+    tables: list[Table]
+    compliance: list[Compliance]
+
+    @property
+    def total_text(self) -> str:
+        return "<3" if 0 < self.total < SMALL else str(self.total)
+
+
+def suppress(values: list[int]) -> list[tuple[str, int | None]]:
+    """Cells of 1 or 2 become "<3"; a lone hidden cell takes the next smallest with it."""
+    hidden = {i for i, v in enumerate(values) if 0 < v < SMALL}
+    if len(hidden) == 1:
+        others = sorted((v, i) for i, v in enumerate(values) if v >= SMALL)
+        if others:
+            hidden.add(others[0][1])
+    return [("<3" if i in hidden and v < SMALL else ("≥3" if i in hidden else str(v)),
+             None if i in hidden else v) for i, v in enumerate(values)]  # fmt: skip
+
+
+# --- gathering ----------------------------------------------------------------------
+
+
+def _categories() -> dict[str, str]:
+    for entry in form()["fields"]:
+        if entry["id"] == "category":
+            options = entry["options"]
+            return {o["value"]: f"{o['label']['id']} / {o['label']['en']}" for o in options}
+    return {}
+
+
+def gather(desk: Desk) -> list[CaseFacts]:
+    categories = _categories()
+    by_label = {label: value for value, label in categories.items()}
+    result = []
+    for summary in desk.cases():
+        triage = desk.triage(summary.case_id)
+        category = triage.category if triage and triage.category in categories else ""
+        if not category:
+            given = {a.field_id: a.value for a in desk.answers(summary.case_id)}
+            category = by_label.get(given.get("category", ""), "lainnya")
+        agency = (triage.agency.strip() if triage else "") or UNSET
+        facts = CaseFacts(dt.date.fromisoformat(summary.submitted_day), summary.pending_status,
+                          category, agency)  # fmt: skip
+        facts.reached["diterima"] = facts.submitted
+        _add_history(desk, summary.case_id, summary.status, summary.status_day, facts)
+        result.append(facts)
+    return result
+
+
+def _add_history(desk: Desk, case_id: str, status: str, status_day: str, facts: CaseFacts) -> None:
+    events = [(status, status_day, None, None)]
+    events += desk.store.conn.execute(
+        "SELECT status, queued_day, outcome, target FROM outbox"
+        " WHERE type = 'status' AND case_id = ? ORDER BY id",
+        (case_id,),
+    ).fetchall()
+    for name, day_text, outcome, target in events:
+        day = dt.date.fromisoformat(day_text)
+        if name not in facts.reached or day < facts.reached[name]:
+            facts.reached[name] = day
+        facts.outcome = outcome or facts.outcome
+        facts.target = target or facts.target
+    for (day_text,) in desk.store.conn.execute(
+        "SELECT queued_day FROM outbox WHERE type = 'reply' AND case_id = ?", (case_id,)
+    ):
+        facts.replies.append(dt.date.fromisoformat(day_text))
+
+
+# --- figures ------------------------------------------------------------------------
+
+
+def _first(facts: CaseFacts, names: tuple[str, ...], after: dt.date) -> dt.date | None:
+    days = [facts.reached[n] for n in names if n in facts.reached and facts.reached[n] >= after]
+    return min(days) if days else None
+
+
+def stage_result(facts: CaseFacts, stage: str, calendar: WorkingCalendar,
+                 as_of: dt.date) -> str | None:  # fmt: skip
+    """'met', 'late' or None (not started, or still within its time)."""
+    reached = facts.reached
+    start: dt.date | None
+    if stage == "triage":
+        start = facts.submitted
+        end = _first(facts, TRIAGE_ENDS, start)
+    elif stage == "first_followup":
+        start = reached.get("diverifikasi")
+        end = _first(facts, ("ditindaklanjuti", "dilimpahkan", "tidak_dapat_ditindaklanjuti"),
+                     start) if start else None  # fmt: skip
+    elif stage == "feedback":
+        start = reached.get("ditindaklanjuti")
+        later = [d for d in facts.replies if start and d >= start]
+        end = min(later) if later else None
+    else:
+        start = reached.get("ditindaklanjuti")
+        end = _first(facts, ("selesai", "dilimpahkan"), start) if start else None
+    if start is None:
+        return None
+    limit = POLICY[stage]
+    if end is not None:
+        return "met" if calendar.working_days_between(start, end) <= limit else "late"
+    return "late" if calendar.working_days_between(start, as_of) > limit else None
+
+
+def build(desk: Desk, period: Period, *, calendar: WorkingCalendar | None = None) -> Report:
+    calendar = calendar or WorkingCalendar.for_folder(desk.folder)
+    today = dt.date.fromisoformat(desk.today())
+    as_of = min(today, period.end)
+    cases = [c for c in gather(desk) if period.contains(c.submitted)]
+    categories = _categories()
+
+    def table(key: str, title: str, counts: Counter[str], label: dict[str, str]) -> Table:
+        rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return Table(key, title, [(label.get(k, k), v) for k, v in rows])
+
+    concluded = [c for c in cases if c.outcome]
+    referred = [c for c in cases if c.target]
+    tables = [
+        table("category", "Jenis pelanggaran / Kind of wrongdoing",
+              Counter(c.category for c in cases), categories),
+        table("status", "Status / Status", Counter(c.status for c in cases),
+              {c.status: both(c.status) for c in cases}),
+        table("agency", "Instansi / Agency", Counter(c.agency for c in cases),
+              {UNSET: "Belum ditentukan / Not yet set"}),
+        table("outcome", "Hasil / Outcome", Counter(c.outcome for c in concluded),
+              {c.outcome: both(c.outcome) for c in concluded}),
+        table("referral", "Dilimpahkan kepada / Referred to", Counter(c.target for c in referred),
+              {c.target: both(c.target) for c in referred}),
+    ]  # fmt: skip
+    compliance = []
+    for stage, days in POLICY.items():
+        results = Counter(stage_result(c, stage, calendar, as_of) for c in cases)
+        compliance.append(Compliance(stage, days, results["met"], results["late"]))
+    return Report(period, as_of, desk.card.name, len(cases), tables, compliance)
+
+
+# --- output -------------------------------------------------------------------------
+
+
+def charts(report: Report) -> dict[str, Markup]:
+    result = {}
+    for table in report.tables:
+        values = [v for _, _, v in table.shown() if v is not None]
+        largest = max(values, default=0)
+        bars = [Bar(label, shown, (v / largest if largest else 0.0) if v is not None else None)
+                for label, shown, v in table.shown()]  # fmt: skip
+        result[table.key] = Markup(bar_chart(f"chart-{table.key}", table.title, bars))  # noqa: S704 - escaped in bar_chart
+    bars = [Bar(both(c.stage), c.shown(), c.met / c.total if c.total >= SMALL else None)
+            for c in report.compliance]  # fmt: skip
+    result["compliance"] = Markup(  # noqa: S704 - escaped in bar_chart
+        bar_chart("chart-compliance", "Kepatuhan tenggat / Deadline compliance", bars)
+    )
+    return result
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "label", "value"])
+    writer.writerow(["period", report.period.label, f"{report.period.start}..{report.period.end}"])
+    writer.writerow(["total", "cases submitted", report.total_text])
+    for table in report.tables:
+        for label, shown, _ in table.shown():
+            writer.writerow([table.key, label, shown])
+    for c in report.compliance:
+        writer.writerow([f"deadline:{c.stage}", f"{both(c.stage)} ({c.days} working days)",
+                         c.shown()])  # fmt: skip
+    return out.getvalue()
+
+
+def _environment() -> Environment:
+    folder = Path(str(resources.files("workstation") / "templates"))
+    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
+
+
+def to_html(report: Report) -> str:
+    css = (resources.files("workstation") / "static" / "report.css").read_text("utf-8")
+    template = _environment().get_template("report_file.html")
+    return template.render(report=report, charts=charts(report), css=Markup(css), both=both)  # noqa: S704 - our own stylesheet
+
+
+def write(report: Report, out: Path) -> list[Path]:
+    """Write ``peluit-report-PERIOD.html`` and ``.csv`` into ``out`` (never overwriting)."""
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = out / f"peluit-report-{report.period.label}"
+    html, table = stem.with_suffix(".html"), stem.with_suffix(".csv")
+    write_new(html, to_html(report).encode("utf-8"))
+    write_new(table, to_csv(report).encode("utf-8"))
+    return [html, table]

@@ -1,0 +1,85 @@
+"""Rendering the UI's pages: language, autoescaped templates, the common context.
+
+Indonesian is the default (``/``), English lives under ``/en`` (the same
+convention as the online pages), so switching needs no cookie. Messages
+are English ids translated by :mod:`workstation.ui.words`. Autoescaping is on
+for every template and no decrypted value is ever marked safe.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from workstation.code_names import name
+from workstation.ui.words import translate
+
+TEMPLATES = Path(str(resources.files("workstation") / "templates"))
+
+
+def language(request: Request) -> str:
+    path = request.url.path
+    return "en" if path == "/en" or path.startswith("/en/") else "id"
+
+
+def words(request: Request) -> Callable[[str], str]:
+    """The translator for the request's language."""
+    lang = language(request)
+    return lambda message: translate(lang, message)
+
+
+def prefix(lang: str) -> str:
+    return "/en" if lang == "en" else ""
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
+    lang = language(request)
+    other = "en" if lang == "id" else "id"
+    here = request.url.path[len(prefix(lang)) :] or "/"
+    query = ("?" + request.url.query) if request.url.query else ""
+    ui = request.app.state.ui
+    desk = getattr(request.state, "desk", None)
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            lang=lang,
+            other_lang=other,
+            base=prefix(lang),
+            switch_url=prefix(other) + here + query,
+            signed_in=desk is not None,
+            unit=desk.card.name if desk is not None else "",
+            csrf=ui.csrf if desk is not None else "",
+            t=lambda message: translate(lang, message),
+            status_name=lambda code: name(code, lang),
+            code_name=lambda code: name(code, lang),
+            mat2=shutil.which("mat2") is not None,
+            **context,
+        )
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def redirect(request: Request, path: str) -> Response:
+    """303 to a UI path in the request's language (never to another origin)."""
+    if not path.startswith("/") or path.startswith("//"):
+        path = "/"
+    return RedirectResponse(prefix(language(request)) + path, status_code=303)
