@@ -412,3 +412,32 @@ def test_quick_acknowledgement_from_the_console(env: Env, inspector: Account) ->
     )
     assert json.loads(verified)["text"] == text
     assert sign_template(env.unit.signing, UNIT, "diterima", text) == signature
+
+
+def test_pages_are_indonesian_first_english_second(env: Env, inspector: Account) -> None:
+    console = Console(env)
+    indonesian, english = console.get("/konsol/masuk"), console.get("/en/konsol/masuk")
+    assert '<html lang="id">' in indonesian.text and "Masuk ke konsol staf" in indonesian.text
+    assert '<html lang="en">' in english.text and "Sign in to the staff console" in english.text
+    assert 'href="/en/konsol/masuk"' in indonesian.text
+    for answer in (indonesian, english):
+        assert answer.headers["cache-control"] == "no-store"
+        assert "script-src 'self'" in answer.headers["content-security-policy"]
+        assert "set-cookie" not in answer.headers  # no cookie before sign-in
+
+
+def test_every_console_message_has_an_indonesian_translation() -> None:
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    ids = set()
+    for folder, method in (("web/console", "python"), ("web/templates/console", "jinja2")):
+        pattern = "**.py" if method == "python" else "**.html"
+        options = {pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {}
+        for _, _, message, _, _ in extract_from_dir(root / folder, [(pattern, method)], options):
+            ids.add(message if isinstance(message, str) else message[0])
+    with (root / "web/locale/id/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    assert len(ids) > 150
+    assert sorted(i for i in ids if i not in catalog or not catalog[i].string) == []

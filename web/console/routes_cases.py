@@ -35,6 +35,9 @@ def _(message: str) -> str:
 
 
 ASSIGNED = _("Assignment saved.")
+ACK_SENDING = _("Encrypting and sending…")
+ACK_SENT = _("Sent. The reporter will see it as the unit's standard message.")
+ACK_FAILED = _("Not sent.")
 STATUS_CHANGED = _("Status changed.")
 
 
@@ -134,9 +137,9 @@ async def case_page(request: Request) -> Response:
         "send_url": prefix + base,
         "csrf": staff.csrf,
         "messages": {
-            "sending": gettext(lang, "Encrypting and sending…"),
-            "sent": gettext(lang, "Sent. The reporter will see it as the unit's standard message."),
-            "failed": gettext(lang, "Not sent."),
+            "sending": gettext(lang, ACK_SENDING),
+            "sent": gettext(lang, ACK_SENT),
+            "failed": gettext(lang, ACK_FAILED),
         },
     }
     flash = None
