@@ -1,4 +1,4 @@
-"""Forwarding: identifying fields stay out by default; the other unit opens and verifies the file."""
+"""Forwarding: identifying fields stay out by default; the other unit opens and verifies it."""
 
 from __future__ import annotations
 

@@ -93,9 +93,11 @@ def desk_of(client: UiClient) -> Desk:
 # --- loopback -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::", "localhost", "example.org"])
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "192.168.1.10", "::", "localhost", "example.org"]  # noqa: S104
+)
 def test_refuses_to_bind_anything_but_loopback(host: str, tmp_path: Path) -> None:
-    with pytest.raises(Refused, match="127.0.0.1 or ::1 only"):
+    with pytest.raises(Refused, match=r"127\.0\.0\.1 or ::1 only"):
         check_bind(host)
     with pytest.raises(Refused):
         create_ui_app(tmp_path, host=host)
@@ -104,7 +106,7 @@ def test_refuses_to_bind_anything_but_loopback(host: str, tmp_path: Path) -> Non
 def test_the_cli_refuses_a_public_address(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     from workstation.cli import main
 
-    assert main(["ui", str(tmp_path), "--host", "0.0.0.0"]) == 1
+    assert main(["ui", str(tmp_path), "--host", "0.0.0.0"]) == 1  # noqa: S104
     assert "error: the workstation UI listens on 127.0.0.1 or ::1 only" in capsys.readouterr().err
 
 
@@ -245,7 +247,9 @@ def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-d
     assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page and "queued, not sent yet" in page
     bad = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "selesai"})
     assert bad.status_code == 400 and "cannot become selesai" in bad.text
-    missing = client.post(f"/kasus/{case_id}/balas", {"csrf": client.csrf(), "template": "referred"})
+    missing = client.post(
+        f"/kasus/{case_id}/balas", {"csrf": client.csrf(), "template": "referred"}
+    )
     assert missing.status_code == 400 and "needs --fill to" in missing.text
     ok = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "diverifikasi"})
     assert ok.status_code == 303
@@ -273,8 +277,8 @@ def test_import_and_export_through_the_ui(ws) -> None:  # type: ignore[no-untype
     client.login()
     bad = client.post("/impor", {"csrf": client.csrf(), "path": str(tmp / "missing.peluit")})
     assert bad.status_code == 400
-    assert client.post(f"/kasus/{case_id}/status",
-                       {"csrf": client.csrf(), "new": "diverifikasi"}).status_code == 303  # fmt: skip
+    change = {"csrf": client.csrf(), "new": "diverifikasi"}
+    assert client.post(f"/kasus/{case_id}/status", change).status_code == 303
     out = tmp / "balasan.peluit"
     done = client.post("/ekspor", {"csrf": client.csrf(), "path": str(out)})
     assert done.status_code == 200 and out.is_file() and "1 perubahan status" in done.text
@@ -298,8 +302,9 @@ def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore
     unconfirmed = client.post(f"/kasus/{case_id}/limpahkan",
                               {**form, "csrf": client.csrf(), "step": "send"})  # fmt: skip
     assert unconfirmed.status_code == 400 and not (tmp / "limpah.json").exists()
-    sent = client.post(f"/kasus/{case_id}/limpahkan", {**form, "csrf": client.csrf(), "step": "send",
-                       "fingerprint": other.fingerprint(), "fingerprint_ok": "1"})  # fmt: skip
+    confirmed = {**form, "csrf": client.csrf(), "step": "send",
+                 "fingerprint": other.fingerprint(), "fingerprint_ok": "1"}  # fmt: skip
+    sent = client.post(f"/kasus/{case_id}/limpahkan", confirmed)
     assert sent.status_code == 200 and (tmp / "limpah.json").is_file()
     with Desk.open(tmp / "kpk", SecretStr(PASSPHRASE), today=TODAY) as there:
         opened = there.open_forward(tmp / "limpah.json")
