@@ -165,6 +165,9 @@ class BlobStore:
                 if item not in stored and _older_than(self.path_for(item), cutoff):
                     self.delete(item)
                     result.orphans_removed += 1
+                elif item in stored and _has_time(self.path_for(item)):
+                    # A crash between the commit and settle() left the time on it.
+                    self.settle(item)
             batch.clear()
 
         for item in self.item_ids():
@@ -211,6 +214,12 @@ class BlobStream(Iterator[bytes]):
 
     def __del__(self) -> None:
         self.close()
+
+
+def _has_time(path: Path) -> bool:
+    with contextlib.suppress(FileNotFoundError):
+        return path.lstat().st_mtime != 0
+    return False
 
 
 def _older_than(path: Path, cutoff: float) -> bool:
