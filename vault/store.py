@@ -31,6 +31,7 @@ from vault.database import opened
 from vault.days import Today, jakarta_today
 from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
+from vault.folder_lock import FolderLock
 from vault.export_bundle import ExportSummary, export_bundle
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
@@ -142,6 +143,7 @@ class SqliteVaultStore:
         self.staging = Staging(folder.staging_path, self.limits, today)
         self._pepper: SecretBytes = folder.pepper()
         self.import_limits = ImportLimits()
+        self._folder_lock = FolderLock(folder.root)
 
     @classmethod
     def open(
@@ -158,7 +160,7 @@ class SqliteVaultStore:
             migrate(db)
         store = cls(folder, limits=limits, today=today)
         if sweep:
-            store.sweep()
+            store.sweep(alone=store._folder_lock.alone())
         return store
 
     def _batch(self) -> ItemBatch:
@@ -343,13 +345,17 @@ class SqliteVaultStore:
 
     # --- housekeeping --------------------------------------------------------
 
-    def sweep(self) -> SweepReport:
-        """Expire old upload sessions, remove orphan blobs and stale temp files."""
+    def sweep(self, *, alone: bool = False) -> SweepReport:
+        """Expire old upload sessions, remove orphan blobs and stale temp files.
+
+        ``alone``: no other process has the folder open (vault/folder_lock.py),
+        so no orphan can belong to a transaction in progress: remove them all.
+        """
         expired = self.staging.sweep()
         with opened(self.folder.database_path) as db:
             result = self.blobs.sweep(
                 lambda ids: case_envelopes.item_ids_known(db, ids),
-                grace_seconds=self.limits.temp_grace_seconds,
+                grace_seconds=0 if alone else self.limits.temp_grace_seconds,
             )
         return SweepReport(expired, result.orphans_removed, result.temp_files_removed)
 
