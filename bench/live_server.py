@@ -42,7 +42,7 @@ class UnitKeys:
     card: UnitCard
 
 
-def prepare_data(data: Path, unit_id: str = UNIT_ID) -> UnitKeys:
+def prepare_data(data: Path, unit_id: str = UNIT_ID, ceiling: int = 1_000_000) -> UnitKeys:
     """Create the data folder and register a new unit (as ``peluit unit add`` does)."""
     from vault.store import open_store
 
@@ -51,7 +51,10 @@ def prepare_data(data: Path, unit_id: str = UNIT_ID) -> UnitKeys:
     card = UnitCard.create(
         signing, xwing.public_key(), unit_id, "Inspektorat Uji Beban", "Uji", dt.date(2026, 1, 5)
     )
-    open_store(data).register_unit(card.to_json())
+    store = open_store(data)
+    store.register_unit(card.to_json())
+    # Load tests send more than the default 200 reports a day to one unit.
+    store.update_unit_settings(unit_id, daily_case_ceiling=ceiling)
     return UnitKeys(xwing, signing, card)
 
 
@@ -96,6 +99,8 @@ class LiveServer:
             stderr=out,
             preexec_fn=self.preexec,  # type: ignore[arg-type]
         )
+        if self.log:
+            out.close()  # type: ignore[union-attr]  (the child has its own copy)
         self.starts += 1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
