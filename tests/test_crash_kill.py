@@ -99,7 +99,7 @@ def test_sigkill_under_load_loses_no_acknowledged_report(tmp_path: Path) -> None
     server.start()
     salt = b64u_decode(ApiClient(server.base).json("GET", "/api/instance")["instance_salt"])
     load = Load(server.base, unit.card, salt)
-    rng = random.Random()  # noqa: S311 (kill moments, not secrets)
+    rng = random.Random()
     acknowledged_per_round = []
     try:
         for _ in range(KILLS):

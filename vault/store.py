@@ -31,8 +31,8 @@ from vault.database import opened
 from vault.days import Today, jakarta_today
 from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
-from vault.folder_lock import FolderLock
 from vault.export_bundle import ExportSummary, export_bundle
+from vault.folder_lock import FolderLock
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
 from vault.reply_import import ImportLimits, ImportSummary, import_reply_bundle
