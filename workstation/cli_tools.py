@@ -14,6 +14,7 @@ from crypto.unit_card import UnitCard
 from workstation import forwarding, prompts
 from workstation.cli_commands import desk_for, folder_of
 from workstation.keyring import read_bytes
+from workstation.lifecycle import TARGETS
 from workstation.questionnaire import form
 from workstation.terminal import safe_line, safe_text
 
@@ -109,7 +110,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("case")
     p.add_argument("--to", required=True, metavar="CARD", help="the other unit's unit-card.json")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to deliver")
-    p.add_argument("--target", required=True, choices=sorted(forwarding.TARGETS))
+    p.add_argument("--target", required=True, choices=sorted(TARGETS))
     p.add_argument("--include", action="append", default=[], metavar="FIELD")
     p.add_argument("--exclude", action="append", default=[], metavar="FIELD")
     p.add_argument("--include-identity", action="store_true",
