@@ -38,6 +38,7 @@ FIELDS: Final = frozenset(
         "signature",
     }
 )
+OPTIONAL_FIELDS: Final = frozenset({"custodian_xwing_public_key"})
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -83,6 +84,8 @@ class UnitCard:
     xwing_public_key: XWingPublicKey
     ed25519_public_key: VerifyKey
     signature: bytes
+    custodian_xwing_public_key: XWingPublicKey | None = None
+    """Identity sections are sealed to this key instead of the unit's, if set."""
 
     @staticmethod
     def signed_message(
@@ -92,9 +95,10 @@ class UnitCard:
         created: datetime.date,
         xwing_public_key: XWingPublicKey,
         ed25519_public_key: VerifyKey,
+        custodian_xwing_public_key: XWingPublicKey | None = None,
     ) -> bytes:
-        """The message under the card's signature."""
-        return (
+        """The message under the card's signature (the custodian key only when present)."""
+        message = (
             lp(unit_id.encode("utf-8"))
             + lp(name.encode("utf-8"))
             + lp(jurisdiction.encode("utf-8"))
@@ -102,6 +106,9 @@ class UnitCard:
             + lp(xwing_public_key.to_bytes())
             + lp(ed25519_public_key.to_bytes())
         )
+        if custodian_xwing_public_key is not None:
+            message += lp(custodian_xwing_public_key.to_bytes())
+        return message
 
     @classmethod
     def create(
@@ -112,15 +119,19 @@ class UnitCard:
         name: str,
         jurisdiction: str,
         created: datetime.date,
+        custodian_xwing_public_key: XWingPublicKey | None = None,
     ) -> UnitCard:
         """Make and sign a card; raise :class:`CardError` if a field breaks a rule."""
         _check_text(unit_id, name, jurisdiction)
         verify_key = signing_key.verify_key
+        custodian = custodian_xwing_public_key
         message = cls.signed_message(
-            unit_id, name, jurisdiction, created, xwing_public_key, verify_key
+            unit_id, name, jurisdiction, created, xwing_public_key, verify_key, custodian
         )
         signature = signing_key.sign(labels.SIG_UNIT_CARD, message)
-        card = cls(unit_id, name, jurisdiction, created, xwing_public_key, verify_key, signature)
+        card = cls(
+            unit_id, name, jurisdiction, created, xwing_public_key, verify_key, signature, custodian
+        )
         if len(card.to_json()) > MAX_CARD_SIZE:
             raise CardError("The card is larger than 16 KiB.")
         return card
@@ -134,7 +145,7 @@ class UnitCard:
             fields = load_object(data)
         except ValueError:
             raise CardError("The card is not a UTF-8 JSON object.") from None
-        if set(fields) != FIELDS:
+        if not FIELDS <= set(fields) <= FIELDS | OPTIONAL_FIELDS:
             raise CardError("The card has missing or unknown fields.")
         if fields["format"] != FORMAT:
             raise CardError("Unknown card format.")
@@ -146,19 +157,25 @@ class UnitCard:
         raw_xwing = _binary(fields, "xwing_public_key", XWING_PUBLIC_KEY_SIZE)
         raw_ed = _binary(fields, "ed25519_public_key", PUBLIC_KEY_SIZE)
         signature = _binary(fields, "signature", SIGNATURE_SIZE)
+        raw_custodian = None
+        if "custodian_xwing_public_key" in fields:
+            raw_custodian = _binary(fields, "custodian_xwing_public_key", XWING_PUBLIC_KEY_SIZE)
         try:
             xwing_public_key = XWingPublicKey.from_bytes(raw_xwing)
             verify_key = VerifyKey.from_bytes(raw_ed)
+            custodian = XWingPublicKey.from_bytes(raw_custodian) if raw_custodian else None
         except FormatError:
             raise CardError("The card holds an invalid public key.") from None
         message = cls.signed_message(
-            unit_id, name, jurisdiction, created, xwing_public_key, verify_key
+            unit_id, name, jurisdiction, created, xwing_public_key, verify_key, custodian
         )
         try:
             verify_key.verify(labels.SIG_UNIT_CARD, message, signature)
         except SignatureError:
             raise CardError("The card's signature does not verify.") from None
-        return cls(unit_id, name, jurisdiction, created, xwing_public_key, verify_key, signature)
+        return cls(
+            unit_id, name, jurisdiction, created, xwing_public_key, verify_key, signature, custodian
+        )
 
     def to_json(self) -> bytes:
         """The card file (UTF-8 JSON, fields in spec order, trailing newline)."""
@@ -173,6 +190,10 @@ class UnitCard:
             "ed25519_public_key": b64u_encode(self.ed25519_public_key.to_bytes()),
             "signature": b64u_encode(self.signature),
         }
+        if self.custodian_xwing_public_key is not None:
+            document["custodian_xwing_public_key"] = b64u_encode(
+                self.custodian_xwing_public_key.to_bytes()
+            )
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def fingerprint(self) -> str:
