@@ -120,7 +120,7 @@ def test_console_round_trip(page: Page, browser: Browser, env: Any, tmp_path: Pa
         reply_text = f"Terima kasih, laporan sedang kami periksa. {secrets.token_hex(3)}"
         template_text = "Laporan Anda sudah diterima dan sedang diverifikasi."
         bundle = ReplyBundle(env.unit)
-        bundle.reply(case_id, keys.public_key(), reply_text)
+        bundle.reply(case_id, keys, reply_text)
         bundle.status(case_id, "diverifikasi")
         bundle.template("diterima", template_text)
         reply_file = tmp_path / "balasan.bundle"
@@ -150,7 +150,8 @@ def test_console_round_trip(page: Page, browser: Browser, env: Any, tmp_path: Pa
         verified = page.locator("#conversation li.unit-msg")
         assert verified.count() == 2
         texts = verified.all_inner_texts()
-        assert any(reply_text in t and "Pesan standar" not in t for t in texts), texts
+        ordinary = [t for t in texts if reply_text in t]
+        assert len(ordinary) == 1 and ordinary[0].startswith("Dari inspektorat")
         standard = [t for t in texts if template_text in t]
-        assert len(standard) == 1
+        assert len(standard) == 1 and standard[0].startswith("Pesan baku dari inspektorat")
         assert page.locator("#conversation li.warning").count() == 0
