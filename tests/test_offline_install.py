@@ -82,8 +82,8 @@ def test_installed_tool_runs_a_ceremony_offline(offline_venv: Path, tmp_path: Pa
                   cwd=str(tmp_path))  # fmt: skip
     assert listed.returncode == 0, listed.stderr
     assert "no cases yet" in listed.stdout
-    report = _run([tool, "report", "--period", "2026", "--out", str(tmp_path / "r"), "-C",
-                   str(unit)], input=DEMO_PASSPHRASE + "\n", env=env, cwd=str(tmp_path))  # fmt: skip
+    args = [tool, "report", "--period", "2026", "--out", str(tmp_path / "r"), "-C", str(unit)]
+    report = _run(args, input=DEMO_PASSPHRASE + "\n", env=env, cwd=str(tmp_path))
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "r" / "peluit-report-2026.html").is_file()
     where = _run([str(offline_venv / "bin" / "python"), "-c",
