@@ -35,6 +35,7 @@ HINTS: Final[dict[str, str]] = {
     "not_found": "check the receipt code; a wrong and an unknown code look the same",
     "rate_limited": "too many attempts from here; wait and try again later",
     "unit_full": "the unit reached today's limit; try again tomorrow",
+    "storage_full": "the server is out of disk space; nothing was received, try again later",
     "pow_required": "try again; the proof of work may have expired",
     "pow_spent": "try again with a fresh proof of work",
     "too_large": "the report or a file is over the server's size limit",

@@ -14,6 +14,8 @@ hierarchy under :class:`crypto.errors.PeluitError`.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -105,6 +107,10 @@ MESSAGES: Final[dict[str, Message]] = {
         "Metode tidak diizinkan.",
         "Method not allowed.",
     ),
+    "storage_full": (
+        "Penyimpanan server sedang penuh; laporan Anda belum diterima. Coba lagi nanti.",
+        "The server's storage is full; your report has not been received. Try again later.",
+    ),
     "server_error": (
         "Terjadi kesalahan server.",
         "Server error.",
@@ -174,10 +180,21 @@ def _limit_is_unit_ceiling(exc: BaseException) -> bool:
     return isinstance(exc, vault_errors.LimitExceeded) and "unit" in getattr(exc, "limit_name", "")
 
 
+def _storage_full(exc: BaseException) -> bool:
+    """A full disk (or quota, or file size limit) under a blob, a piece or the database."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return False
+
+
 def describe(exc: BaseException, lang: str = "id") -> tuple[int, str, str]:
     """``(status, code, message)`` for ``exc`` in ``lang`` (``"id"`` unless ``"en"``)."""
     if isinstance(exc, HTTPException):
         return _describe_http(exc.status_code, lang)
+    if _storage_full(exc):
+        return 507, "storage_full", message_for("storage_full", lang)
     if isinstance(exc, _NEVER_CLIENT):
         return 500, "server_error", message_for("server_error", lang)
     if _limit_is_unit_ceiling(exc):
@@ -213,7 +230,7 @@ def error_response(request: Request, exc: BaseException) -> Response:
     headers: dict[str, str] = {}
     if status == 405 and isinstance(exc, HTTPException) and exc.headers:
         headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
-    if status in (429,):
+    if status in (429, 507):
         headers["Retry-After"] = "60"
     if request.url.path == "/api" or request.url.path.startswith("/api/"):
         return JSONResponse({"error": code, "message": message}, status, headers=headers)
