@@ -113,7 +113,11 @@ def submit(options: Options, client: ApiClient | None = None) -> Submitted:
     def sealed(kind: str, plaintext: bytes) -> dict[str, str]:
         item_id = new_id()
         ctx = envelope.Context(card.unit_id, case_id, kind, item_id)
-        data = envelope.seal(plaintext, [card.xwing_public_key, reporter_key], ctx)
+        # With a custodian on the card, only the custodian's key opens the identity.
+        unit_key = card.xwing_public_key
+        if kind == "identity" and card.custodian_xwing_public_key is not None:
+            unit_key = card.custodian_xwing_public_key
+        data = envelope.seal(plaintext, [unit_key, reporter_key], ctx)
         return {"item_id": b64u_encode(item_id), "envelope": b64u_encode(data)}
 
     token = open_upload(client)

@@ -580,6 +580,44 @@ def cards() -> None:
     )
     doc = json.loads(text)
 
+    custodian_pub = XWingPrivateKey.from_seed(det("card/custodian", 32)).public_key()
+    with_custodian = UnitCard.create(
+        sk,
+        xpub,
+        "inspektorat-demo",
+        "Inspektorat Demo",
+        "Kabupaten Demo: dana desa dan pengadaan",
+        datetime.date(2026, 11, 23),
+        custodian_xwing_public_key=custodian_pub,
+    )
+    custodian_text = with_custodian.to_json().decode()
+    write(
+        "card",
+        "ok-custodian",
+        "a valid card naming a custodian key for identity sections",
+        "ok",
+        card=custodian_text,
+        fingerprint=with_custodian.fingerprint(),
+        ed25519_seed=b64u_encode(ed_seed),
+        xwing_seed=b64u_encode(xw_seed),
+        custodian_xwing_public_key=b64u_encode(custodian_pub.to_bytes()),
+    )
+    custodian_doc = json.loads(custodian_text)
+    write(
+        "card",
+        "custodian-dropped",
+        "the custodian key removed from a card that was signed with it",
+        "card",
+        card=json.dumps({k: v for k, v in custodian_doc.items() if k != "custodian_xwing_public_key"}),
+    )
+    write(
+        "card",
+        "custodian-added",
+        "a custodian key added to a card that was signed without one",
+        "card",
+        card=json.dumps({**doc, "custodian_xwing_public_key": custodian_doc["custodian_xwing_public_key"]}),
+    )
+
     def resigned(**changes: Any) -> dict[str, Any]:
         """The card with fields changed and signed again, so only the changed rule fails."""
         d = {**doc, **changes}

@@ -72,6 +72,11 @@ def test_card_vector(v: dict[str, Any]) -> None:
         seed = b64u_decode(v["xwing_seed"])
         assert card.xwing_public_key == XWingPrivateKey.from_seed(seed).public_key()
         assert card.created == datetime.date.fromisoformat(json.loads(data)["created"])
+        custodian = card.custodian_xwing_public_key
+        expected = v.get("custodian_xwing_public_key")
+        assert (custodian.to_bytes() if custodian else None) == (
+            b64u_decode(expected) if expected else None
+        )
     else:
         assert v["expect"] == "card"
         with pytest.raises(CardError):

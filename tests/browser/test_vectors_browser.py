@@ -117,6 +117,7 @@ def test_card(selftest_page, vector):
         if vector["expect"] == "ok":
             assert got["ok"], (backend, got)
             assert got["fingerprint"] == vector["fingerprint"]
+            assert got["custodian_xwing_public_key"] == vector.get("custodian_xwing_public_key")
         else:
             assert got["ok"] is False and got["error"] == "card", (backend, got)
 

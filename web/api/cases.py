@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from crypto.context import is_unit_id
 from crypto.errors import FormatError
 from crypto.secret import SecretBytes
+from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPublicKey
 from vault.cases import NewCase
 from web.api.state import api_state, call, vault
@@ -80,8 +81,12 @@ async def create_case(request: Request) -> JSONResponse:
     identity_id: bytes | None = None
     identity: bytes | None = None
     if "identity" in body:
+        # A card with a custodian key: the identity is sealed to the custodian
+        # instead of the unit (docs/spec/unit-card-v1.md).
+        custodian = UnitCard.parse(unit.card).custodian_xwing_public_key
+        identity_key = custodian.to_bytes() if custodian else unit.xwing_public_key
         identity_id, identity = envelope_field(
-            body["identity"], "identity", INLINE_ENVELOPE_MAX, recipients
+            body["identity"], "identity", INLINE_ENVELOPE_MAX, [identity_key, reporter_key]
         )
     ids = [tip_id, *([identity_id] if identity_id else []), *(a for a, _ in attachments)]
     if len(set(ids)) != len(ids):

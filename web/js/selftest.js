@@ -127,7 +127,11 @@ const api = {
     async parse(text) {
       try {
         const c = await parseUnitCard(text);
-        return { ok: true, fingerprint: c.fingerprint, unit_id: c.unitId, xwing_public_key: enc(c.xwingPublicKey) };
+        const custodian = c.custodianXwingPublicKey ? enc(c.custodianXwingPublicKey) : null;
+        return {
+          ok: true, fingerprint: c.fingerprint, unit_id: c.unitId, xwing_public_key: enc(c.xwingPublicKey),
+          custodian_xwing_public_key: custodian,
+        };
       } catch (e) {
         return failure(e);
       }

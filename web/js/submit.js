@@ -176,8 +176,10 @@ async function send() {
     };
     const who = identity();
     if (who) {
+      // With a custodian on the card, only the custodian's key opens the identity.
+      const idKey = unit.custodianXwingPublicKey || unitKey;
       const idCtx = { ...base, kind: "identity", itemId: state.identityId };
-      const sealed = await sealEnvelope(utf8(JSON.stringify(who)), [unitKey, reporterKey], idCtx);
+      const sealed = await sealEnvelope(utf8(JSON.stringify(who)), [idKey, reporterKey], idCtx);
       report.identity = { item_id: b64uEncode(state.identityId), envelope: b64uEncode(sealed) };
     }
     const receipt = await api.createCase(report);

@@ -75,17 +75,22 @@ export async function cardFingerprint(ed25519PublicKey, xwingPublicKey) {
   return base32(digest.subarray(0, 20)).match(/.{4}/g).join(" ");
 }
 
-/** message = lp(unit_id) || lp(name) || lp(jurisdiction) || lp(created) || lp(xwing) || lp(ed25519) */
+/**
+ * message = lp(unit_id) || lp(name) || lp(jurisdiction) || lp(created) || lp(xwing) || lp(ed25519)
+ *           [|| lp(custodian_xwing), only when the card has one]
+ */
 export function cardMessage(card) {
+  const custodian = card.custodianXwingPublicKey ? [lp(card.custodianXwingPublicKey)] : [];
   return concat(
     lp(utf8(card.unitId)), lp(utf8(card.name)), lp(utf8(card.jurisdiction)), lp(utf8(card.created)),
-    lp(card.xwingPublicKey), lp(card.ed25519PublicKey),
+    lp(card.xwingPublicKey), lp(card.ed25519PublicKey), ...custodian,
   );
 }
 
 /**
  * Parse and verify a unit card given as text (or UTF-8 bytes). Returns
- * { unitId, name, jurisdiction, created, xwingPublicKey, ed25519PublicKey, fingerprint };
+ * { unitId, name, jurisdiction, created, xwingPublicKey, ed25519PublicKey, fingerprint,
+ *   custodianXwingPublicKey (null when the card names no custodian) };
  * throws CardError for any must-reject rule, a bad signature included.
  */
 export async function parseUnitCard(input) {
@@ -106,7 +111,8 @@ export async function parseUnitCard(input) {
   }
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new CardError();
   const keys = Object.keys(obj);
-  if (keys.length !== FIELDS.length || !FIELDS.every((f) => Object.hasOwn(obj, f))) throw new CardError();
+  const optional = Object.hasOwn(obj, "custodian_xwing_public_key") ? 1 : 0;
+  if (keys.length !== FIELDS.length + optional || !FIELDS.every((f) => Object.hasOwn(obj, f))) throw new CardError();
   if (obj.format !== "peluit-unit-card" || obj.version !== 1) throw new CardError();
   const { unit_id: unitId, name, jurisdiction, created } = obj;
   if (typeof unitId !== "string" || !UNIT_ID.test(unitId)) throw new CardError();
@@ -117,6 +123,7 @@ export async function parseUnitCard(input) {
     unitId, name, jurisdiction, created,
     xwingPublicKey: key(obj.xwing_public_key, 1216),
     ed25519PublicKey: key(obj.ed25519_public_key, 32),
+    custodianXwingPublicKey: optional ? key(obj.custodian_xwing_public_key, 1216) : null,
   };
   const signature = key(obj.signature, 64);
   try {
