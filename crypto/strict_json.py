@@ -1,4 +1,4 @@
-"""Parsing hostile JSON documents: UTF-8 only, no duplicate keys, no NaN."""
+"""Parsing hostile JSON documents: UTF-8 only, no duplicate keys, no NaN, no lone surrogates."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def load_object(data: bytes) -> dict[str, Any]:
     value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     if not isinstance(value, dict):
         raise ValueError("not a JSON object")
+    # "\ud800" escapes decode to lone surrogates, which are not text: refuse
+    # them here rather than fail later when a field is encoded.
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError is a ValueError
     return value
 
 

@@ -62,3 +62,10 @@ def test_a_custodian_key_cannot_be_added_to_a_card_without_one() -> None:
     document["custodian_xwing_public_key"] = b64u_encode(custodian.public_key().to_bytes())
     with pytest.raises(CardError, match="signature"):
         UnitCard.parse(json.dumps(document).encode())
+
+
+def test_a_lone_surrogate_is_a_card_error_not_a_crash() -> None:
+    card, _ = make_card(False)
+    text = card.to_json().decode().replace('"Inspektorat Uji"', '"\\ud800"')
+    with pytest.raises(CardError):
+        UnitCard.parse(text.encode())
