@@ -14,6 +14,7 @@ both reports read back.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import subprocess
 from collections.abc import Iterator
@@ -35,14 +36,14 @@ MIB = 1 << 20
 @contextlib.contextmanager
 def small_filesystem(where: Path, size_mib: int) -> Iterator[Path]:
     where.mkdir()
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         ["/usr/bin/mount", "-t", "tmpfs", "-o", f"size={size_mib}m,mode=0700", "tmpfs", str(where)],
         check=True,
     )
     try:
         yield where
     finally:
-        subprocess.run(["/usr/bin/umount", "-l", str(where)], check=False)  # noqa: S603
+        subprocess.run(["/usr/bin/umount", "-l", str(where)], check=False)
 
 
 def fill(path: Path, leave: int) -> None:
@@ -61,7 +62,7 @@ def upload(client: ApiClient, token: str, item_id: bytes, data: bytes) -> None:
     header = envelope.header_size(data[24]) + envelope.MAC_SIZE
     piece = envelope.CHUNK_SIZE + 16
     cuts = [0, header + piece, *range(header + 2 * piece, len(data), piece), len(data)]
-    for index, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
+    for index, (a, b) in enumerate(itertools.pairwise(cuts)):
         path = f"/api/uploads/{token}/{b64u_encode(item_id)}/{index}"
         assert client.put_bytes(path, data[a:b])["received"] == b
 

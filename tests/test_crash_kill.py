@@ -84,7 +84,8 @@ def check_everything(server: LiveServer, data: Path, load: Load, unit_key: objec
         assert report.marker.encode() in case["tip"]
         assert case["status"] == "diterima"
     report = check_folder(data)
-    assert report.ok, report.problems
+    temps = [(str(p), p.lstat()) for p in (data / "blobs").rglob(".tmp-*")]
+    assert report.ok, (report.problems, temps)
     assert report.cases >= len(load.acknowledged)
     blobs = BlobStore(data / "blobs")
     for item_id in blobs.item_ids():
