@@ -8,6 +8,7 @@
   peluit user add NAME --role ROLE [--unit ID] | user list
   peluit audit verify | retention run | deadlines close-due | notify run
     (web/admin_commands.py)
+  peluit backup OUT | restore BACKUP DATA_DIR (web/backup_commands.py)
 
 Messages are short lowercase ``error:`` / ``hint:`` lines.
 """
@@ -184,8 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--actor", default="system", help="name recorded in the audit log")
     imports.set_defaults(func=cmd_import)
     from web.admin_commands import register
+    from web.backup_commands import register as register_backup
 
     register(sub)
+    register_backup(sub)
     return parser
 
 
