@@ -126,10 +126,13 @@ def test_generated_codes_parse_in_python(selftest_page):
     assert call(selftest_page, "peluitTest.receipt.groupAsTyped", "١٣٢١٩5-4") == "1321 954"
 
 
-@pytest.mark.parametrize("profile", [1, 2])
+@pytest.mark.parametrize(
+    ("browser", "profile"),
+    # Profile 1 without WebAssembly takes about 75 s; one receipt vector covers it.
+    [("chromium", 1), ("chromium", 2), ("chromium-jitless", 2)],
+    indirect=["browser"],
+)
 def test_fresh_derivation_matches_python(selftest_page, engine, profile):
-    if engine == "chromium-jitless" and profile == 1:
-        pytest.skip("profile 1 without WebAssembly (~75 s) is covered by one receipt vector")
     code = call(selftest_page, "peluitTest.receipt.generate", profile)
     salt = secrets.token_bytes(16)
     got = call(selftest_page, "peluitTest.derive", code, b64u(salt))
@@ -168,10 +171,10 @@ def test_selftest_button_runs_clean(selftest_page, engine):
     assert all(": ok" in line for line in lines), lines
 
 
+@pytest.mark.parametrize("browser", ["chromium"], indirect=True)
 def test_refused_webassembly_falls_back_to_pure_js(page, engine):
-    """A page whose CSP refuses WebAssembly still derives, with the @noble/hashes worker."""
-    if engine != "chromium":
-        pytest.skip("the jitless engine has no WebAssembly to refuse")
+    """A page whose CSP refuses WebAssembly still derives, with the @noble/hashes worker.
+    (Only the JIT engine has WebAssembly to refuse.)"""
     from browser.conftest import CSP, STATIC, assert_engine, open_page, serve_static
 
     strict = CSP.replace(" 'wasm-unsafe-eval'", "")

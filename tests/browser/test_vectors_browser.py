@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from browser.conftest import call
+from browser.conftest import ENGINES, call
 
 pytestmark = pytest.mark.browser
 
@@ -40,25 +40,27 @@ def test_receipt_parse(selftest_page, vector):
         assert got["error"] == vector["expect"]
 
 
-def _receipt_params() -> list[Any]:
-    out = []
-    for p in load("receipt"):
-        vector = p.values[0]
-        marks = [pytest.mark.slow] if vector["profile"] == 1 else []
-        out.append(pytest.param(vector, id=p.id, marks=marks))
-    return out
-
-
 FIRST_PROFILE_1 = next(p.id for p in load("receipt") if p.values[0]["profile"] == 1)
 
 
-@pytest.mark.parametrize("vector", _receipt_params())
-def test_receipt_derivation(selftest_page, engine, vector, request):
+def _receipt_params() -> list[Any]:
+    """Every receipt vector in both engines, except that without a JIT (about
+    75 s per profile-1 derivation) one profile-1 vector proves the point."""
+    out = []
+    for engine in ENGINES:
+        for p in load("receipt"):
+            vector = p.values[0]
+            if engine == "chromium-jitless" and vector["profile"] == 1 and p.id != FIRST_PROFILE_1:
+                continue
+            marks = [pytest.mark.slow] if vector["profile"] == 1 else []
+            out.append(pytest.param(engine, vector, id=f"{engine}-{p.id}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("browser", "vector"), _receipt_params(), indirect=["browser"])
+def test_receipt_derivation(selftest_page, engine, vector):
     assert vector["kind"] == "receipt" and vector["expect"] == "ok"
     if engine == "chromium-jitless" and vector["profile"] == 1:
-        # Profile 1 without WebAssembly or JIT takes about 75 s: one vector proves it.
-        if f"-{FIRST_PROFILE_1}]" not in request.node.name and f"[{FIRST_PROFILE_1}-" not in request.node.name:
-            pytest.skip("profile 1 runs for one vector only in the jitless engine")
         selftest_page.set_default_timeout(300_000)
     got = call(selftest_page, "peluitTest.derive", vector["code"], vector["instance_salt"])
     assert got["ok"], got
@@ -72,11 +74,11 @@ def test_receipt_derivation(selftest_page, engine, vector, request):
     assert not any(u.endswith(f"/dist/argon2-{'sodium' if expected_path == 'noble' else 'noble'}.js") for u in requests)
 
 
+@pytest.mark.parametrize("browser", ["chromium"], indirect=True)
 @pytest.mark.parametrize("vector", [p for p in load("receipt") if p.values[0]["profile"] == 2])
 def test_receipt_derivation_noble_worker_with_jit(selftest_page, engine, vector):
-    """The @noble/hashes worker also agrees where it is not the default (JIT engine)."""
-    if engine != "chromium":
-        pytest.skip("the noble worker is the default path in the jitless engine")
+    """The @noble/hashes worker also agrees where it is not the default (JIT engine;
+    without a JIT it is the default and test_receipt_derivation covers it)."""
     got = call(selftest_page, "peluitTest.derive", vector["code"], vector["instance_salt"], {"path": "noble"})
     assert got["ok"] and got["path"] == "noble"
     assert (got["selector"], got["validator"], got["xwing_seed"]) == (
