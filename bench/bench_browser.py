@@ -70,19 +70,25 @@ def run_engine(pw: Any, engine: str, base: str, mib: int, full: bool) -> dict[st
                     got = page.evaluate("([c, s]) => peluitTest.derive(c, s)", [code, salt])
                     warm.append(got["ms"] / 1000)
             out["derive"][str(profile)] = {
-                "seconds": statistics.median(times), "argon2_seconds": statistics.median(hashes),
+                "seconds": statistics.median(times),
+                "argon2_seconds": statistics.median(hashes),
                 "warm_seconds": statistics.median(warm) if warm else None,
-                "runs": times, "path": path,
+                "runs": times,
+                "path": path,
             }
         seed = b64u(secrets.token_bytes(32))
         out["xwing_keypair_ms"] = statistics.median(
             page.evaluate("(s) => peluitTest.xwing.keyPairMs(s)", seed) for _ in range(3)
         )
         pk = page.evaluate("(s) => peluitTest.xwing.publicKeyFromSeed(s)", seed)
-        body = [page.evaluate("([m, k]) => peluitTest.bench.body(m, k)", [mib, pk]) for _ in range(3)]
+        body = [
+            page.evaluate("([m, k]) => peluitTest.bench.body(m, k)", [mib, pk]) for _ in range(3)
+        ]
         mb = body[0]["bytes"] / 1e6
-        best = {k: min(r[k] for r in body)
-                for k in ("rawOneShot", "rawChunked", "rawBlob", "envelope", "envelopeBytes")}
+        best = {
+            k: min(r[k] for r in body)
+            for k in ("rawOneShot", "rawChunked", "rawBlob", "envelope", "envelopeBytes")
+        }
         raw = min(best["rawOneShot"], best["rawChunked"])  # the faster raw way is the baseline
         out["body"] = {
             "mib": mib,
@@ -110,7 +116,8 @@ def table(results: list[dict[str, Any]]) -> str:
     ]
     for r in results:
         d = r["derive"]
-        def cell(p: str) -> str:
+
+        def cell(p: str, d: dict[str, Any] = d) -> str:
             if p not in d:
                 return "(--full)"
             x = d[p]
@@ -140,8 +147,17 @@ def main() -> None:
             results.append(run_engine(pw, engine, base, args.mib, args.full))
     print(table(results))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": platform.machine(), "python": platform.python_version(),
-                                   "results": results}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "machine": platform.machine(),
+                "python": platform.python_version(),
+                "results": results,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -608,14 +608,18 @@ def cards() -> None:
         "custodian-dropped",
         "the custodian key removed from a card that was signed with it",
         "card",
-        card=json.dumps({k: v for k, v in custodian_doc.items() if k != "custodian_xwing_public_key"}),
+        card=json.dumps(
+            {k: v for k, v in custodian_doc.items() if k != "custodian_xwing_public_key"}
+        ),
     )
     write(
         "card",
         "custodian-added",
         "a custodian key added to a card that was signed without one",
         "card",
-        card=json.dumps({**doc, "custodian_xwing_public_key": custodian_doc["custodian_xwing_public_key"]}),
+        card=json.dumps(
+            {**doc, "custodian_xwing_public_key": custodian_doc["custodian_xwing_public_key"]}
+        ),
     )
 
     def resigned(**changes: Any) -> dict[str, Any]:

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from app_fixtures import TEST_POW_BITS, AppClient, Submission, Workstation, open_upload
+
 from crypto.b64 import b64u_encode
 from crypto.envelope import Context, open_envelope, seal
 from crypto.errors import DecryptionError

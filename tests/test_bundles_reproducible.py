@@ -26,8 +26,13 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if node is None or not (ROOT / "node_modules" / "esbuild").is_dir():
         pytest.fail("node and node_modules (npm ci) are needed to rebuild the bundles")
     out = tmp_path_factory.mktemp("static")
-    subprocess.run([node, "web/js/build.mjs", "--static-root", str(out)], cwd=ROOT, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [node, "web/js/build.mjs", "--static-root", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out
 
 
@@ -40,7 +45,9 @@ def test_same_files(rebuilt: Path) -> None:
 def test_bytes_identical(rebuilt: Path) -> None:
     for path in sorted(DIST.iterdir()):
         assert (rebuilt / "dist" / path.name).read_bytes() == path.read_bytes(), path.name
-    assert (rebuilt / "selftest.html").read_bytes() == (ROOT / "web/static/selftest.html").read_bytes()
+    assert (rebuilt / "selftest.html").read_bytes() == (
+        ROOT / "web/static/selftest.html"
+    ).read_bytes()
 
 
 def test_manifest_hashes_match_files() -> None:
@@ -61,5 +68,12 @@ def test_no_eval_or_remote_urls_in_bundles() -> None:
     """Nothing that the CSP would have to allow, and no address of another origin."""
     for path in DIST.glob("*.js"):
         text = path.read_text("ascii")
-        for needle in ("eval(", "new Function", "Math.random", "importScripts(", "http://", "https://"):
+        for needle in (
+            "eval(",
+            "new Function",
+            "Math.random",
+            "importScripts(",
+            "http://",
+            "https://",
+        ):
             assert needle not in text, (path.name, needle)

@@ -8,13 +8,13 @@ import secrets
 
 import pytest
 
+from browser.conftest import call
 from crypto.envelope import Context, open_envelope, seal
 from crypto.errors import DecryptionError
 from crypto.labels import ALL_LABELS
 from crypto.xwing import XWingPrivateKey
 from receipts.derivation import derive
 from receipts.receipt_code import parse
-from browser.conftest import call
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,15 @@ def keys():
 
 @pytest.fixture
 def envelope_context():
-    ctx = Context("inspektorat-demo", secrets.token_bytes(16), "attachment", secrets.token_bytes(16))
-    js = {"unit_id": ctx.unit_id, "case_id": b64u(ctx.case_id), "kind": ctx.kind,
-          "item_id": b64u(ctx.item_id)}
+    ctx = Context(
+        "inspektorat-demo", secrets.token_bytes(16), "attachment", secrets.token_bytes(16)
+    )
+    js = {
+        "unit_id": ctx.unit_id,
+        "case_id": b64u(ctx.case_id),
+        "kind": ctx.kind,
+        "item_id": b64u(ctx.item_id),
+    }
     return ctx, js
 
 
@@ -61,7 +67,9 @@ def test_browser_seal_two_recipients_opens_in_python(selftest_page, keys, envelo
     _seeds, privs = keys
     ctx, js_ctx = envelope_context
     message = "Laporan: dana desa dipotong 30%. ✓".encode()
-    env = unb64u(call(selftest_page, "peluitTest.envelope.seal", b64u(message), public_keys(privs), js_ctx))
+    env = unb64u(
+        call(selftest_page, "peluitTest.envelope.seal", b64u(message), public_keys(privs), js_ctx)
+    )
     assert len(env) == 57 + 1177 * 2 + 4096 + 16
     for key in privs:  # each recipient alone can open it
         assert open_envelope(env, [key], ctx) == message
@@ -75,8 +83,16 @@ def test_browser_seal_multi_chunk_opens_in_python(selftest_page, keys, envelope_
     _seeds, privs = keys
     ctx, js_ctx = envelope_context
     pattern = secrets.token_bytes(997)
-    env = unb64u(call(selftest_page, "peluitTest.envelope.sealRepeat", b64u(pattern), length,
-                      public_keys(privs), js_ctx))
+    env = unb64u(
+        call(
+            selftest_page,
+            "peluitTest.envelope.sealRepeat",
+            b64u(pattern),
+            length,
+            public_keys(privs),
+            js_ctx,
+        )
+    )
     assert open_envelope(env, [privs[1]], ctx) == repeat(pattern, length)
 
 
@@ -87,8 +103,15 @@ def test_browser_streaming_sealer_opens_in_python(selftest_page, keys, envelope_
     ctx, js_ctx = envelope_context
     pattern = secrets.token_bytes(1009)
     length = 3 * CHUNK + 777
-    got = call(selftest_page, "peluitTest.envelope.sealStreamRepeat", b64u(pattern), length,
-               public_keys(privs), js_ctx, reader)
+    got = call(
+        selftest_page,
+        "peluitTest.envelope.sealStreamRepeat",
+        b64u(pattern),
+        length,
+        public_keys(privs),
+        js_ctx,
+        reader,
+    )
     sizes = got["sizes"]
     assert sizes[0] == 57 + 1177 * 2  # the header comes first, alone
     assert all(s == CHUNK + 16 for s in sizes[1:-1]) and 17 <= sizes[-1] <= CHUNK + 16
@@ -153,7 +176,10 @@ def test_preloaded_worker_gives_the_same_keys(selftest_page):
     warm = call(selftest_page, "peluitTest.derive", code, salt)
     assert cold["ok"] and warm["ok"]
     assert (cold["selector"], cold["validator"], cold["xwing_seed"]) == (
-        warm["selector"], warm["validator"], warm["xwing_seed"])
+        warm["selector"],
+        warm["validator"],
+        warm["xwing_seed"],
+    )
 
 
 def test_typo_is_named_before_any_work(selftest_page):
@@ -191,5 +217,7 @@ def test_refused_webassembly_falls_back_to_pure_js(page, engine):
     violations = page.peluit.csp_violations
     assert all("WebAssembly" in v or "wasm" in v for v in violations), violations
     page.peluit.csp_violations.clear()
-    page.peluit.console_errors[:] = [e for e in page.peluit.console_errors if "WebAssembly" not in e]
+    page.peluit.console_errors[:] = [
+        e for e in page.peluit.console_errors if "WebAssembly" not in e
+    ]
     page.peluit.page_errors[:] = [e for e in page.peluit.page_errors if "WebAssembly" not in e]

@@ -71,7 +71,10 @@ def test_receipt_derivation(selftest_page, engine, vector):
         assert got[name] == vector[name], name
     requests = selftest_page.peluit.requests
     assert any(u.endswith(f"/dist/argon2-{expected_path}.js") for u in requests)
-    assert not any(u.endswith(f"/dist/argon2-{'sodium' if expected_path == 'noble' else 'noble'}.js") for u in requests)
+    assert not any(
+        u.endswith(f"/dist/argon2-{'sodium' if expected_path == 'noble' else 'noble'}.js")
+        for u in requests
+    )
 
 
 @pytest.mark.parametrize("browser", ["chromium"], indirect=True)
@@ -79,10 +82,19 @@ def test_receipt_derivation(selftest_page, engine, vector):
 def test_receipt_derivation_noble_worker_with_jit(selftest_page, engine, vector):
     """The @noble/hashes worker also agrees where it is not the default (JIT engine;
     without a JIT it is the default and test_receipt_derivation covers it)."""
-    got = call(selftest_page, "peluitTest.derive", vector["code"], vector["instance_salt"], {"path": "noble"})
+    got = call(
+        selftest_page,
+        "peluitTest.derive",
+        vector["code"],
+        vector["instance_salt"],
+        {"path": "noble"},
+    )
     assert got["ok"] and got["path"] == "noble"
     assert (got["selector"], got["validator"], got["xwing_seed"]) == (
-        vector["selector"], vector["validator"], vector["xwing_seed"])
+        vector["selector"],
+        vector["validator"],
+        vector["xwing_seed"],
+    )
 
 
 @pytest.mark.parametrize("vector", load("envelope"))
@@ -91,7 +103,9 @@ def test_envelope(selftest_page, vector):
     args = (vector["envelope"], vector["recipient_seeds"], vector["context"])
     if "plaintext_repeat" in vector:
         rep = vector["plaintext_repeat"]
-        got = call(selftest_page, "peluitTest.envelope.openRepeat", *args, rep["pattern"], rep["length"])
+        got = call(
+            selftest_page, "peluitTest.envelope.openRepeat", *args, rep["pattern"], rep["length"]
+        )
     else:
         got = call(selftest_page, "peluitTest.envelope.open", *args)
     if vector["expect"] == "ok":
@@ -102,12 +116,20 @@ def test_envelope(selftest_page, vector):
             assert got["plaintext"] == vector["plaintext"]
     else:
         assert vector["expect"] == "decrypt"
-        assert got == {"ok": False, "error": "decrypt", "name": "EnvelopeError",
-                       "message": "The envelope could not be opened."}
+        assert got == {
+            "ok": False,
+            "error": "decrypt",
+            "name": "EnvelopeError",
+            "message": "The envelope could not be opened.",
+        }
 
 
 def _backends(page) -> list[str]:
-    return ["webcrypto", "noble"] if call(page, "peluitTest.signing.backend") == "webcrypto" else ["noble"]
+    return (
+        ["webcrypto", "noble"]
+        if call(page, "peluitTest.signing.backend") == "webcrypto"
+        else ["noble"]
+    )
 
 
 @pytest.mark.parametrize("vector", load("card"))
@@ -129,8 +151,13 @@ def test_reply(selftest_page, vector):
     assert vector["kind"] == "reply"
     for backend in _backends(selftest_page):
         call(selftest_page, "peluitTest.signing.setBackend", backend)
-        got = call(selftest_page, "peluitTest.reply.verify",
-                   vector["reply_plaintext"], vector["ed25519_public_key"], vector["context"])
+        got = call(
+            selftest_page,
+            "peluitTest.reply.verify",
+            vector["reply_plaintext"],
+            vector["ed25519_public_key"],
+            vector["context"],
+        )
         if vector["expect"] == "ok":
             assert got == {"ok": True, "body": vector["body"]}, backend
         else:
