@@ -56,6 +56,12 @@ class TooLarge(WebError):
     default_message = "This is over a size limit."
 
 
+class UploadTimeout(WebError):
+    """A request body that trickles in too slowly (a slow-read attack or a dead link)."""
+
+    default_message = "The upload was too slow."
+
+
 class RateLimited(WebError):
     default_message = "Too many requests; try later."
 
@@ -94,6 +100,10 @@ MESSAGES: Final[dict[str, Message]] = {
     "too_large": (
         "Terlalu besar: melebihi batas ukuran.",
         "Too large: over a size limit.",
+    ),
+    "timeout": (
+        "Pengiriman terlalu lambat dan diputus; bagian ini tidak disimpan. Coba lagi.",
+        "The upload was too slow and was cut off; this piece was not kept. Try again.",
     ),
     "rate_limited": (
         "Terlalu banyak percobaan. Coba lagi nanti.",
@@ -135,6 +145,7 @@ _TABLE: list[tuple[type[BaseException], int, str]] = [
     (PowRequired, 400, "pow_required"),
     (BadRequest, 400, "bad_request"),
     (TooLarge, 413, "too_large"),
+    (UploadTimeout, 408, "timeout"),
     (RateLimited, 429, "rate_limited"),
     (UnknownCase, 404, "not_found"),
     (vault_errors.NotFound, 404, "not_found"),

@@ -21,6 +21,10 @@ class Limits:
     report_bytes: int = 1024 * MIB
     attachments: int = 20
     message_bytes: int = 64 * 1024
+    piece_idle_seconds: float = 60.0
+    """An upload piece whose body sends nothing for this long is cut off (408)."""
+    piece_seconds: float = 300.0
+    """An upload piece (about 1 MiB) must arrive within this long: at least ~3.5 KB/s."""
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,15 @@ reading, and the stream is cut off at the limit); a session that expired
 or never existed ``404``. The staging area keeps nothing of a refused piece.
 
 The body is never held whole: it goes from ``request.stream()`` to the
-staging file piece of a piece, through a worker thread.
+staging file piece of a piece, through a worker thread. A body that sends
+nothing for ``piece_idle_seconds`` or takes longer than ``piece_seconds`` is
+cut off (``408 timeout``) with nothing kept, so trickling clients cannot hold
+the worker threads.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -39,7 +43,8 @@ from web.api.validation import (
     exact_fields,
     read_json,
 )
-from web.errors import BadRequest, PowRequired, TooLarge
+from web.errors import BadRequest, PowRequired, TooLarge, UploadTimeout
+from web.settings import Limits
 
 # A session lives until the end of the day after it was opened (the vault
 # keeps days only); this is the shortest that can be promised.
@@ -118,7 +123,7 @@ async def put_piece(request: Request) -> JSONResponse:
 
     body = request.stream()
     received = await anyio.to_thread.run_sync(
-        _append_in_thread, store, token, item_id, offset, body, cap, index, declared
+        _append_in_thread, store, token, item_id, offset, body, cap, index, declared, limits
     )
     return JSONResponse({"received": received})
 
@@ -134,8 +139,15 @@ def _declared_length(request: Request, cap: int) -> int | None:
     return int(declared)
 
 
-async def _next(body: AsyncIterator[bytes]) -> bytes:
-    return await body.__anext__()
+async def _next_within(body: AsyncIterator[bytes], seconds: float) -> bytes:
+    """The body's next chunk, or :class:`UploadTimeout` if it does not come in time."""
+    if seconds <= 0:
+        raise UploadTimeout()
+    try:
+        with anyio.fail_after(seconds):
+            return await body.__anext__()
+    except TimeoutError:
+        raise UploadTimeout() from None
 
 
 def _append_in_thread(
@@ -147,15 +159,20 @@ def _append_in_thread(
     cap: int,
     index: int,
     declared: int | None,
+    limits: Limits,
 ) -> int:
-    """Runs in a worker thread: pull the body from the event loop, bounded, into staging."""
+    """Runs in a worker thread: pull the body from the event loop, bounded in size and
+    time (``limits.piece_idle_seconds``, ``limits.piece_seconds``), into staging."""
 
     def pieces() -> Iterator[bytes]:
         total = 0
         prefix = b""
+        # A trickling client must not hold a worker thread for ever.
+        deadline = time.monotonic() + limits.piece_seconds
         while True:
+            wait = min(limits.piece_idle_seconds, deadline - time.monotonic())
             try:
-                chunk: bytes = anyio.from_thread.run(_next, body)
+                chunk: bytes = anyio.from_thread.run(_next_within, body, wait)
             except StopAsyncIteration:
                 break
             total += len(chunk)
