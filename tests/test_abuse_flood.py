@@ -1,0 +1,145 @@
+"""Floods and oversized or trickling uploads cost the server almost nothing.
+
+- Submissions without a valid proof of work (garbage, a real challenge with a
+  wrong nonce, a replayed solution): every one is refused (400) before
+  anything is written: the data folder (every row and file) is unchanged, no
+  upload session exists, the spent-challenge set grows only by real solutions.
+- ``POST /api/cases`` without a session: refused, nothing stored.
+- An oversized piece is refused from its ``Content-Length`` before it is
+  read; one sent without a length is cut off at the limit, with nothing kept,
+  and the server's memory (tracemalloc) stays within a few MiB while 40 MiB
+  are pushed at it.
+- A piece that trickles in (a byte at a time) or stalls is cut off with
+  ``408 timeout`` and nothing is kept; the piece then goes through when sent properly.
+  (The test sets the idle and total limits to fractions of a second; the
+  defaults are 60 s and 300 s.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tracemalloc
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from app_fixtures import AppClient, Submission, make_env, open_upload, solved_pow
+
+from crypto.b64 import b64u_encode
+from crypto.envelope import CHUNK_SIZE
+
+OCTETS = {"Content-Type": "application/octet-stream"}
+
+
+def test_a_flood_without_proof_of_work_writes_nothing(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    client = AppClient(env.app)
+    before = env.snapshot()
+    challenge = client.post("/api/pow", json={}).json()["challenge"]
+    refused = []
+    for i in range(300):
+        pow_value: Any = [
+            {"challenge": b64u_encode(os.urandom(37)), "nonce": b64u_encode(os.urandom(8))},
+            {"challenge": challenge, "nonce": b64u_encode(i.to_bytes(8, "big"))},
+            "x" * i,
+            {},
+        ][i % 4]
+        response = client.post("/api/uploads", json={"pow": pow_value})
+        refused.append((response.status_code, response.json()["error"]))
+    sub = Submission(env.unit)
+    for _ in range(50):
+        response = client.post("/api/cases", json=sub.case_body("A" * 43))
+        refused.append((response.status_code, response.json()["error"]))
+    # a wrong nonce may solve 8 bits by luck (1 in 256): count only refusals
+    assert sum(1 for r in refused if r[0] in (400, 404)) >= len(refused) - 2
+    assert all(error in ("pow_required", "bad_request", "not_found") for _, error in refused)
+    assert env.app.state.api.pow.spent_count() <= 2
+    after = env.snapshot()
+    if env.app.state.api.pow.spent_count() == 0:
+        assert after == before
+    assert after["cases"] == before["cases"] and after["envelopes"] == before["envelopes"]
+
+
+def test_a_replayed_solution_opens_one_session_only(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    client = AppClient(env.app)
+    solution = solved_pow(client)
+    assert client.post("/api/uploads", json={"pow": solution}).status_code == 200
+    before = env.snapshot()
+    for _ in range(100):
+        response = client.post("/api/uploads", json={"pow": solution})
+        assert (response.status_code, response.json()["error"]) == (400, "pow_spent")
+    assert env.snapshot() == before
+
+
+def _piece_zero(env: Any, sub: Submission) -> tuple[bytes, bytes]:
+    item_id, data = sub.attachment(os.urandom(3 * CHUNK_SIZE))
+    header = 57 + 1177
+    return item_id, data[: header + CHUNK_SIZE + 16]
+
+
+def test_oversized_pieces_are_refused_with_bounded_memory(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    client = AppClient(env.app)
+    sub = Submission(env.unit)
+    token = open_upload(client)
+    item_id, piece = _piece_zero(env, sub)
+    url = f"/api/uploads/{token}/{b64u_encode(item_id)}/0"
+    before = env.snapshot()
+
+    declared = client.put(
+        url, content=b"x" * 10, headers={**OCTETS, "Content-Length": str(1 << 30)}
+    )
+    assert declared.status_code in (400, 413)
+
+    def endless() -> Any:
+        yield piece  # a genuine envelope start, then far more than a piece may hold
+        block = os.urandom(1 << 20)
+        for _ in range(40):
+            yield block
+
+    tracemalloc.start()
+    try:
+        response = client.put(url, content=endless(), headers=OCTETS)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (response.status_code, response.json()["error"]) == (413, "too_large")
+    assert peak < 16 << 20, f"{peak / (1 << 20):.1f} MiB held for a 40 MiB body"
+    assert env.snapshot() == before
+    assert env.store.upload_sizes(token) == {}
+
+
+async def _trickle(first: bytes, pause: float, count: int) -> AsyncIterator[bytes]:
+    yield first[:64]
+    for i in range(count):
+        await asyncio.sleep(pause)
+        yield first[64 + i : 65 + i]
+
+
+def test_trickling_and_stalled_pieces_are_cut_off(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    settings = env.app.state.settings
+    limits = replace(settings.limits, piece_idle_seconds=0.3, piece_seconds=1.0)
+    env.app.state.api.limits = limits
+    client = AppClient(env.app)
+    sub = Submission(env.unit)
+    token = open_upload(client)
+    item_id, piece = _piece_zero(env, sub)
+    url = f"/api/uploads/{token}/{b64u_encode(item_id)}/0"
+    before = env.snapshot()
+
+    # one byte every 0.1 s: never idle for 0.3 s, but far below the minimum rate
+    trickled = client.put(url, content=_trickle(piece, 0.1, 100), headers=OCTETS)
+    assert (trickled.status_code, trickled.json()["error"]) == (408, "timeout")
+    # a few bytes, then silence
+    stalled = client.put(url, content=_trickle(piece, 5.0, 1), headers=OCTETS)
+    assert (stalled.status_code, stalled.json()["error"]) == (408, "timeout")
+    assert env.snapshot() == before
+    assert env.store.upload_sizes(token) == {}
+
+    # the same piece sent properly still goes through
+    answer = client.put(url, content=piece, headers=OCTETS)
+    assert answer.status_code == 200 and answer.json()["received"] == len(piece)
