@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 
 def peluit(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-m", "web.cli", *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
