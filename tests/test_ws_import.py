@@ -8,12 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from crypto.b64 import b64u_encode
-from crypto.secret import SecretStr
-from crypto.signing import SigningKey
-from crypto.unit_card import UnitCard
-from crypto.xwing import XWingPrivateKey
 from test_ws_support import (
     PASSPHRASE,
     TODAY,
@@ -25,6 +19,12 @@ from test_ws_support import (
     sealed,
     snapshot,
 )
+
+from crypto.b64 import b64u_encode
+from crypto.secret import SecretStr
+from crypto.signing import SigningKey
+from crypto.unit_card import UnitCard
+from crypto.xwing import XWingPrivateKey
 from workstation.desk import Desk
 from workstation.errors import BundleRejected
 
