@@ -103,12 +103,9 @@ def run(quick: bool) -> dict[str, Any]:
             item_id = os.urandom(16)
             ctx = envelope.Context(unit.card.unit_id, case_id, "attachment", item_id)
             with sealed.open("wb") as out:
+                source: Any = _Plaintext(plaintext)  # file-like: read(n) only
                 size = envelope.seal_stream(
-                    _Plaintext(plaintext),
-                    plaintext,
-                    out,  # type: ignore[arg-type]
-                    [unit.card.xwing_public_key],
-                    ctx,
+                    source, plaintext, out, [unit.card.xwing_public_key], ctx
                 )
             plan = pieces(sealed)
             raw_before = baseline(sealed, folder, fsync_each=False)

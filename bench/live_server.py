@@ -22,8 +22,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from crypto.signing import SigningKey
 from crypto.unit_card import UnitCard
@@ -74,7 +76,7 @@ class LiveServer:
         *,
         env: dict[str, str] | None = None,
         log: Path | None = None,
-        preexec: object = None,
+        preexec: Callable[[], object] | None = None,
     ) -> None:
         self.data = data
         self.port = free_port()
@@ -89,7 +91,8 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> None:
-        out = self.log.open("ab") if self.log else subprocess.DEVNULL
+        log = self.log.open("ab") if self.log else None
+        out: Any = log if log is not None else subprocess.DEVNULL
         cmd = [sys.executable, "-m", "web.cli", "--data", str(self.data), "serve"]
         self.proc = subprocess.Popen(
             [*cmd, "--port", str(self.port)],
@@ -97,10 +100,10 @@ class LiveServer:
             env=self.env,
             stdout=out,
             stderr=out,
-            preexec_fn=self.preexec,  # type: ignore[arg-type]
+            preexec_fn=self.preexec,
         )
-        if self.log:
-            out.close()  # type: ignore[union-attr]  (the child has its own copy)
+        if log is not None:
+            log.close()  # the child has its own copy
         self.starts += 1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
