@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
+from run_async import run_async
 from starlette.applications import Starlette
 
 from crypto.b64 import b64u_encode
@@ -226,7 +226,7 @@ class AppClient:
                 await response.aread()
                 return response
 
-        return anyio.run(go)
+        return run_async(go)
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)

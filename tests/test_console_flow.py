@@ -15,12 +15,12 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pyotp
 import pytest
 from app_fixtures import AppClient, Env, make_env
 from console_fixtures import PASSWORD, Account, Console, add_account
+from run_async import run_async
 from test_bundle_online import ReplyBundle, reporter_view, submit
 
 from crypto.b64 import b64u_decode, b64u_encode
@@ -125,7 +125,7 @@ def test_the_cookie_is_host_only_httponly_strict(env: Env, inspector: Account) -
                 },
             )
 
-    secure = anyio.run(over_https).headers["set-cookie"]
+    secure = run_async(over_https).headers["set-cookie"]
     assert secure.startswith("__Host-peluit-konsol=")
     assert "Secure" in secure and "Domain" not in secure and "Path=/" in secure
     # the reporter pages still set no cookie

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import anyio
 import pytest
+from run_async import run_async
 
 from web.errors import RateLimited
 from web.rate_limit import LookupThrottle, PeerKeyer
@@ -19,7 +19,7 @@ class Clock:
 
 def fail(throttle: LookupThrottle, address: str) -> None:
     peer = throttle.check(address)
-    anyio.run(throttle.failed, peer)
+    run_async(throttle.failed, peer)
 
 
 def test_peer_keys_are_hmacs_that_rotate_daily() -> None:

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
+from run_async import run_async
 from test_ws_support import PASSPHRASE, TODAY, export_bundle, make_workstation, report_case
 
 from crypto.secret import SecretStr
@@ -47,7 +47,7 @@ class UiClient:
                 await response.aread()
                 return response
 
-        response = anyio.run(go)
+        response = run_async(go)
         match = re.match(r"(peluit-ws=[^;]*)", response.headers.get("set-cookie", ""))
         if match:
             self.cookie = match.group(1) if match.group(1) != 'peluit-ws=""' else ""
