@@ -159,13 +159,19 @@ def test_new_account_gets_a_qr_once_and_must_change_its_password(env: Env) -> No
     assert console.get("/konsol/kasus").headers["location"] == "/konsol/sandi"
     different = console.post(
         "/konsol/sandi",
-        data={"csrf": console.csrf(), "new": "a" * 12 + "1", "repeat": "a" * 12 + "2"},
+        data={
+            "csrf": console.csrf(),
+            "current": one_time.group(1),
+            "new": "a" * 12 + "1",
+            "repeat": "a" * 12 + "2",
+        },
     )
     assert different.status_code == 400
     changed = console.post(
         "/konsol/sandi",
         data={
             "csrf": console.csrf(),
+            "current": one_time.group(1),
             "new": "my own good password",
             "repeat": "my own good password",
         },

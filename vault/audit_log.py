@@ -63,6 +63,8 @@ ACTIONS = frozenset(
         "settings_changed",
         "retention_destroyed",
         "template_sent",
+        "unit_registered",
+        "unit_settings",
     }
 )
 

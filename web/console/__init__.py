@@ -9,7 +9,7 @@ path                                 roles     what
 ``/``                                any       to the role's start page
 ``/masuk`` GET/POST                  (none)    sign in: username, password, TOTP
 ``/keluar`` POST                     any       sign out
-``/sandi`` GET/POST                  any       choose a new password
+``/sandi`` GET/POST                  any       choose a new password (current one first)
 ``/kasus`` GET                       inspector case list (filters, paging)
 ``/kasus/{id}`` GET                  inspector one case: facts, items, forms
 ``/kasus/{id}/tugaskan`` POST        inspector assign
@@ -23,7 +23,7 @@ path                                 roles     what
 ``/pertukaran/impor`` POST           inspector upload a reply bundle
 ``/akun`` GET/POST                   admin     accounts; create one (QR shown once)
 ``/akun/{username}/nonaktifkan`` POST admin    disable an account
-``/unit`` GET/POST                   admin     units; register a card
+``/unit`` GET/POST                   admin     units; register a card (audited)
 ``/pengaturan/{unit}`` GET/POST      admin     deadlines, retention, daily ceiling
 ``/audit`` GET                       auditor   the audit log and its chain check
 ==================================== ========= =====================================
@@ -90,7 +90,10 @@ def open_console_store(vault: Any) -> Any:
     from vault.staff import LoginThrottle
 
     return SqliteConsoleStore(
-        vault.folder.database_path, today=vault.today, throttle=LoginThrottle()
+        vault.folder.database_path,
+        today=vault.today,
+        throttle=LoginThrottle(),
+        limits=getattr(vault, "limits", None),
     )
 
 

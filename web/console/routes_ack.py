@@ -2,10 +2,11 @@
 
 GET gives the case's unit keys, the reporter's public key and the unit's
 signed templates (public material only). POST takes ``{"template_id",
-"item_id", "envelope"}``: the server cannot read or alter the text, so it
-checks only that the template exists for the unit and that the envelope
-looks like an envelope v1 (the vault's item batch does), then stores it as a
-unit reply and audits it.
+"item_id", "envelope"}``: the server cannot read or alter the text, so the
+console store checks only the role (an inspector of the case's unit), that
+the template exists for the unit and that the envelope looks like an
+envelope v1, then stores it as a unit reply and audits it in one
+transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from starlette.responses import JSONResponse, Response
 
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.strict_json import load_object
-from vault.ack_templates import AckTemplates
 from web.console.auth import guard, require_csrf, staff_of
 from web.console.routes_cases import _case_id
 from web.console.state import call, console
@@ -24,19 +24,16 @@ from web.errors import BadRequest, TooLarge
 BODY_MAX = 2 * 1024 * 1024
 
 
-def templates_of(request: Request) -> AckTemplates:
-    return AckTemplates(request.app.state.vault)
-
-
 @guard("inspector", form=False, json=True)
 async def material(request: Request) -> Response:
     staff = staff_of(request)
     case_id = _case_id(request)
-    summary = await call(console(request).store.case_summary, staff.session.user, case_id)
+    store = console(request).store
+    summary = await call(store.case_summary, staff.session.user, case_id)
     vault = request.app.state.vault
     case = await call(vault.get_case, case_id)
     unit = await call(vault.get_unit, summary.row.unit_id)
-    templates = await call(templates_of(request).list, unit.unit_id)
+    templates = await call(store.ack_templates, staff.session.user, case_id)
     return JSONResponse(
         {
             "unit_id": unit.unit_id,
@@ -88,15 +85,12 @@ async def send(request: Request) -> Response:
         raise BadRequest("envelope") from None
     if len(item_id) != 16:
         raise BadRequest("item_id")
-    summary = await call(console(request).store.case_summary, staff.session.user, case_id)
     await call(
-        templates_of(request).send,
+        console(request).store.send_template,
+        staff.session.user,
         case_id,
-        summary.row.unit_id,
         str(template_id),
         item_id,
         sealed,
-        actor=staff.username,
-        reference=summary.row.reference,
     )
     return JSONResponse({"sent": True, "template_id": template_id}, 200)

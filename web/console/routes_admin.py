@@ -63,7 +63,6 @@ async def create_account(request: Request) -> Response:
         unit_ids=[u.strip() for u in unit_ids],
         password=one_time,
     )
-    state.password_change_pending.add(user.user_id)
     uri = provisioning_uri(user.username, totp_secret)
     qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, border=4, title="TOTP"))  # noqa: S704
     return render(
@@ -109,7 +108,7 @@ async def register_unit(request: Request) -> Response:
         card = upload.file.read(state.card_max + 1)
     finally:
         upload.close()
-    await call(request.app.state.vault.register_unit, card)
+    await call(state.store.register_unit, staff_of(request).session.user, card)
     return redirect(request, "/unit?done=1")
 
 
@@ -119,7 +118,6 @@ async def settings(request: Request) -> Response:
     unit_id = request.path_params["unit_id"]
     store = console(request).store
     current = await call(store.unit_settings, staff.session.user, unit_id)
-    vault_settings = await call(request.app.state.vault.unit_settings, unit_id)
     if request.method == "POST":
         form = form_of(request)
         values = {stage: form.integer(stage, low=1, high=366) or 0 for stage in STAGES}
@@ -132,16 +130,14 @@ async def settings(request: Request) -> Response:
             unit_id,
             policy=policy,
             retention_days=retention,
-        )
-        vault_settings = await call(
-            request.app.state.vault.update_unit_settings, unit_id, daily_case_ceiling=ceiling
+            daily_case_ceiling=ceiling,
         )
         return render(
             request,
             "settings.html",
             unit_id=unit_id,
             current=current,
-            ceiling=vault_settings.daily_case_ceiling,
+            ceiling=current.daily_case_ceiling,
             stages=STAGES,
             flash=gettext(language(request), SAVED),
         )
@@ -150,6 +146,6 @@ async def settings(request: Request) -> Response:
         "settings.html",
         unit_id=unit_id,
         current=current,
-        ceiling=vault_settings.daily_case_ceiling,
+        ceiling=current.daily_case_ceiling,
         stages=STAGES,
     )

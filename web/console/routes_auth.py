@@ -2,8 +2,11 @@
 
 Sign-in answers the same for a wrong username, password or code (the
 vault's :class:`vault.staff.LoginFailed`); after 5 failures the account is
-locked for 15 minutes and the page says so. An account an administrator
-just created must choose its own password before any other page opens.
+locked for 15 minutes and the page says so. An account whose password
+someone else chose (created or reset by an administrator) must choose its
+own before any other page opens: the flag lives in the database, and the
+session set below only caches it. The password form asks for the current
+password first; a wrong one counts in the sign-in throttle.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from crypto.secret import SecretStr
-from vault.staff import AccountLocked, LoginFailed, LoginsSuspended
+from vault.staff import AccountLocked, LoginFailed, LoginsSuspended, WrongPassword
 from web.console.auth import (
     check_login_token,
     clear_session_cookie,
@@ -40,6 +43,7 @@ LOCKED = _("Too many failed sign-ins: this account is locked for 15 minutes. Try
 SUSPENDED = _("Too many failed sign-ins on this server: sign-in is paused for a while.")
 PASSWORDS_DIFFER = _("The two new passwords are not the same.")
 PASSWORD_SAVED = _("Your new password is saved.")
+WRONG_CURRENT = _("The current password is not right.")
 
 HOME = {"inspector": "/kasus", "admin": "/akun", "auditor": "/dasbor"}
 ALL_ROLES = ("admin", "inspector", "auditor")
@@ -81,6 +85,10 @@ async def login(request: Request) -> Response:
         return _login_page(request, 429, problem=gettext(lang, LOCKED), username=username)
     except LoginFailed:
         return _login_page(request, 401, problem=gettext(lang, LOGIN_FAILED), username=username)
+    if await call(state.store.password_change_required, user):
+        state.password_change_pending.add(user.user_id)
+    else:
+        state.password_change_pending.discard(user.user_id)
     token, _csrf = state.sessions.create(user)
     target = "/sandi" if user.user_id in state.password_change_pending else HOME[str(user.role)]
     response = redirect(request, target)
@@ -107,18 +115,25 @@ async def password(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "password.html", forced=forced)
     form = form_of(request)
+    current = SecretStr(form.text("current", max_length=1024))
     new, repeat = form.text("new", max_length=1024), form.text("repeat", max_length=1024)
+
+    def again(status: int, message: str) -> Response:
+        problem = gettext(language(request), message)
+        return render(request, "password.html", status_code=status, forced=forced, problem=problem)
+
     if new != repeat:
-        return render(
-            request,
-            "password.html",
-            status_code=400,
-            forced=forced,
-            problem=gettext(language(request), PASSWORDS_DIFFER),
-        )
+        return again(400, PASSWORDS_DIFFER)
     if len(new) < 12:
         raise BadRequest("new")
-    await call(state.store.set_password, staff.session.user, staff.username, SecretStr(new))
+    try:
+        await call(state.store.change_own_password, staff.session.user, current, SecretStr(new))
+    except WrongPassword:
+        return again(400, WRONG_CURRENT)
+    except LoginsSuspended:
+        return again(429, SUSPENDED)
+    except AccountLocked:
+        return again(429, LOCKED)
     state.password_change_pending.discard(staff.user_id)
     # Every other session of this account ends; this browser gets a fresh one.
     state.sessions.destroy_user(staff.user_id)

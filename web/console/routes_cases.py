@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault.ack_templates import AckTemplates
 from vault.lifecycle import PAUSABLE, TRANSITIONS
 from vault.status import CaseStatus
 from web.console.auth import form_of, guard, staff_of
@@ -28,6 +27,8 @@ from web.errors import BadRequest
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])\Z")
 _USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,31}\Z")
 _CASE_ID = re.compile(r"[0-9a-f]{32}\Z")
+NOBODY = "-"
+"""The assignee filter's value for "unassigned" (not a possible username)."""
 
 
 def _(message: str) -> str:
@@ -50,7 +51,7 @@ def _filters(request: Request) -> dict[str, Any]:
     if month is not None and not _MONTH.match(month):
         raise BadRequest("month")
     assignee = q.get("assignee") or None
-    if assignee is not None and not _USERNAME.match(assignee):
+    if assignee is not None and assignee != NOBODY and not _USERNAME.match(assignee):
         raise BadRequest("assignee")
     overdue = q.get("overdue") == "1"
     page_text = q.get("page") or "1"
@@ -84,12 +85,14 @@ async def case_list(request: Request) -> Response:
         staff.session.user,
         status=filters["status"],
         overdue=True if filters["overdue"] else None,
-        assignee=filters["assignee"],
+        assignee=None if filters["assignee"] == NOBODY else filters["assignee"],
+        unassigned=filters["assignee"] == NOBODY,
         month=filters["month"],
         page=filters["page"],
         per_page=state.page_size,
     )
     new_today = await call(state.store.new_reports_today, staff.session.user)
+    inspectors = await call(state.store.unit_inspectors, staff.session.user)
 
     def query(**change: Any) -> str:
         values = {k: v for k, v in {**filters, **change}.items() if v}
@@ -107,6 +110,7 @@ async def case_list(request: Request) -> Response:
         filters=filters,
         statuses=STATUS_ORDER,
         new_today={u: n for u, n in new_today.items() if n},
+        inspectors=inspectors,
         query=query,
     )
 
@@ -128,7 +132,8 @@ async def case_page(request: Request) -> Response:
     summary = await call(state.store.case_summary, staff.session.user, case_id)
     vault = request.app.state.vault
     items = await call(vault.list_envelopes, case_id)
-    templates = await call(AckTemplates(vault).list, summary.row.unit_id)
+    templates = await call(state.store.ack_templates, staff.session.user, case_id)
+    inspectors = await call(state.store.assignable_inspectors, staff.session.user, case_id)
     base = f"/kasus/{case_id}/pesan-standar"
     lang = language(request)
     prefix = "/en/konsol" if lang == "en" else "/konsol"
@@ -170,6 +175,7 @@ async def case_page(request: Request) -> Response:
         reasons=REASON_ORDER,
         targets=TARGET_ORDER,
         templates=templates,
+        inspectors=inspectors,
         ack_config=ack_config,
         flash=flash,
     )
@@ -181,7 +187,7 @@ async def assign(request: Request) -> Response:
     case_id = _case_id(request)
     form = form_of(request)
     name = form.text("assignee", max_length=32, required=False)
-    inspector = None if name in ("", "-") else name
+    inspector = None if name in ("", NOBODY) else name
     await call(console(request).store.assign, staff.session.user, case_id, inspector)
     return redirect(request, f"/kasus/{case_id}?done=assign")
 

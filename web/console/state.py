@@ -32,6 +32,7 @@ class ConsoleState:
     page_size: int = 25
     temp_dir: Path | None = None
     password_change_pending: set[int] = field(default_factory=set)
+    """Accounts that must change their password, cached at sign-in from the database."""
 
 
 def install(app: Starlette, store: Any) -> ConsoleState:
