@@ -17,7 +17,9 @@ with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +65,43 @@ def opened(path: Path) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+class ThreadConnections:
+    """One open connection per thread (and process) to one database file.
+
+    Opening a connection and setting every pragma costs more than the
+    indexed query most requests make, so a long-lived store keeps one per
+    worker thread instead of one per call. A new connection still gets
+    every pragma (:func:`connect`); a connection is never shared between
+    threads (``check_same_thread``) nor inherited across ``fork``; one that
+    failed with a database error is closed and replaced on the next use.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[Database]:
+        """This thread's connection for a ``with`` block (nested blocks share it)."""
+        local = self._local
+        db: Database | None = getattr(local, "db", None)
+        if db is None or local.pid != os.getpid():
+            db = connect(self.path)
+            local.db, local.pid, local.depth = db, os.getpid(), 0
+        if local.depth == 0 and db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")  # never inherit a half-done transaction
+        local.depth += 1
+        try:
+            yield db
+        except sqlite3.Error:
+            if local.depth == 1:
+                local.db = None
+                db.close()
+            raise
+        finally:
+            local.depth -= 1
 
 
 @contextlib.contextmanager

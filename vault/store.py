@@ -27,7 +27,7 @@ from vault.blob_store import BlobStore
 from vault.case_envelopes import EnvelopeInfo
 from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
 from vault.data_folder import DataFolder
-from vault.database import opened
+from vault.database import ThreadConnections, opened
 from vault.days import Today, jakarta_today
 from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
@@ -125,8 +125,9 @@ class VaultStore(Protocol):
 class SqliteVaultStore:
     """:class:`VaultStore` on one SQLite file and ciphertext files in a data folder.
 
-    A new connection (with every pragma) is opened per operation, so one
-    instance may be shared by threads and by worker processes.
+    Each thread keeps one connection (with every pragma) for all its
+    operations (vault/database.py ThreadConnections), so one instance may be
+    shared by threads and by worker processes.
     """
 
     def __init__(
@@ -144,6 +145,7 @@ class SqliteVaultStore:
         self._pepper: SecretBytes = folder.pepper()
         self.import_limits = ImportLimits()
         self._folder_lock = FolderLock(folder.root)
+        self._db = ThreadConnections(folder.database_path)
 
     @classmethod
     def open(
@@ -172,19 +174,19 @@ class SqliteVaultStore:
     # --- units ---------------------------------------------------------------
 
     def register_unit(self, card: bytes, *, rotation: bool = False) -> Unit:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return units.register_unit(db, card, today=self.today(), rotation=rotation)
 
     def list_units(self) -> list[Unit]:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return units.list_units(db)
 
     def get_unit(self, unit_id: str) -> Unit:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return units.get_unit(db, unit_id)
 
     def unit_settings(self, unit_id: str) -> UnitSettings:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return units.get_settings(db, unit_id)
 
     def update_unit_settings(
@@ -195,7 +197,7 @@ class SqliteVaultStore:
         daily_case_ceiling: int | None = None,
         questionnaire: str | None = None,
     ) -> UnitSettings:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return units.update_settings(
                 db,
                 unit_id,
@@ -233,7 +235,7 @@ class SqliteVaultStore:
     # --- cases ---------------------------------------------------------------
 
     def create_case(self, new: NewCase) -> CaseCreated:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             created = cases.create_case(
                 db, self._batch(), new, pepper=self._pepper, today=self.today()
             )
@@ -242,11 +244,11 @@ class SqliteVaultStore:
         return created
 
     def find_case(self, selector: Secret, validator: Secret) -> Case | None:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return cases.find_case(db, self._pepper, selector, validator)
 
     def get_case(self, case_id: str | bytes) -> Case:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return cases.get_case(db, case_id)
 
     def append_reporter_message(
@@ -264,7 +266,7 @@ class SqliteVaultStore:
             raise BadInput("Attachments need their upload session.", field="upload_token")
         for item_id in attachment_item_ids:
             batch.add_staged(upload_token or "", item_id)
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             added = case_envelopes.append_envelopes(
                 db, batch, case_id, author="reporter", today=self.today()
             )
@@ -280,38 +282,38 @@ class SqliteVaultStore:
             if item.kind not in ("reply", "forward"):
                 raise BadInput("A unit adds replies or forwards only.", field="kind")
             batch.add_inline(item.item_id, item.kind, item.envelope)
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return case_envelopes.append_envelopes(
                 db, batch, case_id, author="unit", today=self.today()
             )
 
     def list_envelopes(self, case_id: str | bytes) -> list[EnvelopeInfo]:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return case_envelopes.list_envelopes(db, case_id)
 
     def stream_envelope(self, case_id: str | bytes, item_id: str | bytes) -> Iterator[bytes]:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return case_envelopes.stream_envelope(db, self.blobs, case_id, item_id)
 
     # --- lifecycle -----------------------------------------------------------
 
     def set_status(self, case_id: str | bytes, status: CaseStatus) -> None:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             cases.set_status(db, case_id, status, today=self.today())
 
     def status_events(self, case_id: str | bytes) -> list[StatusEvent]:
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return cases.status_events(db, case_id)
 
     def case_deadline(self, case_id: str | bytes) -> Deadline | None:
         """The deadline the reporter's page shows (vault/deadlines.py), or ``None``."""
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             case = cases.get_case(db, case_id)
             return deadline_of(db, case, self.today(), calendar=calendar_for(self.folder.root))
 
     def destroy_case(self, case_id: str | bytes) -> int:
         """Remove a case's rows, then wipe its blobs; return how many blobs."""
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return retention.destroy_case(db, self.blobs, case_id)
 
     # --- bundles (BundleStore) ------------------------------------------------
@@ -325,14 +327,14 @@ class SqliteVaultStore:
         on_written: Callable[[], None] | None = None,
     ) -> ExportSummary:
         """Write the unit's next export bundle to ``out``; record it once on disk."""
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return export_bundle(
                 db, self.blobs, unit_id, out, actor=actor, today=self.today(), on_written=on_written
             )
 
     def import_reply_bundle(self, src: BinaryIO, *, actor: str) -> ImportSummary:
         """Check a signed reply bundle completely, then apply all of it or nothing."""
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             return import_reply_bundle(
                 db,
                 self._batch,
@@ -352,7 +354,7 @@ class SqliteVaultStore:
         so no orphan can belong to a transaction in progress: remove them all.
         """
         expired = self.staging.sweep()
-        with opened(self.folder.database_path) as db:
+        with self._db.opened() as db:
             result = self.blobs.sweep(
                 lambda ids: case_envelopes.item_ids_known(db, ids),
                 grace_seconds=0 if alone else self.limits.temp_grace_seconds,
