@@ -7,6 +7,7 @@ a :class:`workstation.sniff.Sniffer`. Nothing decrypted is written to disk.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -110,6 +111,24 @@ def reply_text(unit_id: str, verify_key: VerifyKey, context: Context, plaintext:
             return TextItem(0, "", "reply", "unit", "", "", "WARNING: signature does not verify")
     text = _json_text(body).get("text")
     return TextItem(0, "", "reply", "unit", "", text if isinstance(text, str) else "", note)
+
+
+def reporter_file_name(
+    store: WorkstationStore, row: EnvelopeRow, keys: list[XWingPrivateKey]
+) -> str:
+    """The file name the reporter gave an attachment ("" if none or unreadable).
+
+    Only the case's tip is opened: saving one attachment under its name must
+    not decrypt (and sniff) every other attachment of the case.
+    """
+    described: dict[str, dict[str, Any]] = {}
+    for tip_row in store.envelopes(row.case_id):
+        if tip_row.kind == "tip":
+            with contextlib.suppress(DecryptionError, WorkstationError):
+                tip = _json_text(open_bytes(store, tip_row, keys))
+                described.update(described_attachments(tip))
+    name = described.get(b64u_encode(bytes.fromhex(row.item_id)), {}).get("name")
+    return name if isinstance(name, str) else ""
 
 
 def read_case(

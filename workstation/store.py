@@ -122,10 +122,14 @@ class WorkstationStore:
         return [CaseRow(*row) for row in rows]
 
     def case(self, ref_or_id: str) -> CaseRow:
-        """A case by its reference (``WBS-2026-0042``, any case) or its 32-hex id."""
+        """A case by its reference (``WBS-2026-0042``, any case) or its 32-hex id.
+
+        ``reference_key`` is ``upper(reference)`` kept by SQLite (migration
+        0003) with an index, so both terms of the OR are index searches.
+        """
         row = self.conn.execute(
             "SELECT case_id, reference, status, submitted_day, status_day, reporter_public_key,"
-            " triage FROM cases WHERE case_id = ? OR upper(reference) = upper(?)",
+            " triage FROM cases WHERE case_id = ? OR reference_key = upper(?)",
             (ref_or_id.lower(), ref_or_id),
         ).fetchone()
         if row is None:
@@ -145,6 +149,11 @@ class WorkstationStore:
             (case_id,),
         ).fetchall()
         return [EnvelopeRow(*row) for row in rows]
+
+    def envelope_counts(self) -> dict[str, int]:
+        """Envelopes per case, in one query (a case list shows them all at once)."""
+        rows = self.conn.execute("SELECT case_id, count(*) FROM envelopes GROUP BY case_id")
+        return {str(case_id): int(count) for case_id, count in rows}
 
     def envelope(self, case_id: str, item: str) -> EnvelopeRow:
         """An envelope by item id, or by its 1-based position in the case (``3``)."""
