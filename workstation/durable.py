@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,11 +28,9 @@ SYNCFS_ERRORS_SINCE = (5, 8)  # the first Linux whose syncfs reports write-back 
 
 
 def _kernel_version(release: str) -> tuple[int, int]:
-    parts = release.split(".")
-    try:
-        return int(parts[0]), int("".join(c for c in parts[1] if c.isdigit()) or 0)
-    except (IndexError, ValueError):
-        return 0, 0
+    """(major, minor) of a release such as ``6.1.0-18-amd64``; (0, 0) if unreadable."""
+    found = re.match(r"(\d+)\.(\d+)", release)
+    return (int(found[1]), int(found[2])) if found else (0, 0)
 
 
 def _find_syncfs() -> Callable[[int], int] | None:
