@@ -28,6 +28,7 @@ from vault.durable_file import (
     blur_times,
     ensure_dir,
     fsync_dir,
+    fsync_file,
     overwrite_and_unlink,
     publish,
     write_temp,
@@ -85,9 +86,14 @@ class BlobStore:
         return written
 
     def adopt(self, item_id: str, source: Path) -> None:
-        """Move a finished, fsynced file (a staged upload) into the store atomically."""
+        """Move a finished staged upload into the store atomically.
+
+        Staging never fsyncs its pieces (nothing is promised before the
+        commit), so the file's content is flushed here, once, before it is
+        linked under its final name."""
         target = self.path_for(item_id)
         ensure_dir(target.parent)
+        fsync_file(source)
         os.utime(source)  # "recent": the orphan sweep leaves it alone until the commit
         try:
             os.link(source, target)

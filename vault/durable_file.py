@@ -32,6 +32,15 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def fsync_file(path: Path) -> None:
+    """Flush a finished file's content (written without fsync) to stable storage."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def ensure_dir(path: Path) -> None:
     """Create ``path`` (mode 0700) and its parents if missing, fsyncing the parent."""
     if path.is_dir():

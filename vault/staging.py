@@ -5,8 +5,17 @@ A reporter's browser uploads each attachment envelope in pieces. A session
 until the case or message is committed, when its files are promoted into the
 blob store.
 
-On disk: ``staging/<hash of token>/day`` (the day the session opened, for
-expiry) and one ``<item id>.part`` per file. A piece names the offset it
+On disk: ``staging/<hash of token>.session`` (the day the session opened,
+for expiry; also the lock of the session) and, from the first piece on, a
+folder ``staging/<hash of token>/`` with one ``<item id>.part`` per file. A
+report without attachments never creates the folder.
+
+Nothing in staging is promised to survive a crash: no ``201`` has been given
+for it. So neither the session record nor the pieces are fsynced here; a
+staged file is fsynced once, when the case that names it is committed
+(:meth:`vault.blob_store.BlobStore.adopt`). After a crash a session may be
+gone (the client starts again) or shorter than acknowledged pieces (the
+client's next piece gets ``409`` with the offset to resume from). A piece names the offset it
 starts at; it must equal the bytes already staged for that file
 (:class:`Conflict` otherwise, with ``expected_offset``), so pieces arrive in
 order and a retried piece is never duplicated. A piece is all or nothing: if
@@ -28,20 +37,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from vault.days import Today, day_text
-from vault.durable_file import (
-    TEMP_PREFIX,
-    ensure_dir,
-    fsync_dir,
-    overwrite_and_unlink,
-    temp_path_in,
-    write_atomic,
-)
+from vault.durable_file import FILE_MODE, ensure_dir, overwrite_and_unlink
 from vault.envelope_shape import PREFIX_SIZE, check_envelope_prefix
 from vault.errors import Conflict, LimitExceeded, NotFound
 from vault.identifiers import check_upload_token, new_upload_token, parse_id, upload_folder_name
 from vault.limits import Limits
 
 PART_SUFFIX = ".part"
+SESSION_SUFFIX = ".session"
 _PART_NAME = re.compile(r"([0-9a-f]{32})\.part\Z")
 
 
@@ -67,17 +70,23 @@ class Staging:
         """Start a session; return its token (a bearer secret for the client)."""
         token = new_upload_token()
         ensure_dir(self.root)
-        temp = temp_path_in(self.root)
-        temp.mkdir(mode=0o700)
-        write_atomic(temp / "day", [day_text(self.today()).encode("ascii")])
-        os.rename(temp, self.root / upload_folder_name(token))
-        fsync_dir(self.root)
+        # One small file, not fsynced (see the module docstring): a crash
+        # before it reaches the disk leaves nothing or an empty record, which
+        # reads as expired.
+        fd = os.open(
+            _record(self.root / upload_folder_name(token)),
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+            FILE_MODE,
+        )
+        try:
+            os.write(fd, day_text(self.today()).encode("ascii"))
+        finally:
+            os.close(fd)
         return token
 
     def _folder(self, token: str) -> Path:
+        """The session's folder (which exists only once a piece arrived)."""
         folder = self.root / upload_folder_name(check_upload_token(token))
-        if not (folder / "day").is_file():
-            raise NotFound("This upload session has expired or does not exist.", what="upload")
         # Sessions carry only their day: one opened yesterday may still be
         # used today (a report started before midnight), never later.
         oldest = self.today() - dt.timedelta(days=self.limits.upload_max_age_days)
@@ -88,10 +97,13 @@ class Staging:
     @contextlib.contextmanager
     def _locked(self, token: str) -> Iterator[Path]:
         folder = self._folder(token)
-        fd = os.open(folder / "day", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            fd = os.open(_record(folder), os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise NotFound("This upload session has expired or does not exist.") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            if not (folder / "day").exists():  # discarded while we waited
+            if not _record(folder).exists():  # discarded while we waited
                 raise NotFound("This upload session has expired or does not exist.")
             yield folder
         finally:
@@ -103,8 +115,8 @@ class Staging:
 
     def discard(self, token: str) -> None:
         """Remove a session and everything staged in it."""
-        with contextlib.suppress(NotFound):
-            _remove_folder(self._folder(token))
+        with contextlib.suppress(NotFound), self._locked(token) as folder:
+            _remove_session(folder)
 
     # --- pieces -----------------------------------------------------------
 
@@ -135,6 +147,9 @@ class Staging:
             others = sum(sizes.values()) - current
             if declared_length is not None:
                 _check_room(current + declared_length, others, per_file, per_report)
+            if current == 0:
+                with contextlib.suppress(FileExistsError):
+                    folder.mkdir(mode=0o700)
             path = folder / f"{item}{PART_SUFFIX}"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
@@ -146,8 +161,7 @@ class Staging:
                 if current == 0:
                     path.unlink(missing_ok=True)
                 raise
-            os.fsync(fd)
-            os.close(fd)
+            os.close(fd)  # no fsync: durable when the case is committed (adopt)
             return current + written
 
     def staged_file(self, token: str, item_id: str) -> Path:
@@ -165,11 +179,15 @@ class Staging:
             return 0
         oldest = self.today() - dt.timedelta(days=self.limits.upload_max_age_days)
         removed = 0
-        for folder in self.root.iterdir():
-            if not folder.is_dir():
-                continue
-            expired = folder.name.startswith(TEMP_PREFIX) or _session_day(folder) < oldest
-            if expired and _remove_unless_busy(folder):
+        for entry in self.root.iterdir():
+            if entry.name.endswith(SESSION_SUFFIX) and entry.is_file():
+                folder = entry.with_suffix("")
+                if _session_day(folder) < oldest and _remove_unless_busy(folder):
+                    removed += 1
+            elif entry.is_dir() and not _record(entry).exists():
+                # Half-made (a crash while discarding), or an earlier layout's
+                # session (``<name>/day``): no record, so nobody can use it.
+                _remove_folder(entry)
                 removed += 1
         return removed
 
@@ -219,8 +237,14 @@ def _append_bounded(
     return written
 
 
+def _record(folder: Path) -> Path:
+    return folder.with_name(folder.name + SESSION_SUFFIX)
+
+
 def _sizes(folder: Path) -> dict[str, int]:
     sizes: dict[str, int] = {}
+    if not folder.is_dir():
+        return sizes
     for entry in folder.iterdir():
         match = _PART_NAME.match(entry.name)
         if match:
@@ -230,33 +254,43 @@ def _sizes(folder: Path) -> dict[str, int]:
 
 def _session_day(folder: Path) -> dt.date:
     try:
-        return dt.date.fromisoformat((folder / "day").read_text("ascii").strip())
+        return dt.date.fromisoformat(_record(folder).read_text("ascii").strip())
     except (OSError, ValueError):
-        return dt.date.min  # damaged or half-made: expire it
+        return dt.date.min  # missing, damaged or half-made: expire it
 
 
 def _remove_unless_busy(folder: Path) -> bool:
     """Remove an expired session unless a piece is being appended right now."""
     try:
-        fd = os.open(folder / "day", os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(_record(folder), os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
-        _remove_folder(folder)  # half-made
+        _remove_folder(folder)  # removed meanwhile, or half-made
         return True
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
-        _remove_folder(folder)
+        _remove_session(folder)
         return True
     finally:
         os.close(fd)
 
 
+def _remove_session(folder: Path) -> None:
+    """The folder first, then the record: a folder without a record is never in use."""
+    _remove_folder(folder)
+    # The record holds a day, nothing else: no overwrite, no fsync (a record
+    # that comes back after a crash is a session nobody uses; it expires).
+    _record(folder).unlink(missing_ok=True)
+
+
 def _remove_folder(folder: Path) -> None:
+    """Wipe whatever ciphertext is still staged (usually nothing: the case
+    adopted it), then remove the folder."""
+    if not folder.is_dir():
+        return
     for entry in folder.iterdir():
         if entry.is_file() and not entry.is_symlink():
             overwrite_and_unlink(entry)
     shutil.rmtree(folder, ignore_errors=True)
-    with contextlib.suppress(FileNotFoundError):
-        fsync_dir(folder.parent)
