@@ -5,6 +5,7 @@ A backup is a folder::
     vault.sqlite3      a consistent copy made with SQLite's online backup API
     blobs/             every blob the copied database names (and no other)
     pepper             the lookup pepper (mode 0600): without it no receipt opens
+    staff_key          seals staff TOTP secrets: without it no staff member signs in
     instance_salt      the Argon2id salt browsers use
     cuti_bersama.json  the instance's holiday overrides, if it has any
     manifest.json      format version, day, counts and the SHA-256 of every file
@@ -49,6 +50,8 @@ FORMAT = "peluit-backup/v1"
 MANIFEST = "manifest.json"
 HOLIDAYS = "cuti_bersama.json"
 SECRET_FILES = ("pepper", "instance_salt")
+# Copied when present; a backup made before the file existed still restores.
+OPTIONAL_SECRET_FILES = ("staff_key",)
 _BLOCK = 1 << 20
 
 
@@ -135,7 +138,7 @@ def backup(data_dir: Path, out: Path) -> BackupSummary:
                 source, temp / "blobs" / item_id[:2] / item_id
             )
             total += size
-        for name in (*SECRET_FILES, HOLIDAYS):
+        for name in (*SECRET_FILES, *OPTIONAL_SECRET_FILES, HOLIDAYS):
             if (folder.root / name).is_file():
                 files[name] = _copy_file(folder.root / name, temp / name)
         manifest = {
@@ -178,7 +181,7 @@ def read_manifest(backup_dir: Path) -> dict[str, object]:
 
 def _check_name(name: object) -> None:
     """Only our own layout: fixed names and blobs/<2 hex>/<32 hex>; never a path of its own."""
-    if name in ("vault.sqlite3", *SECRET_FILES, HOLIDAYS):
+    if name in ("vault.sqlite3", *SECRET_FILES, *OPTIONAL_SECRET_FILES, HOLIDAYS):
         return
     parts = name.split("/") if isinstance(name, str) else []
     try:
