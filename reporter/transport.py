@@ -21,9 +21,9 @@ from typing import Any
 from crypto import envelope
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.errors import CardError, FormatError
+from crypto.proof_of_work import solve
 from crypto.unit_card import UnitCard
 from reporter.http_client import ApiClient, ReporterError
-from reporter.proof_of_work import solve
 
 ID_SIZE = 16
 

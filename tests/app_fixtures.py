@@ -28,13 +28,13 @@ from starlette.applications import Starlette
 
 from crypto.b64 import b64u_encode
 from crypto.envelope import Context, seal
+from crypto.proof_of_work import solve
 from crypto.signing import SigningKey
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from vault.limits import Limits as VaultLimits
 from vault.store import open_store
 from web.app import create_app
-from web.proof_of_work import solve
 from web.settings import Limits, Settings
 
 UNIT_ID = "inspektorat-demo"

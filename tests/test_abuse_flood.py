@@ -29,7 +29,7 @@ from app_fixtures import AppClient, Submission, make_env, open_upload, solved_po
 
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.envelope import CHUNK_SIZE
-from web.proof_of_work import leading_zero_bits, solution_digest
+from crypto.proof_of_work import leading_zero_bits, solution_digest
 
 OCTETS = {"Content-Type": "application/octet-stream"}
 

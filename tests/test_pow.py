@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from reporter.proof_of_work import solve as client_solve
+from crypto.proof_of_work import leading_zero_bits, solution_digest, solve
+from crypto.proof_of_work import solve as client_solve
 from web.errors import PowRequired, PowSpent
-from web.proof_of_work import CHALLENGE_SIZE, ProofOfWork, leading_zero_bits, solution_digest, solve
+from web.proof_of_work import CHALLENGE_SIZE, ProofOfWork
 
 
 class Clock:

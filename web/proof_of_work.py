@@ -9,14 +9,13 @@ so invalidates every open challenge, which is harmless: the browser asks
 for a new one.
 
 A solution is an 8-byte ``nonce`` such that
-``SHA-256(SOLUTION_LABEL || 0x00 || challenge || nonce)`` starts with
+``SHA-256(labels.POW_SOLUTION || 0x00 || challenge || nonce)`` starts with
 ``difficulty`` zero bits. Single use is enforced with an in-memory set of
 spent challenges, each kept until it expires.
 
-:func:`solve` is the pure-Python solver used by the command-line client and
-the tests; it lives here so that the server and the client share one
-definition of a solution (``reporter/`` has its own copy of these few lines
-because the layering forbids it to import ``web/``).
+The puzzle itself (what a solution is, and a pure-Python solver for the
+command-line client and the tests) lives in ``crypto/proof_of_work.py``, so
+the server and the client share one definition of a solution.
 """
 
 from __future__ import annotations
@@ -31,42 +30,22 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from crypto import labels
+from crypto.proof_of_work import (
+    MAX_DIFFICULTY,
+    NONCE_SIZE,
+    leading_zero_bits,
+    solution_digest,
+)
 from web.errors import PowRequired, PowSpent
 
 LABEL: Final = labels.POW_CHALLENGE
-SOLUTION_LABEL: Final = labels.POW_SOLUTION
 RANDOM_SIZE: Final = 16
 TAG_SIZE: Final = 16
-NONCE_SIZE: Final = 8
 CHALLENGE_SIZE: Final = 4 + RANDOM_SIZE + 1 + TAG_SIZE  # 37
 LIFETIME_MINUTES: Final = 15
 KEY_LIFETIME_SECONDS: Final = 24 * 3600
-MAX_DIFFICULTY: Final = 40
 
 Clock = Callable[[], float]
-
-
-def leading_zero_bits(digest: bytes) -> int:
-    """Number of leading zero bits of ``digest``."""
-    value = int.from_bytes(digest, "big")
-    return len(digest) * 8 - value.bit_length()
-
-
-def solution_digest(challenge: bytes, nonce: bytes) -> bytes:
-    return hashlib.sha256(SOLUTION_LABEL + b"\x00" + challenge + nonce).digest()
-
-
-def solve(challenge: bytes, difficulty: int) -> bytes:
-    """Find a nonce for ``challenge`` (expected ``2**difficulty`` hashes)."""
-    base = hashlib.sha256(SOLUTION_LABEL + b"\x00" + challenge)
-    counter = 0
-    while True:
-        nonce = counter.to_bytes(NONCE_SIZE, "big")
-        attempt = base.copy()
-        attempt.update(nonce)
-        if leading_zero_bits(attempt.digest()) >= difficulty:
-            return nonce
-        counter += 1
 
 
 @dataclass
