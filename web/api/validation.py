@@ -15,9 +15,11 @@ from starlette.requests import Request
 from crypto import envelope, stream
 from crypto.b64 import b64u_decode
 from crypto.errors import FormatError
-from crypto.padding import MIN_PADDED, padded_size
+from crypto.padding import MIN_PADDED
 from crypto.strict_json import is_int, load_object
 from crypto.xwing import KEY_ID_SIZE, key_id_of
+from vault.envelope_shape import PREFIX_SIZE as VAULT_PREFIX_SIZE
+from vault.envelope_shape import body_is_plausible
 from web.errors import BadRequest, TooLarge
 
 KIB: Final = 1024
@@ -26,7 +28,8 @@ SMALL_BODY: Final = 64 * KIB
 ID_SIZE: Final = 16
 SECRET_SIZE: Final = 32
 PUBLIC_KEY_SIZE: Final = 1216
-PREFIX_SIZE: Final = len(envelope.MAGIC) + 16 + 1  # magic, nonce, n
+# magic, nonce, n: the vault's shape check and ours read the same prefix
+PREFIX_SIZE: Final = VAULT_PREFIX_SIZE
 MAX_HEADER: Final = envelope.header_size(envelope.MAX_RECIPIENTS) + envelope.MAC_SIZE
 MIN_ENVELOPE: Final = envelope.header_size(1) + envelope.MAC_SIZE + MIN_PADDED + stream.TAG_SIZE
 
@@ -139,20 +142,9 @@ def plausible_envelope_size(size: int) -> bool:
     """Whether ``size`` can be a whole envelope v1 with some recipient count."""
     for n in range(1, envelope.MAX_RECIPIENTS + 1):
         body = size - envelope.header_size(n) - envelope.MAC_SIZE
-        if body > 0 and plausible_body_size(body):
+        if body > 0 and body_is_plausible(body):
             return True
     return False
-
-
-def plausible_body_size(body: int) -> bool:
-    chunk = envelope.CHUNK_SIZE
-    chunks = max(1, -(-body // (chunk + stream.TAG_SIZE)))
-    padded = body - stream.TAG_SIZE * chunks
-    return (
-        padded >= MIN_PADDED
-        and padded_size(padded) == padded
-        and stream.body_size(padded, chunk) == body
-    )
 
 
 def check_prefix(prefix: bytes, name: str) -> int:
@@ -194,7 +186,7 @@ def envelope_field(
     if len(data) > max_size:
         raise TooLarge()
     n = check_prefix(data[:PREFIX_SIZE], "envelope")
-    if len(data) < MIN_ENVELOPE or not plausible_body_size(
+    if len(data) < MIN_ENVELOPE or not body_is_plausible(
         len(data) - envelope.header_size(n) - envelope.MAC_SIZE
     ):
         raise BadRequest("envelope")
