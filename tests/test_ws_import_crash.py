@@ -21,6 +21,7 @@ fsync or syncfs is for.
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import subprocess
 import sys
@@ -160,6 +161,8 @@ def test_killed_right_after_an_import_returned_keeps_all_of_it(tmp_path: Path) -
             assert view.reading.tip_error == ""
             assert view.reading.answers
             assert [a.error for a in view.reading.attachments] == [""]
+        recorded = desk.store.conn.execute("SELECT sha256 FROM imports WHERE export_seq = 2")
+        assert recorded.fetchone()[0] == hashlib.sha256(bundle.read_bytes()).hexdigest()
         rows = desk.store.conn.execute("SELECT file FROM envelopes").fetchall()
         assert len(rows) == 1 + CASES * 2
         assert {p.name for p in desk.store.envelopes_dir.iterdir()} == {r[0] for r in rows}
