@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 HEAD_SIZE = 4096
 _OVERLAP = 64
 _PDF_ACTIVE = {b"JavaScript", b"JS", b"OpenAction", b"AA", b"Launch"}
+_LONGEST_ESCAPED = 3 * max(len(n) for n in _PDF_ACTIVE)
 _PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+)")
 _HTML = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|script|iframe)", re.I
@@ -114,13 +115,21 @@ class Sniffer:
         if len(self._head) < HEAD_SIZE:
             self._head += chunk[: HEAD_SIZE - len(self._head)]
         window = self._tail + chunk
-        for match in _PDF_NAME.finditer(window):
-            name = _unescape(match.group(1))
-            if name in _PDF_ACTIVE:
-                self._pdf_names.add(name)
-        for marker in _ZIP_MARKERS:
-            if marker in window:
-                self._zip_markers.add(marker)
+        head_known = len(self._head) >= HEAD_SIZE
+        # Once the first 4 KiB are known, PDF names only matter in a PDF and
+        # ZIP markers only in a ZIP (result() reads them for no other kind).
+        if not head_known or _kind_of(bytes(self._head), set()) == "pdf":
+            for match in _PDF_NAME.finditer(window):
+                raw = match.group(1)
+                if len(raw) > _LONGEST_ESCAPED:
+                    continue  # longer than "OpenAction" with every letter escaped
+                name = _unescape(raw) if b"#" in raw else raw
+                if name in _PDF_ACTIVE:
+                    self._pdf_names.add(name)
+        if not head_known or self._head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            for marker in _ZIP_MARKERS:
+                if marker in window:
+                    self._zip_markers.add(marker)
         self._tail = window[-_OVERLAP:]
         self.size += len(chunk)
         return len(chunk)
