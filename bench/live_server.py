@@ -53,10 +53,12 @@ def prepare_data(data: Path, unit_id: str = UNIT_ID, ceiling: int = 1_000_000) -
     card = UnitCard.create(
         signing, xwing.public_key(), unit_id, "Inspektorat Uji Beban", "Uji", dt.date(2026, 1, 5)
     )
-    store = open_store(data)
-    store.register_unit(card.to_json())
-    # Load tests send more than the default 200 reports a day to one unit.
-    store.update_unit_settings(unit_id, daily_case_ceiling=ceiling)
+    # Closed at once: a store left open in this process would keep the server
+    # from sweeping a crash's leftovers at start (vault/folder_lock.py).
+    with open_store(data) as store:
+        store.register_unit(card.to_json())
+        # Load tests send more than the default 200 reports a day to one unit.
+        store.update_unit_settings(unit_id, daily_case_ceiling=ceiling)
     return UnitKeys(xwing, signing, card)
 
 

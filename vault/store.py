@@ -119,6 +119,9 @@ class VaultStore(Protocol):
     def destroy_case(self, case_id: str | bytes) -> int: ...
 
     # housekeeping
+    def close(self) -> None: ...
+    def __enter__(self) -> VaultStore: ...
+    def __exit__(self, *exc: object) -> None: ...
     def sweep(self) -> SweepReport: ...
 
 
@@ -164,6 +167,20 @@ class SqliteVaultStore:
         if sweep:
             store.sweep(alone=store._folder_lock.alone())
         return store
+
+    def close(self) -> None:
+        """Let go of the data folder (its shared ``serving.lock``).
+
+        A store that stays open, even one a script forgot, keeps every other
+        start from sweeping a crash's leftovers at once (vault/folder_lock.py).
+        """
+        self._folder_lock.close()
+
+    def __enter__(self) -> SqliteVaultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _batch(self) -> ItemBatch:
         return ItemBatch(self.blobs, self.staging, self.limits)
