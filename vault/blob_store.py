@@ -15,6 +15,7 @@ transaction in progress in another worker.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import time
@@ -153,16 +154,22 @@ class BlobStore:
         self,
         known: Callable[[list[str]], set[str]],
         *,
-        grace_seconds: float,
+        grace_seconds: float | None,
         now: float | None = None,
     ) -> SweepResult:
         """Remove orphan blobs (ids ``known`` does not return) and stale temp files.
 
-        Files modified within ``grace_seconds`` are left alone. ``known``
-        receives batches of ids and returns those that have a database row.
+        Files modified within ``grace_seconds`` are left alone; ``None`` means
+        no other process can be writing (vault/folder_lock.py), so every
+        leftover goes, whatever its timestamp says. ``known`` receives batches
+        of ids and returns those that have a database row.
         """
         result = SweepResult()
-        cutoff = (time.time() if now is None else now) - grace_seconds
+        cutoff = (
+            math.inf
+            if grace_seconds is None
+            else (time.time() if now is None else now) - grace_seconds
+        )
         batch: list[str] = []
 
         def flush() -> None:

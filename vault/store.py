@@ -374,7 +374,7 @@ class SqliteVaultStore:
         with self._db.opened() as db:
             result = self.blobs.sweep(
                 lambda ids: case_envelopes.item_ids_known(db, ids),
-                grace_seconds=0 if alone else self.limits.temp_grace_seconds,
+                grace_seconds=None if alone else self.limits.temp_grace_seconds,
             )
         return SweepReport(expired, result.orphans_removed, result.temp_files_removed)
 
