@@ -70,9 +70,15 @@ class ConsoleAccess:
     ) -> None:
         self.database_path = database_path
         self.today = today
-        self.calendar = calendar or calendar_for(database_path.parent)
+        self._calendar = calendar
         self.throttle = throttle or staff.DEFAULT_THROTTLE
         self.limits = limits or Limits()
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The data folder's working-day calendar, read again when its file
+        changes (as the reporter's status page reads it), unless one was given."""
+        return self._calendar or calendar_for(self.database_path.parent)
 
     def _fresh(self, db: Database, user: StaffUser, *roles: Role) -> StaffUser:
         try:

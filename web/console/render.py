@@ -8,16 +8,17 @@ use the same Babel catalog (English msgids, Indonesian translations).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from web.console.names import names
-from web.i18n import translations
-from web.pages import TEMPLATES, asset
+
+# One Jinja environment per language for every page of the app (same
+# templates folder, same catalog); gettext as the reporter pages use it.
+from web.i18n import gettext as gettext
+from web.pages import environment
 
 PREFIXES = {"id": "/konsol", "en": "/en/konsol"}
 
@@ -37,24 +38,6 @@ def console_path(request: Request) -> str:
     return path[len(base) :] or "/"
 
 
-@cache
-def environment(lang: str) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals["asset"] = asset
-    return env
-
-
-def gettext(lang: str, message: str) -> str:
-    return translations(lang).gettext(message)
-
-
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
     lang = language(request)
     other = "en" if lang == "id" else "id"
@@ -71,7 +54,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
             switch_url=prefix(other) + here + query,
             staff=staff,
             csrf=staff.csrf if staff is not None else "",
-            **names(translations(lang).gettext),
+            **names(lambda message: gettext(lang, message)),
             **context,
         )
     )
