@@ -168,6 +168,25 @@ def test_registering_a_unit_is_for_admins_and_audited(world: World) -> None:
     assert world.audit() == entries
 
 
+def test_a_unit_and_its_audit_entry_commit_together(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vault import audit_log
+
+    def broken_append(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(audit_log, "append", broken_append)
+    before = world.audit()
+    with pytest.raises(sqlite3.OperationalError):
+        world.console.register_unit(world.users["admin"], make_unit("inspektorat-d").card)
+    assert world.vault.rows("SELECT unit_id FROM units WHERE unit_id = 'inspektorat-d'") == []
+    assert world.vault.rows(
+        "SELECT unit_id FROM unit_settings WHERE unit_id = 'inspektorat-d'"
+    ) == []
+    assert world.audit() == before
+
+
 def test_the_daily_ceiling_is_for_admins_audited_and_checked(world: World) -> None:
     admin = world.users["admin"]
     for name in ("ani", "audit"):

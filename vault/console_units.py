@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from vault import audit_log, deadlines, units
 from vault.console_access import ConsoleAccess
-from vault.database import opened
+from vault.database import opened, write_transaction
 from vault.deadlines import DeadlinePolicy
 from vault.errors import BadInput, NotFound
 from vault.staff import Role, StaffUser
@@ -40,24 +40,25 @@ class ConsoleUnits(ConsoleAccess):
     def register_unit(self, user: StaffUser, card: bytes) -> Unit:
         """Register a new unit from its signed card (a rotation is not done from here).
 
-        :mod:`vault.units` commits the unit in its own transaction; the audit
-        entry follows in the next one. Sending the same card again changes
-        nothing and is not logged again.
+        The unit and its audit entry commit in one transaction, so a crash
+        never leaves a registered unit without its entry. Sending the same
+        card again changes nothing and is not logged again.
         """
         today = self.today()
         with opened(self.database_path) as db:
             admin = self._fresh(db, user, Role.ADMIN)
-            before = {u.unit_id for u in units.list_units(db)}
-            unit = units.register_unit(db, bytes(card), today=today, rotation=False)
-            if unit.unit_id not in before:
-                audit_log.append(
-                    db,
-                    actor=admin.username,
-                    action="unit_registered",
-                    subject=unit.unit_id,
-                    detail={"fingerprint": unit.fingerprint[:64]},
-                    today=today,
-                )
+            with write_transaction(db):
+                before = {u.unit_id for u in units.list_units(db)}
+                unit = units.register_unit(db, bytes(card), today=today, rotation=False)
+                if unit.unit_id not in before:
+                    audit_log.append(
+                        db,
+                        actor=admin.username,
+                        action="unit_registered",
+                        subject=unit.unit_id,
+                        detail={"fingerprint": unit.fingerprint[:64]},
+                        today=today,
+                    )
             return unit
 
     def unit_settings(self, user: StaffUser, unit_id: str) -> UnitConsoleSettings:

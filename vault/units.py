@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from crypto.unit_card import UnitCard
+from vault.audit_log import joined_transaction
 from vault.database import write_transaction
 from vault.errors import BadInput, Conflict, NotFound
 
@@ -61,7 +62,8 @@ def register_unit(db: Database, card_bytes: bytes, *, today: dt.date, rotation: 
 
     Raises :class:`crypto.errors.CardError` (its message is clear) for a card
     that does not parse or verify, :class:`Conflict` for an id held by another
-    key or a change that is not declared as a rotation.
+    key or a change that is not declared as a rotation. Inside the caller's
+    transaction if one is open (the console commits the audit entry with it).
     """
     card = UnitCard.parse(bytes(card_bytes))
     ed_key = card.ed25519_public_key.to_bytes()
@@ -76,7 +78,7 @@ def register_unit(db: Database, card_bytes: bytes, *, today: dt.date, rotation: 
         "card": card.to_json(),
         "card_day": today.isoformat(),
     }
-    with write_transaction(db):
+    with joined_transaction(db):
         rows = list(db.query("SELECT * FROM units WHERE unit_id = ?", [card.unit_id]))
         if not rows:
             db.conn.execute(
