@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import unicodedata
 from typing import Final, NoReturn
 
 from receipts.errors import NOT_A_CODE, WRONG_LENGTH, InvalidReceiptCode, ReceiptTypo
@@ -12,7 +11,28 @@ from receipts.errors import NOT_A_CODE, WRONG_LENGTH, InvalidReceiptCode, Receip
 LENGTH: Final = 24
 RANDOM_DIGITS: Final = 22
 PROFILES_ALLOWED: Final = frozenset({1, 2})
-SEPARATORS: Final = frozenset("-\u2010\u2011\u2013\u2014._")
+# Whitespace as Unicode 14.0 defines it (White_Space, which is Python 3.11's
+# str.isspace), then - ‐ ‑ – — . _ : all removed by normalisation.
+WHITESPACE: Final = frozenset(
+    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+SEPARATORS: Final = WHITESPACE | frozenset("-\u2010\u2011\u2013\u2014._")
+
+# The zero of every run of ten decimal digits (general category Nd) in
+# Unicode 14.0. The spec pins this table so that every implementation accepts
+# the same digits whatever Unicode version its runtime has (browsers already
+# know newer scripts' digits); a digit outside it makes the code invalid.
+DIGIT_ZEROS: Final = (
+    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6,
+    0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0,
+    0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620,
+    0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066,
+    0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730,
+    0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE,
+    0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+)
+_DIGIT_VALUE: Final = {chr(zero + i): i for zero in DIGIT_ZEROS for i in range(10)}
 
 # Damm (2004), the totally anti-symmetric quasigroup of order 10 used everywhere.
 DAMM_TABLE: Final = (
@@ -111,9 +131,9 @@ def normalise(text: str) -> str:
     """Unicode digits to ASCII, separators removed; anything else is invalid."""
     out: list[str] = []
     for ch in text:
-        if ch.isspace() or ch in SEPARATORS:
+        if ch in SEPARATORS:
             continue
-        value = unicodedata.decimal(ch, None)
+        value = _DIGIT_VALUE.get(ch)
         if value is None:
             raise InvalidReceiptCode(NOT_A_CODE)
         out.append(str(value))

@@ -194,6 +194,11 @@ def receipt_parse() -> None:
         "letter-extra": ("a letter besides 24 digits", "invalid", code + "a"),
         "plus": ("a '+' sign", "invalid", "+" + code),
         "superscript": ("a superscript two is not a decimal digit", "invalid", "\u00b2" + code[1:]),
+        "newer-unicode-digits": (
+            "Kawi digits (Unicode 15): outside the pinned Unicode 14.0 table",
+            "invalid",
+            to_script(code, 0x11F50),
+        ),
         "profile-3": (
             "a Damm-valid code with profile digit 3",
             "invalid",

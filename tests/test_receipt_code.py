@@ -123,3 +123,33 @@ def test_derive_validates_salt_and_override() -> None:
     # profile_override=(ops, KiB) keeps this test fast; the real profiles run above.
     fast = derive(code, b"\x01" * 16, profile_override=(1, 8))
     assert fast.selector != derive(code, b"\x02" * 16, profile_override=(1, 8)).selector
+
+
+def test_pinned_unicode_tables_are_unicode_14_and_shared_with_the_browser() -> None:
+    """The digit and whitespace tables are Unicode 14.0's, in Python and in receipt.js alike."""
+    import re
+    import sys
+    import unicodedata
+    from pathlib import Path
+
+    assert unicodedata.unidata_version == "14.0.0"  # Python 3.11: the pinned version
+    zeros = [c for c in range(sys.maxunicode + 1) if unicodedata.decimal(chr(c), None) == 0]
+    assert list(receipt_code.DIGIT_ZEROS) == zeros
+    for zero in zeros:
+        assert [unicodedata.decimal(chr(zero + i)) for i in range(10)] == list(range(10))
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert spaces == receipt_code.WHITESPACE
+
+    source = (Path(__file__).parent.parent / "web/js/receipt.js").read_text()
+    table = source.split("const DIGIT_ZEROS = [", 1)[1].split("];", 1)[0]
+    assert [int(x, 16) for x in re.findall(r"0x[0-9a-f]+", table)] == zeros
+    separator = source.split("const SEPARATOR = /[", 1)[1].split("]/u;", 1)[0]
+    assert separator.startswith(r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028")
+
+
+def test_a_digit_newer_than_unicode_14_is_not_a_digit() -> None:
+    kawi_five = "\U00011f55"  # Unicode 15.0
+    code = generate(1).digits
+    with pytest.raises(InvalidReceiptCode):
+        parse(code[:23] + kawi_five)
+    assert parse(code.translate({ord(d): 0x0966 + int(d) for d in "0123456789"})).digits == code

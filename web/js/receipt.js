@@ -46,19 +46,32 @@ export class InvalidReceiptCode extends ReceiptError {
 const MSG_LENGTH = "A receipt code has 24 digits.";
 const MSG_NOT_OURS = "This is not a Peluit receipt code.";
 
-// Separators removed by normalisation: whitespace of any kind (Python's
-// str.isspace set, so both sides agree), and - ‐ ‑ – — . _
+// Separators removed by normalisation: whitespace as Unicode 14.0 defines it
+// (White_Space, pinned like the digits; receipts/receipt_code.py lists the
+// same set), and - ‐ ‑ – — . _
 const SEPARATOR = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\-\u2010\u2011\u2013\u2014._]/u;
-const DECIMAL = /^\p{Nd}$/u;
 
-/** Value 0..9 of a Unicode decimal digit (Nd digits come in aligned runs of ten), or -1. */
+// The zero of every run of ten decimal digits (Nd) in Unicode 14.0, the
+// version docs/spec/receipt-v1.md pins: the browser's own Unicode may be newer,
+// and a digit the Python side would refuse must be refused here too.
+const DIGIT_ZEROS = [
+  0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66,
+  0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810,
+  0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620,
+  0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30,
+  0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
+  0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60,
+  0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140,
+  0x1e2f0, 0x1e950, 0x1fbf0,
+];
+
+/** Value 0..9 of a decimal digit of the pinned table, or -1. */
 function digitValue(ch) {
-  if (ch >= "0" && ch <= "9") return ch.charCodeAt(0) - 48;
-  if (!DECIMAL.test(ch)) return -1;
   const cp = ch.codePointAt(0);
-  let start = cp;
-  while (start > 0 && DECIMAL.test(String.fromCodePoint(start - 1))) start--;
-  return (cp - start) % 10;
+  for (const zero of DIGIT_ZEROS) {
+    if (cp >= zero && cp <= zero + 9) return cp - zero;
+  }
+  return -1;
 }
 
 /** Damm interim over a string of ASCII digits. */
