@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 TAG_SIZE = 16
 COUNTER_SIZE = 11
+PROBE = 1 << 16
+"""Bytes read before the chunk buffers are allocated (see :func:`decrypt_chunks`)."""
 
 Reader = Callable[[int], bytes]
 Filler = Callable[[memoryview], "int | None"]
@@ -78,7 +80,9 @@ class ChunkSealer:
         return out
 
 
-def decrypt_chunks(key: bytes, read: Reader, chunk_size: int) -> Iterator[memoryview]:
+def decrypt_chunks(
+    key: bytes, read: Reader, chunk_size: int, readinto: Filler | None = None
+) -> Iterator[memoryview]:
     """Yield plaintext chunks in order; raise ``ValueError`` or ``InvalidTag`` on any fault.
 
     Each yielded view is valid until the next one is requested. A chunk is
@@ -86,22 +90,28 @@ def decrypt_chunks(key: bytes, read: Reader, chunk_size: int) -> Iterator[memory
     possible at the end of the stream, so "a non-final chunk that is not
     full" is caught by its tag (it was sealed with the final flag, or it was
     cut). An empty final chunk is refused unless it is the only one.
+
+    ``readinto`` (the source's, if it has one) fills the chunk buffers
+    without a bytes object per read. A body shorter than ``PROBE`` bytes (a
+    tip, a message) is read whole and no chunk-sized buffer is allocated.
     """
     aead = AESGCM(key)
     full = chunk_size + TAG_SIZE
-    first = read_exact(read, full)
+    probe = min(full, PROBE)
+    first = read_exact(read, probe)
     if len(first) < TAG_SIZE:
         raise ValueError("truncated body")
-    if len(first) < full:  # a single short chunk: no buffers to set up
+    if len(first) < probe:  # a single short chunk: no buffers to set up
         yield memoryview(aead.decrypt(chunk_nonce(0, True), first, None))
         return
-    current = memoryview(bytearray(first))
-    following = memoryview(bytearray(full))
-    plain = memoryview(bytearray(chunk_size))
+    current = memoryview(bytearray(full))
+    current[:probe] = first
+    size = probe + fill(read, current[probe:], readinto)
+    following = memoryview(bytearray(full if size == full else 0))
+    plain = memoryview(bytearray(size - TAG_SIZE))
     index = 0
-    size = full
     while True:
-        next_size = fill(read, following) if size == full else 0
+        next_size = fill(read, following, readinto) if size == full else 0
         final = next_size == 0
         if final and index > 0 and size == TAG_SIZE:
             raise ValueError("empty final chunk")
