@@ -58,6 +58,8 @@ __all__ = [
 ]
 
 BLOCK: Final = 1 << 16
+SPILL_BLOCK: Final = 1 << 20
+"""Block size for data spilled to a file: fewer reads, writes and hash calls per GiB."""
 ENVELOPE_PREFIX: Final = len(envelope.MAGIC) + envelope.NONCE_SIZE + 1
 
 SpillFactory = Callable[[], BinaryIO]
@@ -166,6 +168,7 @@ class BundleReader:
         self._spill = spill
         self.signed_digest: bytes | None = None
         self.signature: bytes | None = None
+        self._file_sha256: str | None = None
         magic = self._src.exact(len(MAGICS[kind]))
         if magic != MAGICS[kind]:
             raise BundleError("magic", f"this is not a Peluit {kind.value} bundle, version 1")
@@ -214,7 +217,8 @@ class BundleReader:
         data = EntryData(size, handle)
         try:
             digest = hashlib.sha256()
-            buffer = memoryview(bytearray(min(BLOCK, max(size, 1))))
+            block = BLOCK if size <= self.limits.spill_threshold else SPILL_BLOCK
+            buffer = memoryview(bytearray(min(block, max(size, 1))))
             left = size
             first = True
             while left:
@@ -253,6 +257,19 @@ class BundleReader:
             self.signature = self._src.exact(SIGNATURE_SIZE)
         if not self._src.at_end():
             raise BundleError("trailing_bytes", "there are bytes after the end of the bundle")
+        self._file_sha256 = self._src.hash.hexdigest()
+
+    @property
+    def file_sha256(self) -> str:
+        """SHA-256 (hex) of the whole bundle file, once :meth:`entries` has run to its end.
+
+        The reader hashes every byte it reads for the trailer and the
+        signature, and it reads the file to its last byte: a caller that
+        records the file's hash needs no second pass over it.
+        """
+        if self._file_sha256 is None:
+            raise BundleError("incomplete", "the bundle was not read to its end")
+        return self._file_sha256
 
 
 def _check_envelope_prefix(number: int, view: memoryview, size: int) -> None:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crypto import bundle
 from crypto.b64 import b64u_decode
 from crypto.bundle import BundleReader, Entry, Kind, ReaderLimits, verify_signature
 from crypto.bundle_schema import BundleError
@@ -61,6 +62,7 @@ def test_vector(path: Path) -> None:
         assert error.user_message.startswith("bundle rejected: ")
         return
     assert expect == "ok"
+    assert reader.file_sha256 == hashlib.sha256(data).hexdigest() == document["sha256"]
     assert reader.header == document["header"]
     found = [
         {
@@ -176,7 +178,12 @@ def test_round_trip(sizes: list[int], statuses: list[str], text: str) -> None:
     assert entries[-1].meta["text"] == text
 
 
-def test_large_data_is_spilled_to_the_callers_files() -> None:
+@pytest.mark.parametrize("block", [None, 4096, 4099])
+def test_large_data_is_spilled_to_the_callers_files(
+    block: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if block is not None:  # many blocks per entry, the last one short
+        monkeypatch.setattr(bundle, "SPILL_BLOCK", block)
     made: list[BinaryIO] = []
 
     def spill() -> BinaryIO:
@@ -196,6 +203,11 @@ def test_large_data_is_spilled_to_the_callers_files() -> None:
     for entry in entries:
         entry.data.close()
     assert made[0].closed
+    spoiled = bytearray(out.getvalue())
+    spoiled[spoiled.index(large) + len(large) - 1] ^= 1  # the spilled entry's last byte
+    with pytest.raises(BundleError) as caught:
+        read_all(bytes(spoiled), Kind.REPLY, ReaderLimits(spill_threshold=1 << 16), spill)
+    assert caught.value.check == "entry_sha256" and "entry 2" in caught.value.user_message
 
 
 def test_reader_limits_apply_before_data_is_read() -> None:
@@ -236,3 +248,25 @@ def test_a_signature_needs_a_bundle_read_to_its_end() -> None:
     with pytest.raises(BundleError) as caught:
         verify_signature(reader, SigningKey.generate().verify_key)
     assert caught.value.check == "signature" and "read to its end" in caught.value.user_message
+
+
+def test_the_file_hash_needs_a_bundle_read_to_its_end() -> None:
+    """``file_sha256`` is the running hash: only the whole file's once every byte was read."""
+    out = io.BytesIO()
+    writer = BundleWriter(out, Kind.REPLY, _header())
+    data = _envelope_like(1000)
+    writer.add(0x11, _reply(data, "1" * 32), data)
+    writer.finish(SigningKey.generate())
+    reader = BundleReader(io.BytesIO(out.getvalue()), Kind.REPLY, io.BytesIO)
+    entries = reader.entries()
+    next(entries)
+    with pytest.raises(BundleError) as caught:
+        _ = reader.file_sha256
+    assert caught.value.check == "incomplete"
+    assert list(entries) == []
+    assert reader.file_sha256 == hashlib.sha256(out.getvalue()).hexdigest()
+    trailing = BundleReader(io.BytesIO(out.getvalue() + b"x"), Kind.REPLY, io.BytesIO)
+    with pytest.raises(BundleError, match="after the end"):
+        list(trailing.entries())
+    with pytest.raises(BundleError):
+        _ = trailing.file_sha256

@@ -31,9 +31,7 @@ bundle rejected later.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
-import io
 import os
 import secrets
 import shutil
@@ -74,25 +72,6 @@ class ImportResult:
     updated_cases: list[str] = field(default_factory=list)
     new_envelopes: int = 0
     known_envelopes: int = 0
-
-
-class _HashingFile:
-    """Hashes every byte the reader takes from the bundle (recorded in ``imports``)."""
-
-    def __init__(self, src: io.BufferedReader) -> None:
-        self._src = src
-        self.hash = hashlib.sha256()
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._src.read(size)
-        self.hash.update(data)
-        return data
-
-    def readinto(self, view: memoryview) -> int:
-        """Lets the reader fill its own buffer (no new bytes object per block)."""
-        count = self._src.readinto(view)
-        self.hash.update(view[:count])
-        return count
 
 
 class _Discard:
@@ -141,7 +120,7 @@ class BundleImport:
         staging.mkdir(mode=0o700)
         try:
             with bundle.open("rb") as src, DurableBatch(self.store.root) as durable:
-                return self._run(_HashingFile(src), staging, durable, today)
+                return self._run(src, staging, durable, today)
         except BundleError as bad:
             raise BundleRejected(
                 bad.check, bad.user_message.removeprefix("bundle rejected: ")
@@ -154,12 +133,10 @@ class BundleImport:
     def _spill(self, staging: Path) -> BinaryIO:
         return (staging / secrets.token_hex(16)).open("x+b")
 
-    def _run(
-        self, src: _HashingFile, staging: Path, durable: DurableBatch, today: str
-    ) -> ImportResult:
+    def _run(self, src: BinaryIO, staging: Path, durable: DurableBatch, today: str) -> ImportResult:
         limits = ReaderLimits(MAX_BUNDLE_ENTRIES, MAX_BUNDLE_DATA, spill_threshold=0)
         spill = lambda: self._spill(staging)  # noqa: E731
-        reader = BundleReader(src, Kind.EXPORT, spill, limits)  # type: ignore[arg-type]
+        reader = BundleReader(src, Kind.EXPORT, spill, limits)
         header = reader.header
         self._check_header(header)
         cases: dict[str, dict[str, object]] = {}
@@ -179,8 +156,7 @@ class BundleImport:
                         known += 1
             finally:
                 entry.data.close()
-        digest = src.hash.hexdigest()
-        return self._commit(header, digest, cases, staged, known, durable, today)
+        return self._commit(header, reader.file_sha256, cases, staged, known, durable, today)
 
     # --- checks -----------------------------------------------------------
 
