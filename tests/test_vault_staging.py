@@ -199,3 +199,27 @@ def test_a_session_from_two_days_ago_is_refused_even_before_the_sweep(tmp_path: 
     current["day"] = next(days)  # two days later: refused at once
     with pytest.raises(NotFound):
         staging.sizes(token)
+
+
+def test_many_small_chunks_and_short_writes_keep_every_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are written together with ``writev``: more chunks than one call
+    takes, and a kernel that writes less than asked, still leave the exact bytes."""
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    data = envelope_like(3 * MIB + 12345)
+    small = [data[i : i + 700] for i in range(0, 2_000_000, 700)]  # > IOV_MAX chunks
+    chunks = [*small, data[len(b"".join(small)) :]]
+    real_writev = os.writev
+    calls: list[int] = []
+
+    def short_writev(fd: int, buffers: list[memoryview]) -> int:
+        calls.append(len(buffers))
+        partial = b"".join(bytes(b) for b in buffers)[: 100_000 + len(calls)]
+        return real_writev(fd, [partial])
+
+    monkeypatch.setattr("vault.staging.os.writev", short_writev)
+    assert staging.append(token, A, 0, chunks) == len(data)
+    assert staging.staged_file(token, A).read_bytes() == data
+    assert max(calls) <= 1024

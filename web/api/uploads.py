@@ -9,22 +9,22 @@ A piece out of order is ``409``; over the size limit ``413`` (the declared
 reading, and the stream is cut off at the limit); a session that expired
 or never existed ``404``. The staging area keeps nothing of a refused piece.
 
-The body is never held whole: it goes from ``request.stream()`` to the
-staging file piece of a piece, through a worker thread. A body that sends
-nothing for ``piece_idle_seconds`` or takes longer than ``piece_seconds`` is
-cut off (``408 timeout``) with nothing kept, so trickling clients cannot hold
-the worker threads.
+A piece (at most about 1 MiB) is read whole in the event loop, then
+written to the staging file with one ``writev`` in a worker thread: two
+thread hops per piece (the session check and the write), not one per
+network read, and no copy of the body in Python. At most
+``PIECE_BUFFERS`` pieces are held at once; others wait before their body is
+read. A body that sends nothing for ``piece_idle_seconds`` or takes longer
+than ``piece_seconds`` is cut off (``408 timeout``) with nothing kept, so
+trickling clients cannot hold the buffers. A ``200`` means the piece is
+staged, not that it is on disk: staged files are made durable when the case
+or message that names them is committed (vault/staging.py).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
-
 import anyio
-import anyio.from_thread
-import anyio.to_thread
+from anyio.lowlevel import RunVar
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -51,10 +51,12 @@ from web.settings import Limits
 SESSION_SECONDS = 86400
 PIECE_BODY = envelope.CHUNK_SIZE + stream.TAG_SIZE
 MAX_INDEX = 1 << 20
-# Body chunks are gathered in the event loop up to this many bytes before
-# the worker thread writes them: one thread hop and one write per batch
-# instead of per network read (often 64 KiB).
-BATCH_BYTES = 1 << 20
+# Pieces being received are held whole in memory (about 1 MiB each) and
+# written with one call in a worker thread; at most this many at once, per
+# event loop (others wait before reading their body, as they would for a
+# worker thread).
+PIECE_BUFFERS = 32
+_SLOTS: RunVar[anyio.CapacityLimiter] = RunVar("upload_piece_buffers")
 TOKEN_LENGTH = 43
 
 
@@ -125,10 +127,11 @@ async def put_piece(request: Request) -> JSONResponse:
     if offset is None:
         raise Conflict("This piece is out of order.", what="offset")
 
-    body = request.stream()
-    received = await anyio.to_thread.run_sync(
-        _append_in_thread, store, token, item_id, offset, body, cap, index, declared, limits
-    )
+    async with _buffer_slots():
+        data = await _read_piece(request, cap, index, declared, limits)
+        received = await call(
+            store.append_upload, token, item_id, offset, data, declared_length=declared
+        )
     return JSONResponse({"received": received})
 
 
@@ -143,75 +146,50 @@ def _declared_length(request: Request, cap: int) -> int | None:
     return int(declared)
 
 
-async def _next_within(body: AsyncIterator[bytes], seconds: float) -> bytes:
-    """The body's next chunk, or :class:`UploadTimeout` if it does not come in time."""
-    if seconds <= 0:
-        raise UploadTimeout()
+def _buffer_slots() -> anyio.CapacityLimiter:
+    """How many pieces may be held in memory at once (per event loop)."""
     try:
-        with anyio.fail_after(seconds):
-            return await body.__anext__()
-    except TimeoutError:
-        raise UploadTimeout() from None
+        return _SLOTS.get()
+    except LookupError:
+        slots = anyio.CapacityLimiter(PIECE_BUFFERS)
+        _SLOTS.set(slots)
+        return slots
 
 
-async def _next_batch(
-    body: AsyncIterator[bytes], idle: float, deadline: float, want: int
-) -> tuple[bytes, bool]:
-    """Body chunks joined up to ``want`` bytes (plus at most one chunk); and
-    whether the body ended. Every chunk must come within ``idle`` seconds and
-    before ``deadline`` (monotonic), else :class:`UploadTimeout`."""
+async def _read_piece(
+    request: Request, cap: int, index: int, declared: int | None, limits: Limits
+) -> list[bytes]:
+    """The piece's body chunks, read in the event loop, bounded in size (``cap``,
+    ``declared``) and time (``limits.piece_idle_seconds`` between chunks,
+    ``limits.piece_seconds`` in all); nothing is written to disk here. The
+    chunks are kept as the server received them (no copy): staging writes them
+    with one ``writev``."""
+    idle = limits.piece_idle_seconds
+    now = anyio.current_time()
+    deadline = now + limits.piece_seconds
     parts: list[bytes] = []
-    size = 0
-    while size < want:
-        try:
-            chunk = await _next_within(body, min(idle, deadline - time.monotonic()))
-        except StopAsyncIteration:
-            return b"".join(parts), True
-        parts.append(chunk)
-        size += len(chunk)
-    return b"".join(parts), False
-
-
-def _append_in_thread(
-    store: Any,
-    token: str,
-    item_id: bytes,
-    offset: int,
-    body: AsyncIterator[bytes],
-    cap: int,
-    index: int,
-    declared: int | None,
-    limits: Limits,
-) -> int:
-    """Runs in a worker thread: pull the body from the event loop, bounded in size and
-    time (``limits.piece_idle_seconds``, ``limits.piece_seconds``), into staging."""
-
-    def pieces() -> Iterator[bytes]:
-        total = 0
-        prefix = b""
-        # A trickling client must not hold a worker thread for ever.
-        deadline = time.monotonic() + limits.piece_seconds
-        ended = False
-        while not ended:
-            want = min(BATCH_BYTES, cap + 1 - total)  # never gather far past the cap
-            chunk, ended = anyio.from_thread.run(
-                _next_batch, body, limits.piece_idle_seconds, deadline, want
-            )
+    total = 0
+    checked = index != 0
+    with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
+        async for chunk in request.stream():
+            if not chunk:
+                continue
             total += len(chunk)
             if total > cap or (declared is not None and total > declared):
                 raise TooLarge()
-            if index == 0 and len(prefix) < PREFIX_SIZE:
-                prefix += chunk[: PREFIX_SIZE - len(prefix)]
-                if len(prefix) == PREFIX_SIZE:
-                    check_prefix(prefix, "envelope")
-            if chunk:
-                yield chunk
-        if total == 0:
-            raise BadRequest("body")  # an empty piece would leave an empty file behind
-        if index == 0 and len(prefix) < PREFIX_SIZE:
-            raise BadRequest("envelope")
-        if declared is not None and total != declared:
-            raise BadRequest("content-length")
-
-    result: int = store.append_upload(token, item_id, offset, pieces(), declared_length=declared)
-    return result
+            parts.append(chunk)
+            if not checked and total >= PREFIX_SIZE:
+                head = parts[0] if len(parts[0]) >= PREFIX_SIZE else b"".join(parts)
+                check_prefix(head[:PREFIX_SIZE], "envelope")
+                checked = True
+            # A trickling client must not hold a buffer for ever.
+            scope.deadline = min(deadline, anyio.current_time() + idle)
+    if scope.cancelled_caught:
+        raise UploadTimeout()
+    if total == 0:
+        raise BadRequest("body")  # an empty piece would leave an empty file behind
+    if not checked:
+        raise BadRequest("envelope")
+    if declared is not None and total != declared:
+        raise BadRequest("content-length")
+    return parts
