@@ -51,8 +51,11 @@ async function call(method, path, { json, body, auth, raw = false } = {}) {
 export const getInstance = () => call("GET", "/api/instance");
 export const newChallenge = () => call("POST", "/api/pow", { json: {} });
 export const openUpload = (pow) => call("POST", "/api/uploads", { json: { pow } });
+// The piece goes as a Blob: Chromium sends a 1 MiB Uint8Array or ArrayBuffer
+// body about ten times slower than the same bytes in a Blob (measured with
+// bench/bench_browser_page.py; 20 pieces: 5-8 s against 0.4-0.8 s, both engines).
 export const putPiece = (token, itemId, index, bytes) =>
-  call("PUT", `/api/uploads/${token}/${b64uEncode(itemId)}/${index}`, { body: bytes });
+  call("PUT", `/api/uploads/${token}/${b64uEncode(itemId)}/${index}`, { body: new Blob([bytes]) });
 export const createCase = (report) => call("POST", "/api/cases", { json: report });
 
 /** The Authorization header value for a derived selector and validator. */
