@@ -223,3 +223,32 @@ def test_many_small_chunks_and_short_writes_keep_every_byte(
     assert staging.append(token, A, 0, chunks) == len(data)
     assert staging.staged_file(token, A).read_bytes() == data
     assert max(calls) <= 1024
+
+
+def test_a_piece_waiting_for_a_discarded_session_is_refused(tmp_path: Path) -> None:
+    """A piece that waited for the session's lock while the session was
+    discarded finds it gone, and leaves nothing behind."""
+    import threading
+
+    from vault.staging import _remove_session
+
+    staging, _ = make(tmp_path)
+    token = staging.open_session()
+    staging.append(token, A, 0, [envelope_like(100)])
+    outcome: list[BaseException | int] = []
+
+    def late_piece() -> None:
+        try:
+            outcome.append(staging.append(token, B, 0, [envelope_like(100)]))
+        except BaseException as exc:  # recorded for the assertion
+            outcome.append(exc)
+
+    with staging._locked(token) as folder:
+        waiting = threading.Thread(target=late_piece)
+        waiting.start()
+        waiting.join(0.3)
+        assert waiting.is_alive()  # blocked on the lock
+        _remove_session(Path(folder))
+    waiting.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], NotFound), outcome
+    assert list((tmp_path / "staging").iterdir()) == []
