@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from vault.blob_store import BlobStore
 from vault.cases import get_case, insert_envelope_rows
-from vault.database import write_transaction
+from vault.database import Commit, in_write_transaction
 from vault.errors import BadInput, Conflict, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
@@ -42,8 +42,13 @@ def append_envelopes(
     *,
     author: str,
     today: dt.date,
+    commit: Commit | None = None,
 ) -> list[EnvelopeInfo]:
-    """Add the envelopes already put in ``batch`` to a case, atomically."""
+    """Add the envelopes already put in ``batch`` to a case, atomically.
+
+    ``db`` serves the checks; ``commit`` writes the rows (see
+    :func:`vault.cases.create_case`), by default in a transaction on ``db``.
+    """
     case = get_case(db, case_id)
     if author not in ("reporter", "unit"):
         raise BadInput("Unknown author.", field="author")
@@ -55,15 +60,20 @@ def append_envelopes(
         if db.execute("SELECT 1 FROM envelopes WHERE item_id = ?", [item_id]).fetchone():
             raise Conflict("This item already exists.", what="item_id")
     day = today.isoformat()
-    with batch.promoted(), write_transaction(db):
-        first = db.conn.execute(
+
+    def write(tx: Database) -> list[dict[str, object]]:
+        first = tx.conn.execute(
             "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", [case.case_id]
         ).fetchone()[0]
         rows = batch.rows(case.case_id, author, day, first)
         try:
-            insert_envelope_rows(db, rows)
+            insert_envelope_rows(tx, rows)
         except sqlite3.IntegrityError:
             raise Conflict("This item already exists.", what="item_id") from None
+        return rows
+
+    with batch.promoted():
+        rows = (commit or in_write_transaction(db))(write)
     return [
         EnvelopeInfo(r["item_id"], r["seq"], r["kind"], r["author"], r["size"], day)  # type: ignore[arg-type]
         for r in rows

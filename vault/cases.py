@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from crypto.secret import SecretBytes
 from receipts.derivation import lookup_hash, validator_hash, validator_matches
-from vault.database import write_transaction
+from vault.database import Commit, in_write_transaction, write_transaction
 from vault.errors import BadInput, Conflict, DailyCeiling, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
@@ -101,10 +101,16 @@ def create_case(
     *,
     pepper: SecretBytes,
     today: dt.date,
+    commit: Commit | None = None,
 ) -> CaseCreated:
     """Create a case with its envelopes; return once it is durable.
 
-    ``batch`` is an empty :class:`ItemBatch`; this function fills it.
+    ``batch`` is an empty :class:`ItemBatch`; this function fills it. ``db``
+    serves the checks made before anything is written; the rows are written
+    by ``commit`` (a :class:`vault.group_commit.GroupCommitter`'s ``run``,
+    which may share the commit with other reports), by default in a
+    transaction of their own on ``db``. The blobs are durable before the
+    rows are written, and taken back if the rows are not committed.
     """
     case_id = parse_id(new.case_id, "case_id")
     selector = _secret(new.selector, SELECTOR_SIZE, "selector")
@@ -125,11 +131,14 @@ def create_case(
     day = today.isoformat()
     _refuse_existing(db, case_id, lookup, batch.item_ids)
     _check_ceiling(db, new.unit_id, day, settings.daily_case_ceiling)
-    with batch.promoted(), write_transaction(db):
-        _check_ceiling(db, new.unit_id, day, settings.daily_case_ceiling)
-        reference = _next_reference(db, new.unit_id, today.year)
+    rows = batch.rows(case_id, "reporter", day, 1)
+    check = validator_hash(validator)
+
+    def write(tx: Database) -> str:
+        _check_ceiling(tx, new.unit_id, day, settings.daily_case_ceiling)
+        reference = _next_reference(tx, new.unit_id, today.year)
         try:
-            db.conn.execute(
+            tx.conn.execute(
                 "INSERT INTO cases (case_id, unit_id, reference, lookup, validator_hash,"
                 " reporter_public_key, status, submitted_day, status_day)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -138,20 +147,24 @@ def create_case(
                     new.unit_id,
                     reference,
                     lookup,
-                    validator_hash(validator),
+                    check,
                     reporter_key,
                     CaseStatus.DITERIMA.value,
                     day,
                     day,
                 ],
             )
-            insert_envelope_rows(db, batch.rows(case_id, "reporter", day, 1))
-            db.conn.execute(
+            insert_envelope_rows(tx, rows)
+            tx.conn.execute(
                 "INSERT INTO status_events (case_id, seq, status, day) VALUES (?, 1, ?, ?)",
                 [case_id, CaseStatus.DITERIMA.value, day],
             )
         except sqlite3.IntegrityError:
             raise Conflict("This report already exists.", what="case") from None
+        return reference
+
+    with batch.promoted():
+        reference = (commit or in_write_transaction(db))(write)
     return CaseCreated(case_id, reference, day)
 
 

@@ -20,10 +20,13 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from sqlite_utils import Database
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -37,13 +40,17 @@ PRAGMAS: tuple[tuple[str, str], ...] = (
 )
 
 
-def connect(path: Path) -> Database:
-    """Open the vault database at ``path`` with every pragma set."""
+def connect(path: Path, *, check_same_thread: bool = True) -> Database:
+    """Open the vault database at ``path`` with every pragma set.
+
+    ``check_same_thread=False`` only for a connection whose owner makes sure
+    one thread at a time uses it (vault/group_commit.py).
+    """
     conn = sqlite3.connect(
         str(path),
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,
-        check_same_thread=True,
+        check_same_thread=check_same_thread,
     )
     try:
         for name, value in PRAGMAS:
@@ -125,3 +132,23 @@ def write_transaction(db: Database) -> Iterator[Database]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+class Commit(Protocol):
+    """Runs write work in a durable transaction and returns its result once committed.
+
+    :func:`in_write_transaction` on one connection, or a
+    :class:`vault.group_commit.GroupCommitter`'s ``run`` (shared commits).
+    """
+
+    def __call__(self, work: Callable[[Database], T], /) -> T: ...
+
+
+def in_write_transaction(db: Database) -> Commit:
+    """A :class:`Commit` that runs each piece of work in its own :func:`write_transaction`."""
+
+    def commit(work: Callable[[Database], T], /) -> T:
+        with write_transaction(db):
+            return work(db)
+
+    return commit

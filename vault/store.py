@@ -33,6 +33,7 @@ from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
 from vault.export_bundle import ExportSummary, export_bundle
 from vault.folder_lock import FolderLock
+from vault.group_commit import GroupCommitter
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
 from vault.reply_import import ImportLimits, ImportSummary, import_reply_bundle
@@ -130,7 +131,10 @@ class SqliteVaultStore:
 
     Each thread keeps one connection (with every pragma) for all its
     operations (vault/database.py ThreadConnections), so one instance may be
-    shared by threads and by worker processes.
+    shared by threads and by worker processes. New cases and envelopes are
+    written through one :class:`~vault.group_commit.GroupCommitter`: reports
+    that arrive together are committed together, each acknowledged only
+    once its commit returned.
     """
 
     def __init__(
@@ -149,6 +153,8 @@ class SqliteVaultStore:
         self.import_limits = ImportLimits()
         self._folder_lock = FolderLock(folder.root)
         self._db = ThreadConnections(folder.database_path)
+        # Reports and follow-up messages arriving together share one commit.
+        self._commits = GroupCommitter(folder.database_path)
 
     @classmethod
     def open(
@@ -164,6 +170,7 @@ class SqliteVaultStore:
         with opened(folder.database_path) as db:
             migrate(db)
         store = cls(folder, limits=limits, today=today)
+        store.blobs.prepare()
         if sweep:
             store.sweep(alone=store._folder_lock.alone())
         return store
@@ -254,7 +261,12 @@ class SqliteVaultStore:
     def create_case(self, new: NewCase) -> CaseCreated:
         with self._db.opened() as db:
             created = cases.create_case(
-                db, self._batch(), new, pepper=self._pepper, today=self.today()
+                db,
+                self._batch(),
+                new,
+                pepper=self._pepper,
+                today=self.today(),
+                commit=self._commits.run,
             )
         if new.upload_token is not None:
             self.staging.discard(new.upload_token)
@@ -285,7 +297,7 @@ class SqliteVaultStore:
             batch.add_staged(upload_token or "", item_id)
         with self._db.opened() as db:
             added = case_envelopes.append_envelopes(
-                db, batch, case_id, author="reporter", today=self.today()
+                db, batch, case_id, author="reporter", today=self.today(), commit=self._commits.run
             )
         if upload_token is not None:
             self.staging.discard(upload_token)
@@ -301,7 +313,7 @@ class SqliteVaultStore:
             batch.add_inline(item.item_id, item.kind, item.envelope)
         with self._db.opened() as db:
             return case_envelopes.append_envelopes(
-                db, batch, case_id, author="unit", today=self.today()
+                db, batch, case_id, author="unit", today=self.today(), commit=self._commits.run
             )
 
     def list_envelopes(self, case_id: str | bytes) -> list[EnvelopeInfo]:
