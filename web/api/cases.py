@@ -11,6 +11,7 @@ unit's daily ceiling).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -58,7 +59,6 @@ def check_attachments_match(
 async def create_case(request: Request) -> JSONResponse:
     body = exact_fields(await read_json(request, CASES_BODY), REQUIRED, {"identity"})
     state = api_state(request)
-    store = vault(request)
     if not isinstance(body["upload"], str):
         raise BadRequest("upload")
     token = check_token(body["upload"])
@@ -74,41 +74,62 @@ async def create_case(request: Request) -> JSONResponse:
     except FormatError:
         raise BadRequest("reporter_public_key") from None
     attachments = attachment_list(body, state.limits.attachments, state.attachment_envelope_max)
+    fields = _CaseFields(
+        body, token, case_id, unit_id, selector, validator, reporter_key, attachments
+    )
+    # One trip to a worker thread for the unit, the session and the commit
+    # (each trip costs a thread switch and the GIL handed back and forth).
+    created: Any = await call(_create_in_thread, vault(request), fields)
+    return JSONResponse(
+        {"case_ref": created.reference, "status": "diterima", "submitted": created.submitted_day},
+        status_code=201,
+    )
 
-    unit = await call(store.get_unit, unit_id)  # 404 for an unknown unit
-    recipients = [unit.xwing_public_key, reporter_key]
-    tip_id, tip = envelope_field(body["tip"], "tip", INLINE_ENVELOPE_MAX, recipients)
+
+@dataclass(frozen=True)
+class _CaseFields:
+    body: dict[str, Any]
+    token: str
+    case_id: bytes
+    unit_id: str
+    selector: bytes
+    validator: bytes
+    reporter_key: bytes
+    attachments: list[tuple[bytes, int]]
+
+
+def _create_in_thread(store: Any, f: _CaseFields) -> Any:
+    """Runs in a worker thread: check the envelopes against the unit, then commit."""
+    unit = store.get_unit(f.unit_id)  # 404 for an unknown unit
+    recipients = [unit.xwing_public_key, f.reporter_key]
+    tip_id, tip = envelope_field(f.body["tip"], "tip", INLINE_ENVELOPE_MAX, recipients)
     identity_id: bytes | None = None
     identity: bytes | None = None
-    if "identity" in body:
+    if "identity" in f.body:
         # A card with a custodian key: the identity is sealed to the custodian
         # instead of the unit (docs/spec/unit-card-v1.md).
         custodian = UnitCard.parse(unit.card).custodian_xwing_public_key
         identity_key = custodian.to_bytes() if custodian else unit.xwing_public_key
         identity_id, identity = envelope_field(
-            body["identity"], "identity", INLINE_ENVELOPE_MAX, [identity_key, reporter_key]
+            f.body["identity"], "identity", INLINE_ENVELOPE_MAX, [identity_key, f.reporter_key]
         )
-    ids = [tip_id, *([identity_id] if identity_id else []), *(a for a, _ in attachments)]
+    ids = [tip_id, *([identity_id] if identity_id else []), *(a for a, _ in f.attachments)]
     if len(set(ids)) != len(ids):
         raise BadRequest("item_id")
 
-    sizes = await call(store.upload_sizes, token)  # 404 for no session (no proof of work)
-    attachment_ids = check_attachments_match(sizes, attachments)
+    sizes = store.upload_sizes(f.token)  # 404 for no session (no proof of work)
+    attachment_ids = check_attachments_match(sizes, f.attachments)
     new = NewCase(
-        case_id=case_id,
-        unit_id=unit_id,
-        selector=SecretBytes(selector),
-        validator=SecretBytes(validator),
-        reporter_public_key=reporter_key,
+        case_id=f.case_id,
+        unit_id=f.unit_id,
+        selector=SecretBytes(f.selector),
+        validator=SecretBytes(f.validator),
+        reporter_public_key=f.reporter_key,
         tip_item_id=tip_id,
         tip=tip,
         identity_item_id=identity_id,
         identity=identity,
-        upload_token=token,
+        upload_token=f.token,
         attachment_item_ids=attachment_ids,
     )
-    created: Any = await call(store.create_case, new)
-    return JSONResponse(
-        {"case_ref": created.reference, "status": "diterima", "submitted": created.submitted_day},
-        status_code=201,
-    )
+    return store.create_case(new)
