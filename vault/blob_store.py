@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vault.durable_file import (
+    DIR_MODE,
     TEMP_PREFIX,
     blur_times,
     ensure_dir,
@@ -60,6 +61,21 @@ def _bounded(chunks: Iterable[bytes], max_bytes: int, limit_name: str) -> Iterat
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    def prepare(self) -> None:
+        """Make all 256 fan-out folders now (one fsync of the root if any was
+        missing), so no commit pays a ``mkdir`` and its parent's fsync."""
+        ensure_dir(self.root)
+        made = False
+        for number in range(256):
+            fanout = self.root / f"{number:02x}"
+            if not fanout.is_dir():
+                with contextlib.suppress(FileExistsError):
+                    fanout.mkdir(mode=DIR_MODE)
+                blur_times(fanout)
+                made = True
+        if made:
+            fsync_dir(self.root)
 
     def path_for(self, item_id: str) -> Path:
         item = parse_id(item_id, "item_id")

@@ -62,6 +62,7 @@ class ProofOfWork:
     clock: Clock = time.time
     _keys: list[_Key] = field(default_factory=list)
     _spent: dict[bytes, int] = field(default_factory=dict)  # challenge -> expiry minute
+    _swept_minute: int = -1  # expiries are whole minutes: one sweep per minute is enough
 
     def __post_init__(self) -> None:
         if not 0 <= self.difficulty <= MAX_DIFFICULTY:
@@ -119,6 +120,9 @@ class ProofOfWork:
         self._spent[challenge] = expiry
 
     def _forget_expired(self, now: int) -> None:
+        if now == self._swept_minute:
+            return
+        self._swept_minute = now
         expired = [c for c, expiry in self._spent.items() if expiry <= now]
         for challenge in expired:
             del self._spent[challenge]
