@@ -5,7 +5,8 @@ deployment runs, not an in-process ASGI app: :class:`LiveServer` starts
 ``python -m web.cli --data DIR serve`` as a child process with its own
 environment, waits until ``/api/instance`` answers, and can stop it politely
 (SIGTERM) or kill it (SIGKILL) and start it again on the same data folder.
-Its peak memory is read from ``/proc/<pid>/status`` (``VmHWM``, ``VmRSS``).
+Its peak memory is read from ``/proc/<pid>/status`` (``VmHWM``, ``VmRSS``),
+its CPU time from ``/proc/<pid>/stat``.
 
 :func:`prepare_data` registers a freshly made unit before the first start,
 exactly as ``peluit unit add CARD`` would, and returns the unit's private
@@ -139,6 +140,11 @@ class LiveServer:
             if name in ("VmRSS", "VmHWM"):
                 found[name] = int(value.split()[0])
         return found
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def kill(self) -> None:
         """SIGKILL: no cleanup of any kind runs in the server."""
