@@ -216,6 +216,11 @@ def test_the_committer_connection_is_durable_and_fresh_after_errors(tmp_path: Pa
         committer.run(insert(5, parent=99))
     assert committer.run(insert(6)) == 1
     assert len(seen) == 2  # the connection was replaced after the database error
+    committer.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        seen[1].execute("SELECT 1")  # closed
+    assert committer.run(insert(7)) == 2
+    assert len(seen) == 3
 
 
 def test_a_forked_child_starts_its_own_committer(tmp_path: Path) -> None:

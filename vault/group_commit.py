@@ -134,6 +134,14 @@ class GroupCommitter:
         result: T = job.result
         return result
 
+    def close(self) -> None:
+        """Close the committer's connection unless a batch is running (a later
+        :meth:`run` opens a new one)."""
+        state = self._current()
+        with state.lock:
+            if not state.leading:
+                self._drop_connection(state)
+
     # --- the leader ---------------------------------------------------------
 
     def _lead(self, state: _State) -> None:

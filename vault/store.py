@@ -182,6 +182,7 @@ class SqliteVaultStore:
         start from sweeping a crash's leftovers at once (vault/folder_lock.py).
         """
         self._folder_lock.close()
+        self._commits.close()
 
     def __enter__(self) -> SqliteVaultStore:
         return self
