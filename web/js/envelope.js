@@ -144,15 +144,16 @@ export async function* sealStream(source, recipientPublicKeys, ctx) {
     nextPlain.catch(() => {});
     for (let i = 0; i < chunks; i++) {
       const plain = await nextPlain;
+      // WebCrypto copies its input when called, so the buffer is free again at
+      // once (the reader reuses it for the next chunk: byte-source.js); keeping
+      // a few chunks in flight lets the browser's crypto threads work while
+      // the next chunk is read.
+      const sealed = crypto.subtle.encrypt({ name: "AES-GCM", iv: chunkNonce(i, i === chunks - 1) }, key, plain);
+      sealed.catch(() => {}); // a consumer that stops early leaves no unhandled rejection
       if (i + 1 < chunks) {
         nextPlain = readChunk(i + 1); // read ahead while earlier chunks are encrypted
         nextPlain.catch(() => {});
       }
-      // WebCrypto copies its input when called, so the buffer is free again at
-      // once; keeping a few chunks in flight lets the browser's crypto threads
-      // work while the next chunk is read.
-      const sealed = crypto.subtle.encrypt({ name: "AES-GCM", iv: chunkNonce(i, i === chunks - 1) }, key, plain);
-      sealed.catch(() => {}); // a consumer that stops early leaves no unhandled rejection
       pending.push(sealed);
       if (pending.length >= IN_FLIGHT) yield new Uint8Array(await pending.shift());
     }
