@@ -7,8 +7,9 @@
 //
 // The stream readers read every piece into the same buffer: a fresh 1 MiB
 // ArrayBuffer per read cost about a fifth of reading and encrypting a File
-// (and half of reading an in-memory Blob) in both Chromium engines
-// (bench/bench_browser_page.py's read baselines, best of five). So a piece
+// (and half of reading an in-memory Blob) in both Chromium engines (100 MiB
+// File and 100 MiB Blob read 1 MiB at a time, best of five, 2026-11-23;
+// docs/benchmarks.md). So a piece
 // is valid only until the next read() call; WebCrypto copies its input when
 // called, so encrypting it before reading on is enough.
 
