@@ -38,3 +38,28 @@ def test_an_open_store_keeps_recent_leftovers_for_the_grace_period(tmp_path: Pat
     first.close()
     with open_store(data):
         assert not path.exists()
+
+
+def test_closing_twice_never_closes_a_reused_descriptor(tmp_path: Path) -> None:
+    """An explicit close, then the finalizer: the second must not hit another file.
+
+    Before the fix the finalizer closed the lock's old descriptor number again;
+    by then SQLite had been given that number for another store's database,
+    which failed at its next statement with "disk I/O error" (seen in CI).
+    """
+    import gc
+
+    from vault.folder_lock import FolderLock
+
+    lock = FolderLock(tmp_path)
+    lock.close()
+    other = tmp_path / "other"
+    with other.open("wb") as reused:  # the lowest free number: the one just released
+        lock.close()
+        del lock
+        gc.collect()
+        reused.write(b"still open")
+        reused.flush()
+        os.fsync(reused.fileno())
+    assert other.read_bytes() == b"still open"
+

@@ -27,8 +27,14 @@ LOCK_NAME = "serving.lock"
 
 class FolderLock:
     def __init__(self, root: Path) -> None:
-        self._fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_SH)
+        self._fd = -1
+        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
 
     def alone(self) -> bool:
         """True if no other open store holds the folder (checked without waiting)."""
@@ -41,8 +47,17 @@ class FolderLock:
         return True
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
+        """Release the lock; a second call does nothing.
+
+        The descriptor number is forgotten before it is closed: closing it
+        again (from ``__del__`` after an explicit close) would close whatever
+        file has since been given the same number, such as another store's
+        SQLite database, which then fails with "disk I/O error".
+        """
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def __del__(self) -> None:
         self.close()

@@ -89,7 +89,10 @@ class DurableBatch:
             fsync_path(path, folder=True)
 
     def close(self) -> None:
-        os.close(self._fd)
+        """Close the folder; a second call does nothing (it must never close a reused number)."""
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
 
     def __enter__(self) -> DurableBatch:
         return self
