@@ -5,7 +5,10 @@ Steps (docs/spec/workstation-store-v1.md, "Import"):
 1. :class:`crypto.bundle.BundleReader` checks framing, bounds, strict JSON,
    declared totals, duplicates, every SHA-256 and the trailer; entry data is
    spilled to files in a fresh folder under ``store/staging/`` named by random
-   ids (nothing from the bundle ever names a file).
+   ids (nothing from the bundle ever names a file). Its running hash, checked
+   against the trailer, is also the whole file's SHA-256 recorded in
+   ``imports`` (:attr:`~crypto.bundle.BundleReader.file_sha256`): every byte
+   is hashed twice (its entry's hash and the running one), not three times.
 2. Here: the bundle's unit must be this workstation's; its ``export_seq``
    must follow the last one imported; a case must not change its reporter
    key or reference; statuses must be lifecycle states; an item already
