@@ -14,9 +14,12 @@ written to the staging file with one ``writev`` in a worker thread: two
 thread hops per piece (the session check and the write), not one per
 network read, and no copy of the body in Python. At most
 ``PIECE_BUFFERS`` pieces are held at once; others wait before their body is
-read. A body that sends nothing for ``piece_idle_seconds`` or takes longer
-than ``piece_seconds`` is cut off (``408 timeout``) with nothing kept, so
-trickling clients cannot hold the buffers. A ``200`` means the piece is
+read. One upload session has at most one piece in flight (a second is
+``409 busy``), so one proof of work cannot take every buffer. Small network
+reads are gathered into 64 KiB blocks, so a piece sent a few bytes at a
+time costs about its size, not a Python object per read. A body that sends
+nothing for ``piece_idle_seconds`` or takes longer than ``piece_seconds``
+is cut off (``408 timeout``) with nothing kept. A ``200`` means the piece is
 staged, not that it is on disk: staged files are made durable when the case
 or message that names them is committed (vault/staging.py).
 """
@@ -57,6 +60,10 @@ MAX_INDEX = 1 << 20
 # worker thread).
 PIECE_BUFFERS = 32
 _SLOTS: RunVar[anyio.CapacityLimiter] = RunVar("upload_piece_buffers")
+# Upload sessions with a piece being received (per event loop): one at a time.
+_IN_FLIGHT: RunVar[set[str]] = RunVar("upload_pieces_in_flight")
+# Network reads smaller than this are gathered before they are kept.
+GATHER = 64 * 1024
 TOKEN_LENGTH = 43
 
 
@@ -127,11 +134,18 @@ async def put_piece(request: Request) -> JSONResponse:
     if offset is None:
         raise Conflict("This piece is out of order.", what="offset")
 
-    async with _buffer_slots():
-        data = await _read_piece(request, cap, index, declared, limits)
-        received = await call(
-            store.append_upload, token, item_id, offset, data, declared_length=declared
-        )
+    in_flight = _pieces_in_flight()
+    if token in in_flight:
+        raise Conflict("Another piece of this upload is still being received.", what="busy")
+    in_flight.add(token)
+    try:
+        async with _buffer_slots():
+            data = await _read_piece(request, cap, index, declared, limits)
+            received = await call(
+                store.append_upload, token, item_id, offset, data, declared_length=declared
+            )
+    finally:
+        in_flight.discard(token)
     return JSONResponse({"received": received})
 
 
@@ -144,6 +158,15 @@ def _declared_length(request: Request, cap: int) -> int | None:
     if int(declared) > cap:
         raise TooLarge()
     return int(declared)
+
+
+def _pieces_in_flight() -> set[str]:
+    try:
+        return _IN_FLIGHT.get()
+    except LookupError:
+        tokens: set[str] = set()
+        _IN_FLIGHT.set(tokens)
+        return tokens
 
 
 def _buffer_slots() -> anyio.CapacityLimiter:
@@ -162,12 +185,15 @@ async def _read_piece(
     """The piece's body chunks, read in the event loop, bounded in size (``cap``,
     ``declared``) and time (``limits.piece_idle_seconds`` between chunks,
     ``limits.piece_seconds`` in all); nothing is written to disk here. The
-    chunks are kept as the server received them (no copy): staging writes them
-    with one ``writev``."""
+    chunks of at least ``GATHER`` bytes are kept as the server received them
+    (no copy), smaller ones are gathered into blocks of about that size (a
+    client sending a byte at a time must not cost a Python object per byte);
+    staging writes them with one ``writev``."""
     idle = limits.piece_idle_seconds
     now = anyio.current_time()
     deadline = now + limits.piece_seconds
     parts: list[bytes] = []
+    small = bytearray()  # small reads, gathered; they come after everything in parts
     total = 0
     checked = index != 0
     with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
@@ -177,15 +203,24 @@ async def _read_piece(
             total += len(chunk)
             if total > cap or (declared is not None and total > declared):
                 raise TooLarge()
-            parts.append(chunk)
+            if len(chunk) >= GATHER and not small:
+                parts.append(chunk)
+            else:
+                small += chunk
+                if len(small) >= GATHER:
+                    parts.append(bytes(small))
+                    small.clear()
             if not checked and total >= PREFIX_SIZE:
-                head = parts[0] if len(parts[0]) >= PREFIX_SIZE else b"".join(parts)
+                first = parts[0] if parts else b""
+                head = first if len(first) >= PREFIX_SIZE else b"".join([*parts, small])
                 check_prefix(head[:PREFIX_SIZE], "envelope")
                 checked = True
             # A trickling client must not hold a buffer for ever.
             scope.deadline = min(deadline, anyio.current_time() + idle)
     if scope.cancelled_caught:
         raise UploadTimeout()
+    if small:
+        parts.append(bytes(small))
     if total == 0:
         raise BadRequest("body")  # an empty piece would leave an empty file behind
     if not checked:
