@@ -91,3 +91,26 @@ def test_vault_imports_no_web_framework_and_no_private_keys() -> None:
             if isinstance(node, ast.Name | ast.Attribute):
                 name = node.id if isinstance(node, ast.Name) else node.attr
                 assert name not in FORBIDDEN_NAMES, (path.name, name)
+
+
+def test_a_committed_case_is_answered_even_if_its_session_cannot_be_removed(
+    tmp_path: Path,
+) -> None:
+    """The session is removed after the commit; failing there must not turn a
+    stored report into an error the reporter would retry into "already exists"."""
+    import pytest
+
+    store = open_store(tmp_path)
+    unit = make_unit()
+    store.register_unit(unit.card)
+    token = store.open_upload()
+    sub = submission(unit, upload_token=token)
+
+    def full_disk(token: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store.staging, "discard", full_disk)
+        created = store.create_case(sub.new)
+    assert store.get_case(sub.case_id).reference == created.reference
+    store.close()

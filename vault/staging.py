@@ -174,22 +174,27 @@ class Staging:
             path = os.path.join(folder, item + PART_SUFFIX)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
-                written = _append_bounded(fd, current, chunks, others, per_file, per_report)
-            except BaseException:
-                os.ftruncate(fd, current)
-                os.fsync(fd)
+                try:
+                    written = _append_bounded(fd, current, chunks, others, per_file, per_report)
+                except BaseException:
+                    # Nothing of a refused piece is kept. Nothing in staging is
+                    # durable before its commit, so there is nothing to fsync.
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, current)
+                    if current == 0:
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(path)
+                    raise
+                # No fsync: durable when the case is committed (adopt). But the
+                # kernel is asked to start writing the piece out now, so a large
+                # file is on its way to the disk while the rest arrives and the
+                # commit's fsync has little left to do (and its pages leave the
+                # cache once written instead of crowding out the database's).
+                # Only a hint: the piece is written whether or not it works.
+                with contextlib.suppress(OSError):
+                    _start_writeback(fd, current, written)
+            finally:
                 os.close(fd)
-                if current == 0:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(path)
-                raise
-            # No fsync: durable when the case is committed (adopt). But the
-            # kernel is asked to start writing the piece out now, so a large
-            # file is on its way to the disk while the rest arrives and the
-            # commit's fsync has little left to do (and its pages leave the
-            # cache once written instead of crowding out the database's).
-            _start_writeback(fd, current, written)
-            os.close(fd)
             return current + written
 
     def staged_file(self, token: str, item_id: str) -> Path:

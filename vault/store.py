@@ -16,6 +16,7 @@ plaintext, so none of these can be stored by mistake.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,7 +271,7 @@ class SqliteVaultStore:
                 commit=self._commits.run,
             )
         if new.upload_token is not None:
-            self.staging.discard(new.upload_token)
+            self._discard_after_commit(new.upload_token)
         return created
 
     def find_case(self, selector: Secret, validator: Secret) -> Case | None:
@@ -301,8 +302,19 @@ class SqliteVaultStore:
                 db, batch, case_id, author="reporter", today=self.today(), commit=self._commits.run
             )
         if upload_token is not None:
-            self.staging.discard(upload_token)
+            self._discard_after_commit(upload_token)
         return added
+
+    def _discard_after_commit(self, token: str) -> None:
+        """Remove a used upload session once its commit returned.
+
+        The case or message is committed and must be answered as such: a
+        failure here (a full disk while wiping) leaves the session to the
+        daily sweep instead of turning a stored report into an error that
+        the reporter would retry into "already exists".
+        """
+        with contextlib.suppress(OSError):
+            self.staging.discard(token)
 
     def add_unit_envelopes(
         self, case_id: str | bytes, items: Sequence[NewItem]
