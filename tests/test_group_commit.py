@@ -24,7 +24,7 @@ from vault_fixtures import make_unit, open_store, submission
 
 from vault.database import connect, opened
 from vault.errors import Conflict
-from vault.group_commit import GroupCommitter
+from vault.group_commit import GroupCommitter, TransactionAborted
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +68,8 @@ def in_two_batches(
     """``first`` alone in batch one, held until all of ``rest`` queued; they form batch two,
     queued in the order given.
 
-    Returns each caller's outcome in order: ``("ok", result)`` or ``("error", exception)``.
+    Returns each caller's outcome in order: ``("ok", result)``, ``("error", exception)``
+    or ``("interrupted", exception)`` for a BaseException such as SystemExit.
     """
     outcomes: list[tuple[str, Any]] = [("missing", None)] * (1 + len(rest))
 
@@ -86,6 +87,8 @@ def in_two_batches(
             outcomes[index] = ("ok", committer.run(work))
         except Exception as failed:  # reported to the test below
             outcomes[index] = ("error", failed)
+        except BaseException as interrupted:  # SystemExit in this thread, likewise
+            outcomes[index] = ("interrupted", interrupted)
 
     leader = threading.Thread(target=call, args=(0, held))
     leader.start()
@@ -179,6 +182,30 @@ def test_a_failed_commit_fails_exactly_the_callers_of_that_batch(tmp_path: Path)
     assert stored(path) == {1, 20}
 
 
+def test_an_interrupt_in_one_callers_work_reaches_the_others_as_an_ordinary_error(
+    tmp_path: Path,
+) -> None:
+    """SystemExit raised by work stays in the thread that ran it (the batch's leader);
+    the other callers get TransactionAborted, chained, and nothing of the batch is kept."""
+    path = make_db(tmp_path / "db.sqlite3")
+    committer = GroupCommitter(path)
+
+    def exiting(db: Database) -> None:
+        db.conn.execute("INSERT INTO rows (n) VALUES (700)")
+        raise SystemExit(3)
+
+    outcomes = in_two_batches(committer, insert(0), [insert(1), exiting, insert(2)])
+    assert outcomes[0] == ("ok", 1)
+    kind, interrupt = outcomes[1]  # the batch's leader ran the work: SystemExit is its own
+    assert kind == "interrupted" and isinstance(interrupt, SystemExit)
+    for kind, error in outcomes[2:]:
+        assert kind == "error" and isinstance(error, TransactionAborted)
+        assert isinstance(error.__cause__, SystemExit)
+    assert stored(path) == {0}
+    assert committer.run(insert(5)) == 2  # the lead was passed on; the next batch commits
+    assert stored(path) == {0, 5}
+
+
 def test_a_transaction_lost_midway_fails_the_work_before_it_and_retries_the_rest(
     tmp_path: Path,
 ) -> None:
@@ -243,7 +270,7 @@ def test_a_forked_child_starts_its_own_committer(tmp_path: Path) -> None:
 CHILD = """
 import os, sys, threading
 from pathlib import Path
-from vault.group_commit import GroupCommitter
+from vault.group_commit import GroupCommitter, TransactionAborted
 committer = GroupCommitter(Path(sys.argv[1]))
 acks = os.open(sys.argv[2], os.O_WRONLY | os.O_APPEND)
 offset = int(sys.argv[3])

@@ -54,6 +54,10 @@ Work = Callable[[Database], T]
 MAX_BATCH = 64
 
 
+class TransactionAborted(RuntimeError):
+    """The transaction holding a caller's work was interrupted in another thread."""
+
+
 def _shared_connection(path: Path) -> Database:
     """A connection that leaders in different threads use in turn, never at once."""
     return connect(path, check_same_thread=False)
@@ -204,10 +208,16 @@ class GroupCommitter:
             conn.execute("COMMIT")
         except BaseException as failed:
             self._abort(state, failed)
-            self._fail(ran, failed)
+            # An interrupt (SystemExit, KeyboardInterrupt) belongs to the thread
+            # it happened in; the other callers get an ordinary error, chained.
+            shared: BaseException = failed
+            if not isinstance(failed, Exception):
+                shared = TransactionAborted("The shared transaction was interrupted.")
+                shared.__cause__ = failed
+            self._fail(ran, shared)
             for job in batch:
                 if not job.done:
-                    job.finish(error=failed)
+                    job.finish(error=shared)
             if not isinstance(failed, Exception):
                 raise
             return []
