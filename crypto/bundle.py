@@ -198,6 +198,8 @@ class BundleReader:
             if entry_type == TRAILER:
                 self._trailer(number, before.hexdigest())
                 state.check_complete()
+                # Only a bundle that passed every check has a file hash to give.
+                self._file_sha256 = self._src.hash.hexdigest()
                 return
             number += 1
             if entry_type not in TYPES[self.kind]:
@@ -257,7 +259,6 @@ class BundleReader:
             self.signature = self._src.exact(SIGNATURE_SIZE)
         if not self._src.at_end():
             raise BundleError("trailing_bytes", "there are bytes after the end of the bundle")
-        self._file_sha256 = self._src.hash.hexdigest()
 
     @property
     def file_sha256(self) -> str:
