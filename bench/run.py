@@ -127,6 +127,17 @@ def rows_scale(d: dict[str, Any]) -> list[Row]:
                 s["p99_ms"] < 50,
             )
         )
+    if "console_list_first_ms" in d:
+        out.append(
+            (
+                f"console list_cases, first call of a fresh store, {n} cases",
+                f"{d['console_list_first_ms']:.0f} ms",
+                "",
+                "",
+                "",
+                None,
+            )
+        )
     return out
 
 
