@@ -21,8 +21,11 @@ seconds long).
 - **A failed transaction** (``BEGIN``, ``COMMIT``, or SQLite rolling the
   whole transaction back on its own, as it may for a full disk or an I/O
   error) is reported to exactly the callers whose work was in it; their
-  writes are gone, so none of them is acknowledged. Callers whose work had
-  not run yet go on in the next transaction.
+  writes are gone, so none of them is acknowledged. When SQLite rolled the
+  transaction back while one caller's work ran, the callers whose work had
+  not run yet go on in the next transaction; when ``BEGIN``, ``COMMIT`` or a
+  savepoint statement itself fails, every caller of the batch gets that
+  error (none of their writes was committed).
 - **No committer thread.** The first caller to find nobody committing leads:
   it takes the queue (up to ``max_batch``), commits it, wakes the callers it
   served, and passes the lead to the first caller still waiting. No thread
