@@ -15,7 +15,7 @@ Prints a markdown table and writes bench/results/browser.json.
   same Blob the same way (what any File encryption must pay). Best of three.
 - X-Wing key pair from a seed.
 
-Targets (design.md): profile 1 < 0.5 s in Chromium; profile 2 < 5 s jitless;
+Targets (docs/design.md): profile 1 < 0.5 s in Chromium; profile 2 < 5 s jitless;
 envelope throughput >= 70% of raw AES-GCM.
 """
 

@@ -21,7 +21,7 @@ Writes bench/results/ingest.json.
   padded to 4 KiB and sealed to two recipients), each durable before 201.
 - Baseline, same run, same disk: single-row INSERT + COMMIT in a loop on a
   SQLite file in WAL with ``synchronous=FULL`` (payload of the same size).
-- TCP_NODELAY: design.md warns that h11 keep-alive connections wait on
+- TCP_NODELAY (docs/design.md, implementation notes): h11 keep-alive connections could wait on
   Nagle's algorithm; asyncio sets TCP_NODELAY on every accepted socket since
   Python 3.6, which this checks by timing sequential keep-alive requests.
 """

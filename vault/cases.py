@@ -1,6 +1,6 @@
 """Cases: creation in one transaction, lookup by receipt, status events.
 
-What a case row holds is exactly design.md's table: the random case id, the
+What a case row holds is exactly docs/design.md's table: the random case id, the
 unit, HMAC(pepper, selector), the validator hash, the reporter's X-Wing
 public key, the status and days. Nothing else arrives through this module's
 functions, so nothing else can be stored.

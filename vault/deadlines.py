@@ -1,6 +1,6 @@
 """Working-day deadlines per case: which clock runs, when it is due, whether it is paused.
 
-Each unit has a policy (defaults from domain.md, all editable, all in
+Each unit has a policy (defaults from docs/domain.md, all editable, all in
 working days): triage 3, first_followup 5, feedback 30, conclusion 60,
 auto_close 10. A case's history (status events, the days of unit replies and
 of reporter messages) decides the clocks:

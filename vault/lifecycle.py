@@ -1,4 +1,4 @@
-"""The case lifecycle as a state machine (domain.md, "Case lifecycle").
+"""The case lifecycle as a state machine (docs/domain.md, "The case lifecycle").
 
 ::
 

@@ -1,4 +1,4 @@
-"""Case lifecycle states as stored (domain.md, "Case lifecycle")."""
+"""Case lifecycle states as stored (docs/domain.md, "The case lifecycle")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 -- Peluit vault schema, version 1.
--- Everything the online server keeps is here (design.md, "What the online
--- server knows"): opaque ids, hashed lookups, public keys, ciphertext sizes
+-- Everything the online server keeps is here (docs/design.md, "What the online
+-- server may know"): opaque ids, hashed lookups, public keys, ciphertext sizes
 -- as the client padded them, statuses and DAYS (YYYY-MM-DD, Asia/Jakarta).
 -- No IP address, user agent, exact time, file name, file type, plaintext
 -- length, receipt code or plaintext has a column.
