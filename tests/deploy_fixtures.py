@@ -1,0 +1,120 @@
+"""Real proxies in front of real servers, for the deployment tests.
+
+The project's own configuration files (``deploy/``) are used as they are,
+with only what a test must change rewritten, each change named here:
+
+- Caddy: the site name becomes ``https://localhost:PORT`` with
+  ``tls internal`` (Caddy's own local certificate authority, since no public
+  certificate can be had here), high ports on 127.0.0.1, no admin endpoint,
+  no attempt to add its CA to the system's trust store; its data and config
+  folders live in the test's temporary folder (``XDG_DATA_HOME``,
+  ``XDG_CONFIG_HOME``), so the system's Caddy is never touched.
+- nginx: the site name, the certificate paths and the upstream; the rest of
+  nginx's main configuration (pid file, temp folders) points into the
+  temporary folder.
+- upstream ``127.0.0.1:8000`` becomes the test server's port.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+CADDYFILE = DEPLOY / "caddy" / "Caddyfile"
+SITE = "lapor.example.go.id"
+UPSTREAM = "127.0.0.1:8000"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def caddyfile_for_test(https_port: int, http_port: int, upstream: str) -> str:
+    text = CADDYFILE.read_text()
+    assert text.count(f"{SITE} {{") == 1 and text.count(f"reverse_proxy {UPSTREAM}") == 1
+    assert text.count("\n{\n") == 1, "the global options block"
+    text = text.replace(
+        "\n{\n",
+        f"\n{{\n\tadmin off\n\thttp_port {http_port}\n\thttps_port {https_port}\n"
+        "\tskip_install_trust\n\tdefault_bind 127.0.0.1\n",
+    )
+    text = text.replace(f"{SITE} {{", f"https://localhost:{https_port} {{\n\ttls internal")
+    return text.replace(f"reverse_proxy {UPSTREAM}", f"reverse_proxy {upstream}")
+
+
+@dataclass
+class Caddy:
+    base: str
+    folder: Path
+    output: Path
+    """Everything Caddy wrote to stdout and stderr (its only log)."""
+
+    @property
+    def root_ca(self) -> Path:
+        """The certificate of Caddy's local authority (``tls internal``)."""
+        return self.folder / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+
+    def log_text(self) -> str:
+        return self.output.read_text(errors="replace")
+
+
+@contextmanager
+def run_caddy(folder: Path, upstream: str) -> Iterator[Caddy]:
+    """Caddy with the project's Caddyfile in front of ``upstream`` (host:port)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    https_port, http_port = free_port(), free_port()
+    config = folder / "Caddyfile"
+    config.write_text(caddyfile_for_test(https_port, http_port, upstream))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(folder),
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+    }
+    output = folder / "caddy-output.txt"
+    with output.open("wb") as out:
+        proc = subprocess.Popen(
+            ["/usr/bin/caddy", "run", "--config", str(config), "--adapter", "caddyfile"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+        )
+    caddy = Caddy(f"https://localhost:{https_port}", folder, output)
+    try:
+        wait_for_port(https_port, proc)
+        deadline = time.monotonic() + 30
+        while not caddy.root_ca.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield caddy
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
