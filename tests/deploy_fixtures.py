@@ -70,6 +70,7 @@ def caddyfile_for_test(https_port: int, http_port: int, upstream: str) -> str:
 class Caddy:
     base: str
     folder: Path
+    http_port: int
     output: Path
     """Everything Caddy wrote to stdout and stderr (its only log)."""
 
@@ -104,13 +105,128 @@ def run_caddy(folder: Path, upstream: str) -> Iterator[Caddy]:
             stderr=subprocess.STDOUT,
             cwd=folder,
         )
-    caddy = Caddy(f"https://localhost:{https_port}", folder, output)
+    caddy = Caddy(f"https://localhost:{https_port}", folder, http_port, output)
     try:
         wait_for_port(https_port, proc)
         deadline = time.monotonic() + 30
         while not caddy.root_ca.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         yield caddy
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+NGINX_SITE = DEPLOY / "nginx" / "peluit.conf"
+
+
+def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
+    """A test certificate and key for ``name`` (nginx -t and the test client)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def nginx_config_for_test(folder: Path, https_port: int, http_port: int, upstream: str) -> Path:
+    """The project's site file with test ports and certificate, in a main config of our own.
+
+    The main config also keeps an http-level access log, as Debian's
+    nginx.conf does, to show that the site's ``access_log off`` wins.
+    """
+    cert, key = self_signed(folder)
+    site = NGINX_SITE.read_text()
+    replacements = [
+        ("listen [::]:80 default_server;", ""),
+        ("listen [::]:443 ssl default_server;", ""),
+        ("listen [::]:80;", ""),
+        ("listen [::]:443 ssl http2;", ""),
+        ("listen 80 default_server;", f"listen 127.0.0.1:{http_port} default_server;"),
+        ("listen 443 ssl default_server;", f"listen 127.0.0.1:{https_port} ssl default_server;"),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+        (f"/etc/letsencrypt/live/{SITE}/fullchain.pem", str(cert)),
+        (f"/etc/letsencrypt/live/{SITE}/privkey.pem", str(key)),
+        (SITE, "localhost"),
+        (f"proxy_pass http://{UPSTREAM};", f"proxy_pass http://{upstream};"),
+    ]
+    for old, new in replacements:
+        assert old in site, old
+        site = site.replace(old, new)
+    (folder / "peluit.conf").write_text(site)
+    temps = "\n".join(
+        f"\t{kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = folder / "nginx.conf"
+    main.write_text(
+        f"user root;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+        f"events {{}}\nhttp {{\n{temps}\n\taccess_log {folder / 'access.log'};\n"
+        f"\tinclude {folder / 'peluit.conf'};\n}}\n"
+    )
+    return main
+
+
+@dataclass
+class Nginx:
+    base: str
+    folder: Path
+    ca: Path
+    http_port: int
+
+    def log_text(self) -> str:
+        return "".join(
+            p.read_text(errors="replace") for p in self.folder.glob("*.log") if p.is_file()
+        )
+
+
+@contextmanager
+def run_nginx(folder: Path, upstream: str) -> Iterator[Nginx]:
+    """nginx with the project's site file in front of ``upstream`` (host:port)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    https_port, http_port = free_port(), free_port()
+    main = nginx_config_for_test(folder, https_port, http_port, upstream)
+    with (folder / "stderr.log").open("wb") as err:
+        proc = subprocess.Popen(
+            ["/usr/sbin/nginx", "-c", str(main), "-p", str(folder), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        wait_for_port(https_port, proc)
+        yield Nginx(f"https://localhost:{https_port}", folder, folder / "cert.pem", http_port)
     finally:
         proc.terminate()
         try:
