@@ -160,14 +160,22 @@ def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def nginx_config_for_test(folder: Path, https_port: int, http_port: int, upstream: str) -> Path:
+def nginx_config_for_test(
+    folder: Path,
+    https_port: int,
+    http_port: int,
+    upstream: str,
+    *,
+    site_file: Path = NGINX_SITE,
+    name: str = SITE,
+) -> Path:
     """The project's site file with test ports and certificate, in a main config of our own.
 
     The main config also keeps an http-level access log, as Debian's
     nginx.conf does, to show that the site's ``access_log off`` wins.
     """
     cert, key = self_signed(folder)
-    site = NGINX_SITE.read_text()
+    site = site_file.read_text()
     replacements = [
         ("listen [::]:80 default_server;", ""),
         ("listen [::]:443 ssl default_server;", ""),
@@ -177,9 +185,9 @@ def nginx_config_for_test(folder: Path, https_port: int, http_port: int, upstrea
         ("listen 443 ssl default_server;", f"listen 127.0.0.1:{https_port} ssl default_server;"),
         ("listen 80;", f"listen 127.0.0.1:{http_port};"),
         ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
-        (f"/etc/letsencrypt/live/{SITE}/fullchain.pem", str(cert)),
-        (f"/etc/letsencrypt/live/{SITE}/privkey.pem", str(key)),
-        (SITE, "localhost"),
+        (f"/etc/letsencrypt/live/{name}/fullchain.pem", str(cert)),
+        (f"/etc/letsencrypt/live/{name}/privkey.pem", str(key)),
+        (name, "localhost"),
         (f"proxy_pass http://{UPSTREAM};", f"proxy_pass http://{upstream};"),
     ]
     for old, new in replacements:
@@ -234,3 +242,14 @@ def run_nginx(folder: Path, upstream: str) -> Iterator[Nginx]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wait_for_file(path: Path, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_size > 0:
+            return
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
+        time.sleep(0.05)
+    raise RuntimeError(f"{path} did not appear")
