@@ -84,10 +84,10 @@ class Caddy:
 
 
 @contextmanager
-def run_caddy(folder: Path, upstream: str) -> Iterator[Caddy]:
+def run_caddy(folder: Path, upstream: str, https_port: int | None = None) -> Iterator[Caddy]:
     """Caddy with the project's Caddyfile in front of ``upstream`` (host:port)."""
     folder.mkdir(parents=True, exist_ok=True)
-    https_port, http_port = free_port(), free_port()
+    https_port, http_port = https_port or free_port(), free_port()
     config = folder / "Caddyfile"
     config.write_text(caddyfile_for_test(https_port, http_port, upstream))
     env = {
@@ -253,3 +253,20 @@ def wait_for_file(path: Path, proc: subprocess.Popen[bytes], timeout: float = 60
             raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
         time.sleep(0.05)
     raise RuntimeError(f"{path} did not appear")
+
+
+def trust_in_nss(home: Path, ca: Path) -> None:
+    """A user NSS database under ``home`` that trusts ``ca`` (Chromium reads ~/.pki/nssdb).
+
+    Chromium on Linux trusts the roots a user added there, so a browser
+    started with ``HOME=home`` checks Caddy's certificate for real, with no
+    ``--ignore-certificate-errors`` and no ``ignore_https_errors``.
+    """
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True, exist_ok=True)
+    db = f"sql:{nssdb}"
+    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", db, "-n", "caddy-test-root", "-t", "C,,", "-i", str(ca)],
+        check=True,
+    )
