@@ -17,6 +17,7 @@ with only what a test must change rewritten, each change named here:
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -53,16 +55,18 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def caddyfile_for_test(https_port: int, http_port: int, upstream: str) -> str:
-    text = CADDYFILE.read_text()
-    assert text.count(f"{SITE} {{") == 1 and text.count(f"reverse_proxy {UPSTREAM}") == 1
+def caddyfile_for_test(
+    https_port: int, http_port: int, upstream: str, source: Path = CADDYFILE, site: str = SITE
+) -> str:
+    text = source.read_text()
+    assert text.count(f"{site} {{") == 1 and text.count(f"reverse_proxy {UPSTREAM}") == 1
     assert text.count("\n{\n") == 1, "the global options block"
     text = text.replace(
         "\n{\n",
         f"\n{{\n\tadmin off\n\thttp_port {http_port}\n\thttps_port {https_port}\n"
         "\tskip_install_trust\n\tdefault_bind 127.0.0.1\n",
     )
-    text = text.replace(f"{SITE} {{", f"https://localhost:{https_port} {{\n\ttls internal")
+    text = text.replace(f"{site} {{", f"https://localhost:{https_port} {{\n\ttls internal")
     return text.replace(f"reverse_proxy {UPSTREAM}", f"reverse_proxy {upstream}")
 
 
@@ -84,12 +88,19 @@ class Caddy:
 
 
 @contextmanager
-def run_caddy(folder: Path, upstream: str, https_port: int | None = None) -> Iterator[Caddy]:
-    """Caddy with the project's Caddyfile in front of ``upstream`` (host:port)."""
+def run_caddy(
+    folder: Path,
+    upstream: str,
+    https_port: int | None = None,
+    *,
+    source: Path = CADDYFILE,
+    site: str = SITE,
+) -> Iterator[Caddy]:
+    """Caddy with the project's Caddyfile (or an installed copy) in front of ``upstream``."""
     folder.mkdir(parents=True, exist_ok=True)
     https_port, http_port = https_port or free_port(), free_port()
     config = folder / "Caddyfile"
-    config.write_text(caddyfile_for_test(https_port, http_port, upstream))
+    config.write_text(caddyfile_for_test(https_port, http_port, upstream, source, site))
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(folder),
@@ -122,6 +133,33 @@ def run_caddy(folder: Path, upstream: str, https_port: int | None = None) -> Ite
 
 
 NGINX_SITE = DEPLOY / "nginx" / "peluit.conf"
+APP_CSP = b"default-src 'none'; script-src 'self'"
+
+
+async def recorder(scope: Any, receive: Any, send: Any) -> None:
+    """An upstream app that answers with what it was sent: the headers and the body's size.
+
+    It sends a CSP and X-Frame-Options of its own, as Peluit does, and an
+    HSTS header of its own on ``/with-hsts``.
+    """
+    if scope["type"] != "http":
+        return
+    size = 0
+    while True:
+        message = await receive()
+        size += len(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    seen = {"headers": [[k.decode(), v.decode()] for k, v in scope["headers"]], "size": size}
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-security-policy", APP_CSP),
+        (b"x-frame-options", b"DENY"),
+    ]
+    if scope["path"] == "/with-hsts":
+        headers.append((b"strict-transport-security", b"max-age=63072000"))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": json.dumps(seen).encode()})
 
 
 def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
@@ -221,11 +259,15 @@ class Nginx:
 
 
 @contextmanager
-def run_nginx(folder: Path, upstream: str) -> Iterator[Nginx]:
-    """nginx with the project's site file in front of ``upstream`` (host:port)."""
+def run_nginx(
+    folder: Path, upstream: str, *, source: Path = NGINX_SITE, site: str = SITE
+) -> Iterator[Nginx]:
+    """nginx with the project's site file (or an installed copy) in front of ``upstream``."""
     folder.mkdir(parents=True, exist_ok=True)
     https_port, http_port = free_port(), free_port()
-    main = nginx_config_for_test(folder, https_port, http_port, upstream)
+    main = nginx_config_for_test(
+        folder, https_port, http_port, upstream, site_file=source, name=site
+    )
     with (folder / "stderr.log").open("wb") as err:
         proc = subprocess.Popen(
             ["/usr/sbin/nginx", "-c", str(main), "-p", str(folder), "-g", "daemon off;"],

@@ -9,8 +9,8 @@ address never reaches Peluit (no X-Forwarded-For or friends), the Host is
 passed as it is (the console's same-origin check needs it), a body larger
 than an upload piece passes whole, exactly one HSTS header even when the app
 sends its own, the app's own headers pass untouched and no second
-Content-Security-Policy is added, no ``Server`` banner, plain http is
-redirected to https, and Caddy writes no access log.
+Content-Security-Policy is added, no ``Server`` banner (nginx: no version),
+plain http is redirected to https, and the proxy writes no access log.
 """
 
 from __future__ import annotations
@@ -21,14 +21,20 @@ import ssl
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from browser.conftest import serve_app
-from deploy_fixtures import Caddy, Nginx, nginx_config_for_test, run_caddy, run_nginx
+from deploy_fixtures import (
+    APP_CSP,
+    Caddy,
+    Nginx,
+    nginx_config_for_test,
+    recorder,
+    run_caddy,
+    run_nginx,
+)
 
-APP_CSP = b"default-src 'none'; script-src 'self'"
 FORWARDING = {
     "x-forwarded-for",
     "x-forwarded-proto",
@@ -37,29 +43,6 @@ FORWARDING = {
     "forwarded",
     "via",
 }
-
-
-async def recorder(scope: Any, receive: Any, send: Any) -> None:
-    """Answers with what it was sent: the headers and the body's size."""
-    if scope["type"] != "http":
-        return
-    size = 0
-    while True:
-        message = await receive()
-        size += len(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    seen = {"headers": [[k.decode(), v.decode()] for k, v in scope["headers"]], "size": size}
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-security-policy", APP_CSP),
-        (b"x-frame-options", b"DENY"),
-    ]
-    if scope["path"] == "/with-hsts":
-        headers.append((b"strict-transport-security", b"max-age=63072000"))
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": json.dumps(seen).encode()})
-
 
 Proxy = Caddy | Nginx
 

@@ -6,19 +6,29 @@ is printed). Then the installed files go through the programs that will read
 them on a server: ``systemd-analyze verify`` and ``security`` for the units,
 ``tor --verify-config`` and a real Tor (network off) that makes the onion
 address, ``caddy validate`` and ``nginx -t`` for the proxies with the
-Onion-Location header filled in.
+Onion-Location header filled in, and each proxy running, sending it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
+import ssl
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
-from deploy_fixtures import nginx_config_for_test, wait_for_file
+from browser.conftest import serve_app
+from deploy_fixtures import (
+    Caddy,
+    Nginx,
+    nginx_config_for_test,
+    recorder,
+    run_caddy,
+    run_nginx,
+    wait_for_file,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "install-server"
@@ -188,18 +198,28 @@ def test_the_installed_units_pass_systemd_analyze(tmp_path: Path) -> None:
         assert timer["OnCalendar"][0].endswith(" Asia/Jakarta")
 
 
-def run_tor_once(torrc: Path, folder: Path) -> str:
-    """A real Tor, network off, on the installed onion config: it writes the address."""
-    hs = folder / "var/lib/tor/peluit"
-    data = folder / "tor-data"
+def run_tor_once(root: Path) -> str:
+    """A real Tor, network off, on the installed torrc (and the torrc.d it includes).
+
+    The installed files name /etc/tor and /var/lib/tor: a copy of each, with
+    those paths moved under the scratch root, is what Tor reads; it checks
+    the configuration, then writes the onion address and stops.
+    """
+    hs = root / "var/lib/tor/peluit"
+    data = root / "tor-data"
     for made in (hs, data):
         made.mkdir(parents=True, exist_ok=True)
         made.chmod(0o700)
-    config = folder / "torrc-test"
-    text = torrc.read_text()
-    assert "HiddenServiceDir /var/lib/tor/peluit/\n" in text
+    included = root / "tor-test/torrc.d"
+    included.mkdir(parents=True)
+    snippet = (root / "etc/tor/torrc.d/peluit.conf").read_text()
+    assert "HiddenServiceDir /var/lib/tor/peluit/\n" in snippet
+    (included / "peluit.conf").write_text(snippet.replace("/var/lib/tor/peluit/", f"{hs}/"))
+    torrc = (root / "etc/tor/torrc").read_text()
+    assert "%include /etc/tor/torrc.d/*.conf\n" in torrc
+    config = root / "tor-test/torrc"
     config.write_text(
-        text.replace("/var/lib/tor/peluit/", f"{hs}/")
+        torrc.replace("/etc/tor/torrc.d/", f"{included}/")
         + f"DataDirectory {data}\nSocksPort 0\nDisableNetwork 1\n"
     )
     base = ["tor", "-f", str(config), "--defaults-torrc", "/dev/null"]
@@ -218,11 +238,20 @@ def run_tor_once(torrc: Path, folder: Path) -> str:
     return address
 
 
+def onion_location(proxy: Caddy | Nginx, ca: Path) -> str:
+    """The Onion-Location header the running proxy sends for a page with a query."""
+    tls = ssl.create_default_context(cafile=str(ca))
+    with httpx.Client(verify=tls) as http:
+        answer = http.get(proxy.base + "/id/cek?lang=id")
+    assert answer.status_code == 200
+    [value] = answer.headers.get_list("onion-location")
+    return value
+
+
 def test_onion_service_then_onion_location_with_caddy(tmp_path: Path) -> None:
     first = install(tmp_path, "--domain", DOMAIN, "--onion")
     assert "run this script again to add the Onion-Location header" in first.stdout
-    address = run_tor_once(tmp_path / "etc/tor/torrc.d/peluit.conf", tmp_path)
-    assert "%include /etc/tor/torrc.d/*.conf" in (tmp_path / "etc/tor/torrc").read_text()
+    address = run_tor_once(tmp_path)
 
     again = install(tmp_path, "--domain", DOMAIN, "--onion")
     assert again.returncode == 0, again.stderr
@@ -244,6 +273,10 @@ def test_onion_service_then_onion_location_with_caddy(tmp_path: Path) -> None:
         },
     )
     assert validated.returncode == 0, validated.stdout + validated.stderr
+    with serve_app(recorder, csp=None) as upstream:
+        up = upstream.removeprefix("http://")
+        with run_caddy(tmp_path / "caddy", up, source=caddyfile, site=DOMAIN) as caddy:
+            assert onion_location(caddy, caddy.root_ca) == f"http://{address}/id/cek?lang=id"
     assert changes(install(tmp_path, "--domain", DOMAIN, "--onion").stdout) == []
 
 
@@ -254,25 +287,28 @@ def test_nginx_site_with_onion_location_passes_nginx_t(tmp_path: Path) -> None:
     enabled.mkdir(parents=True)
     (enabled / "default").symlink_to("../sites-available/default")
     install(root, "--domain", DOMAIN, "--proxy", "nginx", "--onion")
-    address = run_tor_once(root / "etc/tor/torrc.d/peluit.conf", root)
+    address = run_tor_once(root)
     done = install(root, "--domain", DOMAIN, "--proxy", "nginx", "--onion")
     assert done.returncode == 0, done.stderr
     assert not (enabled / "default").is_symlink()
     assert os.readlink(enabled / "peluit") == "../sites-available/peluit"
     site = root / "etc/nginx/sites-available/peluit"
-    assert (
-        f"\t\tadd_header Onion-Location http://{address}$request_uri always;\n" in site.read_text()
-    )
+    line = f"\t\tadd_header Onion-Location http://{address}$request_uri always;\n"
+    assert line in site.read_text()
     test_folder = tmp_path / "nginx"
     test_folder.mkdir()
     main = nginx_config_for_test(
         test_folder, 8443, 8080, "127.0.0.1:8000", site_file=site, name=DOMAIN
     )
     checked = subprocess.run(
-        [shutil.which("nginx") or "/usr/sbin/nginx", "-t", "-c", str(main), "-p", str(test_folder)],
+        ["/usr/sbin/nginx", "-t", "-c", str(main), "-p", str(test_folder)],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
     assert checked.returncode == 0, checked.stderr
+    with serve_app(recorder, csp=None) as upstream:
+        up = upstream.removeprefix("http://")
+        with run_nginx(tmp_path / "running", up, source=site, site=DOMAIN) as nginx:
+            assert onion_location(nginx, nginx.ca) == f"http://{address}/id/cek?lang=id"
