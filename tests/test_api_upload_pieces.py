@@ -166,9 +166,7 @@ def test_one_session_has_one_piece_in_flight(tmp_path: Path) -> None:
         assert client.put(url, content=b, headers=OCTETS).status_code == 200
 
 
-def test_small_network_reads_are_gathered(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_small_network_reads_are_gathered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = make_env(tmp_path)
     report = Submission(env.unit)
     att_id, att = report.attachment(b"kecil " * 2000)

@@ -181,9 +181,9 @@ def test_a_unit_and_its_audit_entry_commit_together(
     with pytest.raises(sqlite3.OperationalError):
         world.console.register_unit(world.users["admin"], make_unit("inspektorat-d").card)
     assert world.vault.rows("SELECT unit_id FROM units WHERE unit_id = 'inspektorat-d'") == []
-    assert world.vault.rows(
-        "SELECT unit_id FROM unit_settings WHERE unit_id = 'inspektorat-d'"
-    ) == []
+    assert (
+        world.vault.rows("SELECT unit_id FROM unit_settings WHERE unit_id = 'inspektorat-d'") == []
+    )
     assert world.audit() == before
 
 

@@ -68,9 +68,10 @@ def _suite(v: dict[str, Any]) -> hpke.Suite:
 def test_hpke_xwing_key_and_decapsulation(v: dict[str, Any]) -> None:
     key = XWingPrivateKey.from_seed(bytes.fromhex(v["skRm"]))
     assert key.public_key().to_bytes().hex() == v["pkRm"]
-    assert xwing_decapsulate(bytes.fromhex(v["skRm"]), bytes.fromhex(v["enc"])).hex() == v[
-        "shared_secret"
-    ]
+    assert (
+        xwing_decapsulate(bytes.fromhex(v["skRm"]), bytes.fromhex(v["enc"])).hex()
+        == v["shared_secret"]
+    )
 
 
 @pytest.mark.parametrize("v", hpke_vectors())

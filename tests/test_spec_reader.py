@@ -115,8 +115,8 @@ def spec_open(envelope: bytes, seeds: list[bytes], ctx: bytes) -> bytes:
 
 
 def context_bytes(c: dict[str, str]) -> bytes:
-    return lp(c["unit_id"].encode()) + b64u(c["case_id"]) + lp(c["kind"].encode()) + b64u(
-        c["item_id"]
+    return (
+        lp(c["unit_id"].encode()) + b64u(c["case_id"]) + lp(c["kind"].encode()) + b64u(c["item_id"])
     )
 
 

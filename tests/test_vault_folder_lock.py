@@ -62,4 +62,3 @@ def test_closing_twice_never_closes_a_reused_descriptor(tmp_path: Path) -> None:
         reused.flush()
         os.fsync(reused.fileno())
     assert other.read_bytes() == b"still open"
-

@@ -94,7 +94,8 @@ def desk_of(client: UiClient) -> Desk:
 
 
 @pytest.mark.parametrize(
-    "host", ["0.0.0.0", "192.168.1.10", "::", "localhost", "example.org"]  # noqa: S104
+    "host",
+    ["0.0.0.0", "192.168.1.10", "::", "localhost", "example.org"],  # noqa: S104
 )
 def test_refuses_to_bind_anything_but_loopback(host: str, tmp_path: Path) -> None:
     with pytest.raises(Refused, match=r"127\.0\.0\.1 or ::1 only"):

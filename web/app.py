@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from web import api, console, errors, pages
+from web import api, console, errors, health, pages
 from web.security_headers import SecurityHeaders
 from web.settings import Settings
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, store: Any = None) -> Starle
     app = Starlette(
         debug=False,  # the 500 page never says more than "server error"
         routes=[
+            *health.routes(),  # GET /healthz: "ok" or 503, nothing about reports
             Mount("/api", routes=api.routes()),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *console.routes(),  # /konsol and /en/konsol, before the pages' /{lang}/...
