@@ -143,7 +143,7 @@ def cmd_deadlines_close_due(args: argparse.Namespace, settings: Any) -> int:
 
 def cmd_notify_run(args: argparse.Namespace, settings: Any) -> int:
     with opened(_vault(settings).folder.database_path) as db:
-        sent = notifications.run_daily_hook(db, jakarta_today())
+        sent = notifications.run_daily_hook(db, jakarta_today(), settings.notify_command)
     failed = [n for n in sent if n.exit_code != 0]
     print(f"{len(sent)} notifications run")
     if failed:

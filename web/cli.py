@@ -16,11 +16,15 @@ Messages are short lowercase ``error:`` / ``hint:`` lines.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from crypto.errors import PeluitError
 from web.settings import Settings
+from web.settings_file import CONFIG_ENV, DEFAULT_PATH, SettingsError
 
 
 def _fail(message: str, hint: str | None = None) -> int:
@@ -47,14 +51,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "hint: no unit is registered yet; add one with: peluit unit add CARD", file=sys.stderr
         )
-    if args.host not in ("127.0.0.1", "::1", "localhost"):
+    if settings.public_url is None and args.host not in ("127.0.0.1", "::1", "localhost"):
         print(
             "hint: serving on a public address; put Peluit behind HTTPS (or an onion service), "
             "browsers refuse to encrypt on plain http",
             file=sys.stderr,
         )
+    public = f" for {settings.public_url}" if settings.public_url else ""
     print(
-        f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/", file=sys.stderr
+        f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/{public}",
+        file=sys.stderr,
     )
     uvicorn.run(
         app,
@@ -157,6 +163,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peluit", description="Peluit online vault")
     parser.add_argument("--data", help="data folder (default ./var or $PELUIT_DATA)")
+    parser.add_argument(
+        "--config", help="settings file (default $PELUIT_CONFIG, else /etc/peluit/peluit.env)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the online vault")
@@ -192,11 +201,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_settings(config: str | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """``--config``, else ``$PELUIT_CONFIG``, else /etc/peluit/peluit.env if it exists."""
+    env = os.environ if environ is None else environ
+    chosen = config or env.get(CONFIG_ENV)
+    if chosen:
+        path: Path | None = Path(chosen)
+    else:
+        path = DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+    return Settings.load(env, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as bad:
+        for line in bad.lines():
+            print(f"error: {line}", file=sys.stderr)
+        print("hint: every setting is described in deploy/peluit.env.example", file=sys.stderr)
+        return 2
     if args.data:
-        settings = Settings(**{**settings.__dict__, "data_dir": Path(args.data)})
+        settings = replace(settings, data_dir=Path(args.data))
     result: int = args.func(args, settings)
     return result
 
