@@ -9,6 +9,7 @@
   peluit audit verify | retention run | deadlines close-due | notify run
     (web/admin_commands.py)
   peluit backup OUT | restore BACKUP DATA_DIR (web/backup_commands.py)
+  peluit migrate [--backup-to DIR] [--check] (web/upgrade_commands.py)
 
 Messages are short lowercase ``error:`` / ``hint:`` lines.
 """
@@ -195,9 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     imports.set_defaults(func=cmd_import)
     from web.admin_commands import register
     from web.backup_commands import register as register_backup
+    from web.upgrade_commands import register as register_upgrade
 
     register(sub)
     register_backup(sub)
+    register_upgrade(sub)
     return parser
 
 
@@ -223,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.data:
         settings = replace(settings, data_dir=Path(args.data))
+    if getattr(args, "upgrade_first", True):
+        from web.upgrade_commands import upgrade_before_command
+
+        if upgrade_before_command(settings) != 0:
+            return 1
     result: int = args.func(args, settings)
     return result
 
