@@ -2,7 +2,7 @@
 
   peluit serve [--host 127.0.0.1] [--port 8000]
   peluit unit add CARD [--rotation]
-  peluit unit list
+  peluit unit list | retire ID | remove ID | replace ID CARD (web/unit_commands.py)
   peluit export --unit ID --out FILE
   peluit import FILE
   peluit user add NAME --role ROLE [--unit ID] | user list
@@ -96,7 +96,8 @@ def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.ids:
             print(unit.unit_id)
         else:
-            print(f"{unit.unit_id}\t{unit.name}\t{unit.fingerprint}")
+            retired = f"\tretired {unit.retired_day}" if unit.retired else ""
+            print(f"{unit.unit_id}\t{unit.name}\t{unit.fingerprint}{retired}")
     return 0
 
 
@@ -184,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing = unit.add_parser("list", help="list registered units")
     listing.add_argument("--ids", action="store_true", help="print only unit ids")
     listing.set_defaults(func=cmd_unit_list)
+    from web.unit_commands import register as register_unit_commands
+
+    register_unit_commands(unit)
 
     export = sub.add_parser("export", help="write a unit's export bundle for the workstation")
     export.add_argument("--unit", required=True, help="unit id")
