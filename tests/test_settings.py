@@ -51,6 +51,9 @@ BAD_VALUES = [
     ("PELUIT_PUBLIC_URL", "wbs.example.go.id"),
     ("PELUIT_NOTIFY_COMMAND", "notify-send 'unclosed"),
     ("PELUIT_NOTIFY_COMMAND", "relative/script"),
+    ("PELUIT_BACKUP_DIR", "backups"),
+    ("PELUIT_BACKUP_KEEP", "0"),
+    ("PELUIT_BACKUP_KEEP", "seven"),
 ]
 
 

@@ -32,6 +32,11 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(failed.user_message.lower().rstrip("."))
     except OSError as failed:
         return _fail(f"backup failed: {failed.strerror}", "nothing was left behind; try again")
+    from vault.daily_jobs import record_at
+    from vault.data_folder import DataFolder
+    from vault.days import jakarta_today
+
+    record_at(DataFolder.locate(settings.data_dir).database_path, "backup", jakarta_today())
     print(f"backup written to {done.path}: {done.cases} cases, {done.envelopes} envelopes")
     print("hint: the backup holds the pepper; keep it as safe as the server", file=sys.stderr)
     return 0

@@ -10,6 +10,7 @@
     (web/admin_commands.py)
   peluit backup OUT | restore BACKUP DATA_DIR (web/backup_commands.py)
   peluit migrate [--backup-to DIR] [--check] (web/upgrade_commands.py)
+  peluit doctor [--url URL] [--backups DIR] [--skip CHECK]... (web/doctor.py)
 
 Messages are short lowercase ``error:`` / ``hint:`` lines.
 """
@@ -200,11 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     imports.set_defaults(func=cmd_import)
     from web.admin_commands import register
     from web.backup_commands import register as register_backup
+    from web.doctor import register as register_doctor
     from web.upgrade_commands import register as register_upgrade
 
     register(sub)
     register_backup(sub)
     register_upgrade(sub)
+    register_doctor(sub)
     return parser
 
 

@@ -50,6 +50,9 @@ class Settings:
     lookup_delay_seconds: float = 0.25
     """First delay after a failed receipt lookup; it doubles per failure."""
     notify_command: str = ""
+    backup_dir: Path | None = None
+    """``PELUIT_BACKUP_DIR``: where the nightly backups go (deploy/peluit-backup); doctor looks."""
+    backup_keep: int = 7
     limits: Limits = field(default_factory=Limits)
     config_file: Path | None = None
     """The settings file read, if any (``peluit doctor`` checks its mode)."""
@@ -152,6 +155,12 @@ def _notify(settings: Settings, value: str) -> Settings:
     return replace(settings, notify_command=value)
 
 
+def _backup_dir(settings: Settings, value: str) -> Settings:
+    if value and (not os.path.isabs(value) or "\0" in value):
+        raise ValueError(value)
+    return replace(settings, backup_dir=Path(value) if value else None)
+
+
 def _attachment(settings: Settings, value: str) -> Settings:
     limits = replace(settings.limits, attachment_bytes=_whole(value, 1, 4096) * MIB)
     return replace(settings, limits=limits)
@@ -208,6 +217,20 @@ KEYS: dict[str, Key] = {
             "kosong, atau perintah yang diawali path absolut (/usr/local/bin/…)",
             "empty, or a command starting with an absolute path (/usr/local/bin/…)",
             _notify,
+        ),
+        Key(
+            "PELUIT_BACKUP_DIR",
+            "",
+            "kosong, atau path absolut folder cadangan",
+            "empty, or the backups' absolute path",
+            _backup_dir,
+        ),
+        Key(
+            "PELUIT_BACKUP_KEEP",
+            "7",
+            "bilangan bulat 1 sampai 3650",
+            "a whole number from 1 to 3650",
+            lambda s, v: replace(s, backup_keep=_whole(v, 1, 3650)),
         ),
     )
 }
