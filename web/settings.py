@@ -235,8 +235,12 @@ KEYS: dict[str, Key] = {
     )
 }
 
-OTHER_PROGRAMS = frozenset({CONFIG_ENV, "PELUIT_WS_DIR"})
-"""``PELUIT_*`` names that are not settings of the online vault (never refused)."""
+OTHER_PROGRAMS = frozenset({CONFIG_ENV, "PELUIT_WS_DIR", "PELUIT_ALLOW_CLOCK_OVERRIDE"})
+"""``PELUIT_*`` names that are not settings of the online vault (never refused).
+
+``PELUIT_WS_DIR`` is the workstation's; ``PELUIT_ALLOW_CLOCK_OVERRIDE`` is a
+drill switch for ``retention run --today`` that belongs in no settings file.
+"""
 
 
 def _cross_checked(settings: Settings) -> Settings:
