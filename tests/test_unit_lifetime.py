@@ -200,3 +200,45 @@ def test_replace_card_shows_the_fingerprint_and_needs_confirmation(
     assert cli(env, "unit", "replace", unit_id, str(path), "--fingerprint", typed) == 0
     assert env.store.get_unit(unit_id).fingerprint == card.fingerprint()
     assert env.store.get_unit(unit_id).xwing_public_key == card.xwing_public_key.to_bytes()
+
+
+def test_replace_card_at_a_terminal_asks_for_the_fingerprint(tmp_path: Path) -> None:
+    """A real terminal (a pseudo-terminal): the typed fingerprint is the confirmation."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = make_env(tmp_path)
+    unit_id = env.unit.card.unit_id
+    env.store.close()
+    card = rotated_card(env)
+    path = tmp_path / "unit-card.json"
+    path.write_bytes(card.to_json())
+
+    def replace_at_terminal(typed: str) -> tuple[int, str]:
+        controller, terminal = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "--data", str(env.data), "unit", "replace",
+             unit_id, str(path)],
+            stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
+        )  # fmt: skip
+        os.close(terminal)
+        os.write(controller, typed.encode() + b"\n")
+        output = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.close(controller)
+        return proc.wait(30), output.decode(errors="replace")
+
+    code, out = replace_at_terminal("not the fingerprint")
+    assert code == 1 and "type the new fingerprint to confirm" in out and "does not match" in out
+    code, out = replace_at_terminal(card.fingerprint())
+    assert code == 0, out
+    assert f"card replaced: fingerprint {card.fingerprint()}" in out
