@@ -136,15 +136,18 @@ def serve_tls(app: Any, tmp_path: Path) -> Iterator[str]:
 
 
 def test_console_cookie_is_host_prefixed_and_secure(browser: Browser, tmp_path: Path) -> None:
+    """Signed in as an administrator, who also sees the retired unit marked on the units page."""
     env = make_env(tmp_path)
+    env.store.register_unit(make_unit("inspektorat-lama").card.to_json())
+    env.store.retire_unit(
+        "inspektorat-lama", forward_unit=env.unit.card.unit_id, forward_url=None, actor="system"
+    )
     settings = replace(
         env.app.state.settings, public_url=PublicOrigin.parse("https://wbs.example.go.id")
     )
     app = create_app(settings, store=env.store)
     with opened(env.data / "vault.sqlite3") as db:
-        _, secret = staff.create_user(
-            db, "ines", "inspector", unit_ids=[env.unit.card.unit_id], password=PASSWORD
-        )
+        _, secret = staff.create_user(db, "adi", "admin", unit_ids=[], password=PASSWORD)
     with serve_tls(app, tmp_path) as base:
         context = browser.new_context(service_workers="block", ignore_https_errors=True)
         desk = context.new_page()
@@ -154,11 +157,16 @@ def test_console_cookie_is_host_prefixed_and_secure(browser: Browser, tmp_path: 
         first = desk.goto(base + "/konsol/masuk")
         assert first is not None
         assert first.headers["strict-transport-security"] == "max-age=31536000"
-        desk.fill("#username", "ines")
+        desk.fill("#username", "adi")
         desk.fill("#password", PASSWORD)
         desk.fill("#totp", pyotp.TOTP(secret.reveal()).now())
         desk.click("#sign-in")
-        desk.wait_for_url(base + "/konsol/kasus")
+        desk.wait_for_url(base + "/konsol/akun")
+        desk.goto(base + "/konsol/unit")
+        retired = desk.locator("#units tr", has_text="inspektorat-lama")
+        assert "Dipensiunkan: tidak menerima laporan baru" in retired.inner_text()
+        current = desk.locator("#units tr", has_text=env.unit.card.unit_id)
+        assert "Dipensiunkan" not in current.inner_text()
         cookies = context.cookies()
         assert [c["name"] for c in cookies] == ["__Host-peluit-konsol"]
         cookie = cookies[0]
