@@ -24,6 +24,7 @@ from vault.errors import BadInput, Conflict, DailyCeiling, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
 from vault.status import CaseStatus
+from vault.unit_lifetime import refuse_retired
 from vault.units import get_settings
 
 SELECTOR_SIZE = 32
@@ -127,6 +128,7 @@ def create_case(
         for item_id in new.attachment_item_ids:
             batch.add_staged(new.upload_token, item_id)
     settings = get_settings(db, new.unit_id)  # NotFound for an unknown unit
+    refuse_retired(db, new.unit_id)
     lookup = lookup_hash(pepper, selector)
     day = today.isoformat()
     _refuse_existing(db, case_id, lookup, batch.item_ids)
@@ -135,6 +137,7 @@ def create_case(
     check = validator_hash(validator)
 
     def write(tx: Database) -> str:
+        refuse_retired(tx, new.unit_id)
         _check_ceiling(tx, new.unit_id, day, settings.daily_case_ceiling)
         reference = _next_reference(tx, new.unit_id, today.year)
         try:

@@ -67,3 +67,12 @@ class DailyCeiling(LimitExceeded):
 
     def __init__(self, *, limit: int) -> None:
         super().__init__(limit_name="unit_daily_case_ceiling", limit=limit)
+
+
+class UnitRetired(Conflict):
+    """The unit no longer takes new reports; its reporters can still read replies."""
+
+    default_message = "This unit no longer accepts new reports."
+
+    def __init__(self) -> None:
+        super().__init__(what="unit_retired")

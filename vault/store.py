@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from crypto.secret import SecretBytes
-from vault import case_envelopes, cases, retention, units
+from vault import case_envelopes, cases, retention, unit_lifetime, units
 from vault.blob_store import BlobStore
 from vault.case_envelopes import EnvelopeInfo
 from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
@@ -71,6 +71,10 @@ class VaultStore(Protocol):
     def register_unit(self, card: bytes, *, rotation: bool = False) -> Unit: ...
     def list_units(self) -> list[Unit]: ...
     def get_unit(self, unit_id: str) -> Unit: ...
+    def retire_unit(
+        self, unit_id: str, *, forward_unit: str | None, forward_url: str | None, actor: str
+    ) -> Unit: ...
+    def remove_unit(self, unit_id: str, *, actor: str) -> Unit: ...
     def unit_settings(self, unit_id: str) -> UnitSettings: ...
     def update_unit_settings(
         self,
@@ -210,6 +214,19 @@ class SqliteVaultStore:
     def get_unit(self, unit_id: str) -> Unit:
         with self._db.opened() as db:
             return units.get_unit(db, unit_id)
+
+    def retire_unit(
+        self, unit_id: str, *, forward_unit: str | None, forward_url: str | None, actor: str
+    ) -> Unit:
+        with self._db.opened() as db:
+            return unit_lifetime.retire_unit(
+                db, unit_id, forward_unit=forward_unit, forward_url=forward_url,
+                today=self.today(), actor=actor,
+            )  # fmt: skip
+
+    def remove_unit(self, unit_id: str, *, actor: str) -> Unit:
+        with self._db.opened() as db:
+            return unit_lifetime.remove_unit(db, unit_id, today=self.today(), actor=actor)
 
     def unit_settings(self, unit_id: str) -> UnitSettings:
         with self._db.opened() as db:

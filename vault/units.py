@@ -37,6 +37,15 @@ class Unit:
     ed25519_public_key: bytes
     card: bytes
     """The signed card file, served as is to browsers (they verify it)."""
+    retired_day: str | None = None
+    """Set when the unit was retired (vault/unit_lifetime.py): no new reports."""
+    forward_unit: str | None = None
+    forward_url: str | None = None
+    """Where a retired unit's reporters should go: another unit here, an https address."""
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_day is not None
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class UnitSettings:
 
 _UNIT_COLUMNS = (
     "unit_id, name, jurisdiction, card_created, fingerprint,"
-    " xwing_public_key, ed25519_public_key, card"
+    " xwing_public_key, ed25519_public_key, card, retired_day, forward_unit, forward_url"
 )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
-from vault import audit_log, deadlines, notifications, retention, staff
+from vault import audit_log, daily_jobs, deadlines, notifications, retention, staff
 from vault.database import opened
 from vault.days import jakarta_today
 from vault.store import SqliteVaultStore
@@ -116,7 +116,9 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
-    report = retention.retention_sweep(_vault(settings), jakarta_today())
+    store = _vault(settings)
+    report = retention.retention_sweep(store, jakarta_today())
+    daily_jobs.record_at(store.folder.database_path, "retention", jakarta_today())
     for case in report.destroyed:
         print(f"destroyed {case.reference} (unit {case.unit_id}, closed {case.closed_day})")
     print(f"{len(report.destroyed)} cases destroyed, {report.blobs_wiped} files wiped")
@@ -130,6 +132,7 @@ def cmd_deadlines_close_due(args: argparse.Namespace, settings: Any) -> int:
     missing = calendar.missing_years([today.year])
     with opened(store.folder.database_path) as db:
         closed = deadlines.auto_close_due(db, today, calendar=calendar)
+        daily_jobs.record(db, "deadlines", today)
     for reference in closed:
         print(f"closed {reference}")
     print(f"{len(closed)} cases closed")
@@ -143,7 +146,8 @@ def cmd_deadlines_close_due(args: argparse.Namespace, settings: Any) -> int:
 
 def cmd_notify_run(args: argparse.Namespace, settings: Any) -> int:
     with opened(_vault(settings).folder.database_path) as db:
-        sent = notifications.run_daily_hook(db, jakarta_today())
+        sent = notifications.run_daily_hook(db, jakarta_today(), settings.notify_command)
+        daily_jobs.record(db, "notify", jakarta_today())
     failed = [n for n in sent if n.exit_code != 0]
     print(f"{len(sent)} notifications run")
     if failed:

@@ -34,6 +34,11 @@ def open_default_store(settings: Settings) -> Any:
     return open_store(settings.data_dir, limits=limits)
 
 
+def _hsts(settings: Settings) -> bool:
+    origin = settings.public_url
+    return origin is not None and origin.hsts
+
+
 def create_app(settings: Settings | None = None, *, store: Any = None) -> Starlette:
     settings = settings or Settings.from_env()
     vault = store if store is not None else open_default_store(settings)
@@ -46,7 +51,7 @@ def create_app(settings: Settings | None = None, *, store: Any = None) -> Starle
             *console.routes(),  # /konsol and /en/konsol, before the pages' /{lang}/...
             *pages.routes(),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders, hsts=_hsts(settings))],
         exception_handlers=errors.handlers(),
     )
     app.state.settings = settings

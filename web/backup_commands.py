@@ -32,6 +32,11 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(failed.user_message.lower().rstrip("."))
     except OSError as failed:
         return _fail(f"backup failed: {failed.strerror}", "nothing was left behind; try again")
+    from vault.daily_jobs import record_at
+    from vault.data_folder import DataFolder
+    from vault.days import jakarta_today
+
+    record_at(DataFolder.locate(settings.data_dir).database_path, "backup", jakarta_today())
     print(f"backup written to {done.path}: {done.cases} cases, {done.envelopes} envelopes")
     print("hint: the backup holds the pepper; keep it as safe as the server", file=sys.stderr)
     return 0
@@ -54,8 +59,8 @@ def register(sub: Any) -> None:
     """Add ``backup`` and ``restore`` to ``peluit``'s sub-parsers."""
     back = sub.add_parser("backup", help="back up the vault (it may keep running)")
     back.add_argument("out", help="new folder to write (never overwritten)")
-    back.set_defaults(func=cmd_backup)
+    back.set_defaults(func=cmd_backup, upgrade_first=False)
     rest = sub.add_parser("restore", help="restore a backup into a new data folder")
     rest.add_argument("backup", help="a folder written by peluit backup")
     rest.add_argument("data_dir", help="new or empty data folder")
-    rest.set_defaults(func=cmd_restore)
+    rest.set_defaults(func=cmd_restore, upgrade_first=False)

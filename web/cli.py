@@ -2,13 +2,15 @@
 
   peluit serve [--host 127.0.0.1] [--port 8000]
   peluit unit add CARD [--rotation]
-  peluit unit list
+  peluit unit list | retire ID | remove ID | replace ID CARD (web/unit_commands.py)
   peluit export --unit ID --out FILE
   peluit import FILE
   peluit user add NAME --role ROLE [--unit ID] | user list
   peluit audit verify | retention run | deadlines close-due | notify run
     (web/admin_commands.py)
   peluit backup OUT | restore BACKUP DATA_DIR (web/backup_commands.py)
+  peluit migrate [--backup-to DIR] [--check] (web/upgrade_commands.py)
+  peluit doctor [--url URL] [--backups DIR] [--skip CHECK]... (web/doctor.py)
 
 Messages are short lowercase ``error:`` / ``hint:`` lines.
 """
@@ -16,11 +18,15 @@ Messages are short lowercase ``error:`` / ``hint:`` lines.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from crypto.errors import PeluitError
 from web.settings import Settings
+from web.settings_file import CONFIG_ENV, DEFAULT_PATH, SettingsError
 
 
 def _fail(message: str, hint: str | None = None) -> int:
@@ -47,14 +53,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "hint: no unit is registered yet; add one with: peluit unit add CARD", file=sys.stderr
         )
-    if args.host not in ("127.0.0.1", "::1", "localhost"):
+    if settings.public_url is None and args.host not in ("127.0.0.1", "::1", "localhost"):
         print(
             "hint: serving on a public address; put Peluit behind HTTPS (or an onion service), "
             "browsers refuse to encrypt on plain http",
             file=sys.stderr,
         )
+    public = f" for {settings.public_url}" if settings.public_url else ""
     print(
-        f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/", file=sys.stderr
+        f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/{public}",
+        file=sys.stderr,
     )
     uvicorn.run(
         app,
@@ -89,7 +97,8 @@ def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.ids:
             print(unit.unit_id)
         else:
-            print(f"{unit.unit_id}\t{unit.name}\t{unit.fingerprint}")
+            retired = f"\tretired {unit.retired_day}" if unit.retired else ""
+            print(f"{unit.unit_id}\t{unit.name}\t{unit.fingerprint}{retired}")
     return 0
 
 
@@ -157,6 +166,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peluit", description="Peluit online vault")
     parser.add_argument("--data", help="data folder (default ./var or $PELUIT_DATA)")
+    parser.add_argument(
+        "--config", help="settings file (default $PELUIT_CONFIG, else /etc/peluit/peluit.env)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the online vault")
@@ -174,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing = unit.add_parser("list", help="list registered units")
     listing.add_argument("--ids", action="store_true", help="print only unit ids")
     listing.set_defaults(func=cmd_unit_list)
+    from web.unit_commands import register as register_unit_commands
+
+    register_unit_commands(unit)
 
     export = sub.add_parser("export", help="write a unit's export bundle for the workstation")
     export.add_argument("--unit", required=True, help="unit id")
@@ -186,17 +201,43 @@ def build_parser() -> argparse.ArgumentParser:
     imports.set_defaults(func=cmd_import)
     from web.admin_commands import register
     from web.backup_commands import register as register_backup
+    from web.doctor import register as register_doctor
+    from web.upgrade_commands import register as register_upgrade
 
     register(sub)
     register_backup(sub)
+    register_upgrade(sub)
+    register_doctor(sub)
     return parser
+
+
+def load_settings(config: str | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """``--config``, else ``$PELUIT_CONFIG``, else /etc/peluit/peluit.env if it exists."""
+    env = os.environ if environ is None else environ
+    chosen = config or env.get(CONFIG_ENV)
+    if chosen:
+        path: Path | None = Path(chosen)
+    else:
+        path = DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+    return Settings.load(env, path)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as bad:
+        for line in bad.lines():
+            print(f"error: {line}", file=sys.stderr)
+        print("hint: every setting is described in deploy/peluit.env.example", file=sys.stderr)
+        return 2
     if args.data:
-        settings = Settings(**{**settings.__dict__, "data_dir": Path(args.data)})
+        settings = replace(settings, data_dir=Path(args.data))
+    if getattr(args, "upgrade_first", True):
+        from web.upgrade_commands import upgrade_before_command
+
+        if upgrade_before_command(settings) != 0:
+            return 1
     result: int = args.func(args, settings)
     return result
 

@@ -113,6 +113,12 @@ MESSAGES: Final[dict[str, Message]] = {
         "Unit ini sudah menerima batas laporan hari ini. Coba lagi besok.",
         "This unit has reached today's limit of reports. Try again tomorrow.",
     ),
+    "unit_retired": (
+        "Inspektorat ini tidak lagi menerima laporan baru. Buka halamannya untuk melihat ke mana"
+        " melapor sekarang.",
+        "This inspectorate no longer accepts new reports. Open its page to see where to report"
+        " instead.",
+    ),
     "method_not_allowed": (
         "Metode tidak diizinkan.",
         "Method not allowed.",
@@ -149,6 +155,7 @@ _TABLE: list[tuple[type[BaseException], int, str]] = [
     (RateLimited, 429, "rate_limited"),
     (UnknownCase, 404, "not_found"),
     (vault_errors.NotFound, 404, "not_found"),
+    (vault_errors.UnitRetired, 410, "unit_retired"),
     (vault_errors.Conflict, 409, "conflict"),
     (vault_errors.LimitExceeded, 413, "too_large"),
     (vault_errors.BadInput, 400, "bad_request"),

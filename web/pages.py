@@ -125,6 +125,10 @@ async def report(request: Request) -> Response:
     unit = next((u for u in _units(request) if u.unit_id == unit_id), None)
     if unit is None:
         return await not_found(request)
+    if getattr(unit, "retired", False):
+        units = {u.unit_id: u for u in _units(request)}
+        forward = units.get(unit.forward_unit) if unit.forward_unit else None
+        return render(request, "retired.html", unit=unit, forward=forward)
     form = questionnaire(getattr(unit, "questionnaire", "wbs-default"))
     return render(request, "report.html", unit=unit, form=form)
 

@@ -2,12 +2,16 @@
 
 The Content-Security-Policy allows scripts only from our own origin
 (``'wasm-unsafe-eval'`` lets libsodium.js compile its WebAssembly where the
-browser has it), no inline script, no other origin for anything.
+browser has it), no inline script, no other origin for anything. ``Strict-Transport-Security``
+only when ``PELUIT_PUBLIC_URL`` is https (web/public_origin.py): the server
+itself sees plain http behind its TLS proxy.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web.public_origin import HSTS_VALUE
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,20 +52,24 @@ REVALIDATE_PREFIX = "/static/"
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    """``hsts``: add ``Strict-Transport-Security`` (the public origin is https)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.added = [*HEADERS, (b"strict-transport-security", HSTS_VALUE)] if hsts else HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith(REVALIDATE_PREFIX)
+        added = self.added
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in HEADERS} | {b"cache-control", b"server"}
+                names = {name for name, _ in added} | {b"cache-control", b"server"}
                 headers = [(k, v) for k, v in message.get("headers", []) if k not in names]
-                headers.extend(HEADERS)
+                headers.extend(added)
                 headers.append((b"cache-control", b"no-cache") if static else NO_STORE)
                 message["headers"] = headers
             await send(message)

@@ -36,6 +36,7 @@ async def instance(request: Request) -> JSONResponse:
                     "jurisdiction": unit.jurisdiction,
                     "fingerprint": unit.fingerprint,
                     "card": json.loads(unit.card),
+                    "retired": unit.retired,
                 }
                 for unit in units
             ],

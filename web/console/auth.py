@@ -3,7 +3,9 @@
 The console's session cookie is the only cookie Peluit sets, and only here:
 ``__Host-peluit-konsol`` over HTTPS (``Secure``, ``Path=/``, no ``Domain``,
 so no other host or path can plant or read it), ``peluit-konsol`` on plain
-HTTP for a local test server. Both are ``HttpOnly`` and ``SameSite=Strict``.
+HTTP for a local test server and on a .onion origin. Behind a TLS proxy the
+request says ``http``: ``PELUIT_PUBLIC_URL`` decides (web/public_origin.py).
+Both are ``HttpOnly`` and ``SameSite=Strict``.
 The cookie holds a random token; the session itself (user, CSRF token, idle
 timer) lives in :class:`vault.staff_sessions.SessionStore`, in memory.
 
@@ -30,6 +32,7 @@ from vault.staff_sessions import Session, SessionStore
 from web.console.failures import failure
 from web.console.forms import CsrfRefused, Forbidden, Form, check_csrf, read_form
 from web.console.render import redirect
+from web.public_origin import secure_transport
 
 SECURE_COOKIE = "__Host-peluit-konsol"
 PLAIN_COOKIE = "peluit-konsol"
@@ -51,7 +54,7 @@ class Staff:
 
 
 def cookie_name(request: Request) -> str:
-    return SECURE_COOKIE if request.url.scheme == "https" else PLAIN_COOKIE
+    return SECURE_COOKIE if secure_transport(request) else PLAIN_COOKIE
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
@@ -59,7 +62,7 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         cookie_name(request),
         token,
         path="/",
-        secure=request.url.scheme == "https",
+        secure=secure_transport(request),
         httponly=True,
         samesite="strict",
     )
@@ -69,7 +72,7 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(
         cookie_name(request),
         path="/",
-        secure=request.url.scheme == "https",
+        secure=secure_transport(request),
         httponly=True,
         samesite="strict",
     )

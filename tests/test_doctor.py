@@ -1,0 +1,266 @@
+"""``peluit doctor`` on a good and on a deliberately broken deployment (issue 14 item 3).
+
+The good one is a real data folder made by the real commands (a unit, an
+admin, the daily jobs, a backup), served by the real app over real TLS on
+localhost (a certificate made here), so the HTTPS check fetches a page and
+reads its HSTS. The broken one has each problem the issue names; each is
+named, and the exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import uvicorn
+from app_fixtures import make_unit
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from vault.days import jakarta_today
+from web.app import create_app
+from web.cli import main
+from web.doctor_checks import Context
+from web.doctor_machine import check_noatime, mount_options
+from web.public_origin import PublicOrigin
+from web.settings import Settings
+
+PUBLIC = "https://wbs.example.go.id"
+CADDYFILE = """# no access log: no log line
+wbs.example.go.id {
+\treverse_proxy 127.0.0.1:8000
+\theader Strict-Transport-Security "max-age=31536000"
+}
+"""
+
+
+def run(*args: str, data: Path, env: dict[str, str] | None = None, stdin: str = "") -> int:
+    import io
+    import sys
+
+    old = dict(os.environ)
+    os.environ.update({"PELUIT_PUBLIC_URL": PUBLIC, **(env or {})})
+    saved = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        return main(["--data", str(data), *args])
+    finally:
+        sys.stdin = saved
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def good_deployment(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A data folder set up the way docs/admin.md says; returns (data, backups, proxy config)."""
+    data = tmp_path / "var"
+    card = tmp_path / "unit-card.json"
+    card.write_bytes(make_unit("inspektorat-kota").card.to_json())
+    assert run("unit", "add", str(card), data=data) == 0
+    assert (
+        run("user", "add", "admin", "--role", "admin", data=data, stdin="a long passphrase\n") == 0
+    )
+    assert run("retention", "run", data=data) == 0
+    assert run("deadlines", "close-due", data=data) == 0
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    assert run("backup", str(backups / "peluit-1"), data=data) == 0
+    os.chmod(data, 0o700)
+    for path in data.iterdir():
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    proxy = tmp_path / "Caddyfile"
+    proxy.write_text(CADDYFILE)
+    return data, backups, proxy
+
+
+def _certificate(tmp_path: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _serve_tls(app: object, cert: Path, key: Path) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False,  # type: ignore[arg-type]
+        ssl_certfile=str(cert), ssl_keyfile=str(key),
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the TLS server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"https://localhost:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def tls_app(tmp_path: Path) -> Iterator[tuple[Path, Path, Path, str, Path]]:
+    data, backups, proxy = good_deployment(tmp_path)
+    settings = Settings(data_dir=data, public_url=PublicOrigin.parse(PUBLIC))
+    cert, key = _certificate(tmp_path)
+    app = create_app(settings)
+    try:
+        for url in _serve_tls(app, cert, key):
+            yield data, backups, proxy, url, cert
+    finally:
+        app.state.vault.close()
+
+
+def test_a_good_deployment_passes(
+    tls_app: tuple[Path, Path, Path, str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, backups, proxy, url, cert = tls_app
+    code = run(
+        "doctor", "--url", url, "--ca-file", str(cert), "--backups", str(backups),
+        "--proxy-config", str(proxy), "--skip", "noatime",  # tmp is not mounted noatime here
+        data=data,
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "MASALAH" not in out
+    assert f"[ok] https: {url}/id/: 200, HSTS, CSP" in out
+    assert "[ok] backup: cadangan terakhir peluit-1 lengkap" in out
+    assert "[ok] jobs:" in out and "[ok] permissions:" in out and "[ok] secrets:" in out
+    assert "semua yang diperiksa baik / everything checked is good" in out
+
+
+def test_https_without_hsts_is_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same app without PELUIT_PUBLIC_URL sends no HSTS: doctor says so."""
+    data, backups, proxy = good_deployment(tmp_path)
+    cert, key = _certificate(tmp_path)
+    app = create_app(Settings(data_dir=data))
+    try:
+        for url in _serve_tls(app, cert, key):
+            code = run(
+                "doctor", "--url", url, "--ca-file", str(cert), "--skip", "noatime",
+                "--backups", str(backups), "--proxy-config", str(proxy), data=data,
+            )  # fmt: skip
+    finally:
+        app.state.vault.close()
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[MASALAH/PROBLEM] https:" in out and "sends no HSTS" in out
+
+
+def test_a_broken_deployment_names_each_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, backups, _proxy = good_deployment(tmp_path)
+    # the demo unit still registered
+    demo = tmp_path / "demo-card.json"
+    demo.write_bytes(make_unit("demo-inspektorat").card.to_json())
+    assert run("unit", "add", str(demo), data=data) == 0
+    # a missing secret
+    (data / "instance_salt").unlink()
+    # wrong permissions
+    os.chmod(data, 0o755)  # noqa: S103
+    os.chmod(data / "pepper", 0o644)
+    # no cuti bersama for the coming year
+    this_year = jakarta_today().year
+    (data / "cuti_bersama.json").write_text(
+        json.dumps({"format": "peluit-cuti-bersama-v1", "note": "test",
+                    "years": {str(this_year): {"source": "SKB", "days": []}}})
+    )  # fmt: skip
+    # an access log in the proxy
+    nginx = tmp_path / "nginx.conf"
+    nginx.write_text("http {\n  access_log /var/log/nginx/access.log;\n}\n")
+    capsys.readouterr()
+    code = run(
+        "doctor", "--backups", str(backups), "--proxy-config", str(nginx),
+        "--skip", "https", "--skip", "noatime", data=data,
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    problems = {line.split("]")[1].split(":")[0].strip() for line in out.splitlines()
+                if line.startswith("[MASALAH/PROBLEM]")}  # fmt: skip
+    assert problems == {"permissions", "secrets", "demo", "holidays", "access_log"}, out
+    assert "var (0755)" in out and "pepper (0644)" in out
+    assert "secrets missing or damaged: instance_salt" in out
+    assert "demo-inspektorat" in out and "peluit unit remove demo-inspektorat" in out
+    assert f"no cuti bersama dates for {this_year + 1}" in out
+    assert "the proxy keeps an access log" in out
+
+
+def test_no_public_url_old_schema_and_late_jobs_are_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    capsys.readouterr()
+    code = run("doctor", "--skip", "noatime", data=data, env={"PELUIT_PUBLIC_URL": ""})
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "PELUIT_PUBLIC_URL is not set" in out
+    assert "daily jobs have not run: peluit retention run (never)" in out
+    assert "staff_key is missing: no staff account yet" in out
+    assert run("doctor", "--skip", "everything", data=data) == 2
+
+
+MOUNTINFO = """\
+22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+35 22 8:2 / /srv/peluit rw,noatime shared:2 - ext4 /dev/sda2 rw
+36 22 8:3 / /srv/peluit-other rw,relatime shared:3 - ext4 /dev/sda3 rw
+"""
+
+
+def test_noatime_is_read_from_mountinfo(tmp_path: Path) -> None:
+    assert mount_options(MOUNTINFO, Path("/srv/peluit/var")) == (
+        "/srv/peluit",
+        {"rw", "noatime"},
+    )
+    assert mount_options(MOUNTINFO, Path("/srv/peluit-other/var"))[0] == "/srv/peluit-other"  # type: ignore[index]
+    assert mount_options(MOUNTINFO, Path("/var/lib/peluit"))[0] == "/"  # type: ignore[index]
+    info = tmp_path / "mountinfo"
+    info.write_text(MOUNTINFO.replace("/srv/peluit ", f"{tmp_path} "))
+    settings = replace(Settings(), data_dir=tmp_path)
+    found = check_noatime(Context(settings, jakarta_today(), mountinfo=info))
+    assert [f.ok for f in found] == [True]
+    info.write_text(MOUNTINFO)
+    found = check_noatime(Context(settings, jakarta_today(), mountinfo=info))
+    assert not found[0].ok and "mount -o remount,noatime" in found[0].fix.en  # type: ignore[union-attr]

@@ -1,0 +1,156 @@
+"""``peluit doctor``'s checks of the machine: mount options, clock, disk, the notify command."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+from web.doctor_checks import Context, Finding, ok, problem, skipped
+
+
+def check_disk(ctx: Context) -> list[Finding]:
+    usage = shutil.disk_usage(ctx.folder.root)
+    free_gib = usage.free / (1 << 30)
+    if usage.free < ctx.min_free_bytes or usage.free < usage.total // 10:
+        return [
+            problem(
+                "disk",
+                f"ruang kosong tinggal {free_gib:.1f} GiB",
+                f"only {free_gib:.1f} GiB free",
+                "tambah ruang disk; laporan baru ditolak saat disk penuh",
+                "add disk space; new reports are refused when the disk is full",
+            )
+        ]
+    return [ok("disk", f"{free_gib:.1f} GiB kosong", f"{free_gib:.1f} GiB free")]
+
+
+# --- the machine ---------------------------------------------------------------
+
+
+def mount_options(mountinfo: str, path: Path) -> tuple[str, set[str]] | None:
+    """The mount point holding ``path`` and its options (per-mount and superblock)."""
+    best: tuple[str, set[str]] | None = None
+    target = str(path)
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if len(fields) < 10 or "-" not in fields:
+            continue
+        point = fields[4].replace("\\040", " ")
+        options = set(fields[5].split(","))
+        super_options = set(fields[fields.index("-") + 3].split(","))
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= len(best[0])):
+            best = (point, options | super_options)
+    return best
+
+
+def check_noatime(ctx: Context) -> list[Finding]:
+    try:
+        text = ctx.mountinfo.read_text()
+    except OSError:
+        return [skipped("noatime", "tidak bisa membaca mountinfo", "cannot read mountinfo")]
+    found = mount_options(text, ctx.folder.root.resolve())
+    if found is None:
+        return [skipped("noatime", "titik mount tidak ditemukan", "mount point not found")]
+    point, options = found
+    if "noatime" not in options:
+        return [
+            problem(
+                "noatime",
+                f"{point} tidak di-mount dengan noatime: membaca laporan mencatat waktu",
+                f"{point} is not mounted noatime: reading a report stamps a time",
+                f"tambahkan noatime di /etc/fstab untuk {point},"
+                f" lalu: mount -o remount,noatime {point}",
+                f"add noatime in /etc/fstab for {point}, then: mount -o remount,noatime {point}",
+            )
+        ]
+    return [ok("noatime", f"{point} noatime", f"{point} noatime")]
+
+
+def check_clock(ctx: Context) -> list[Finding]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo("Asia/Jakarta")
+    except ZoneInfoNotFoundError:
+        return [
+            problem(
+                "clock",
+                "zona waktu Asia/Jakarta tidak tersedia",
+                "the Asia/Jakarta time zone is missing",
+                "apt install tzdata",
+                "apt install tzdata",
+            )
+        ]
+    if ctx.today.year < 2026:
+        return [
+            problem(
+                "clock",
+                f"jam sistem salah (tahun {ctx.today.year})",
+                f"the system clock is wrong (year {ctx.today.year})",
+                "atur jam dan aktifkan NTP: timedatectl set-ntp true",
+                "set the clock and enable NTP: timedatectl set-ntp true",
+            )
+        ]
+    synced = _ntp_synchronised()
+    if synced is False:
+        return [
+            problem(
+                "clock",
+                "jam tidak disinkronkan (NTP)",
+                "the clock is not synchronised (NTP)",
+                "timedatectl set-ntp true",
+                "timedatectl set-ntp true",
+            )
+        ]
+    note_id = "" if synced else " (sinkronisasi NTP tidak dapat diperiksa di sini)"
+    note_en = "" if synced else " (NTP synchronisation cannot be checked here)"
+    return [
+        ok(
+            "clock",
+            f"Asia/Jakarta, hari ini {ctx.today}{note_id}",
+            f"Asia/Jakarta, today {ctx.today}{note_en}",
+        )
+    ]
+
+
+def _ntp_synchronised() -> bool | None:
+    if Path("/run/systemd/timesync/synchronized").exists():
+        return True
+    tool = shutil.which("timedatectl")
+    if tool is None:
+        return None
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed system tool, no shell
+            [tool, "show", "-p", "NTPSynchronized", "--value"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() == "yes"
+
+
+def check_notify(ctx: Context) -> list[Finding]:
+    command = ctx.settings.notify_command
+    if not command:
+        return [ok("notify", "tanpa notifikasi", "no notifications set")]
+    program = shlex.split(command)[0]
+    if not os.access(program, os.X_OK):
+        return [
+            problem(
+                "notify",
+                f"perintah notifikasi {program} tidak dapat dijalankan",
+                f"the notify command {program} cannot be run",
+                "periksa PELUIT_NOTIFY_COMMAND",
+                "check PELUIT_NOTIFY_COMMAND",
+            )
+        ]
+    return [ok("notify", f"perintah notifikasi {program}", f"notify command {program}")]

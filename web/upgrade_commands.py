@@ -1,0 +1,79 @@
+"""``peluit migrate``: apply a release's schema migrations, a backup first (vault/upgrade.py).
+
+Every other command that opens the vault does the same before it starts
+(:func:`upgrade_before_command`), so a new release never changes stored data
+without a backup beside it, whichever command runs first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from crypto.errors import PeluitError
+from vault.upgrade import Upgrade, schema_state, upgrade
+
+
+def _fail(message: str, hint: str | None = None) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
+    return 1
+
+
+def _report(done: Upgrade) -> None:
+    if done.backup is not None:
+        print(f"backup written to {done.backup} (schema version {done.before})")
+    versions = ", ".join(str(v) for v in done.applied)
+    print(f"schema migrated from version {done.before}: applied {versions}")
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Any) -> int:
+    if args.check:
+        state = schema_state(settings.data_dir)
+        if state.pending and state.has_data:
+            print(
+                f"schema at version {state.current}; to apply: "
+                + ", ".join(str(v) for v in state.pending)
+            )
+            return 1
+        print(f"schema at version {state.current}: nothing to do")
+        return 0
+    try:
+        done = upgrade(settings.data_dir, Path(args.backup_to) if args.backup_to else None)
+    except PeluitError as failed:
+        return _fail(
+            f"no migration applied: {failed.user_message.lower().rstrip('.')}",
+            "the vault is unchanged; fix the backup's problem and run peluit migrate again",
+        )
+    if not done.applied:
+        print(f"schema at version {done.before}: nothing to do")
+        return 0
+    _report(done)
+    return 0
+
+
+def upgrade_before_command(settings: Any) -> int:
+    """Back up and migrate a vault with pending migrations; 0, or 1 when it could not."""
+    state = schema_state(settings.data_dir)
+    if not (state.pending and state.has_data):
+        return 0
+    print(f"peluit: this release upgrades the schema from version {state.current}", file=sys.stderr)
+    try:
+        done = upgrade(settings.data_dir)
+    except PeluitError as failed:
+        return _fail(
+            f"no migration applied: {failed.user_message.lower().rstrip('.')}",
+            "the vault is unchanged; run peluit migrate --backup-to DIR",
+        )
+    _report(done)
+    return 0
+
+
+def register(sub: Any) -> None:
+    mig = sub.add_parser("migrate", help="upgrade the database schema (a backup first)")
+    mig.add_argument("--backup-to", help="new folder for the backup (default beside the data)")
+    mig.add_argument("--check", action="store_true", help="only say what would be applied")
+    mig.set_defaults(func=cmd_migrate, upgrade_first=False)
