@@ -11,6 +11,7 @@ sealed the tip to.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -283,3 +284,24 @@ def test_quarantined_hashes_are_recorded(tmp_path: Path) -> None:
         assert {q.sha256 for q in desk.quarantine()} == {
             hashlib.sha256(i.data).hexdigest() for i in bad.values()
         }
+
+
+def test_cli_lists_and_retries_the_quarantine(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from workstation.cli import main
+
+    card = make_workstation(tmp_path)
+    _, _, data = poisoned_bundle(card)
+    bundle = write(tmp_path / "1.peluit", data)
+    where = ["-C", str(tmp_path)]
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
+    assert main(["import", str(bundle), *where]) == 0
+    out = capsys.readouterr().out
+    assert "3 new case(s)" in out and out.count("quarantined: #") == 3
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
+    assert main(["quarantine", "list", *where]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(": envelope (" in line for line in lines)
+    assert any("WBS-2026-0004 tip of 2026-11-23" in line for line in lines)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
+    assert main(["quarantine", "retry", *where]) == 0
+    assert "released 0 item(s), 3 still held" in capsys.readouterr().out
