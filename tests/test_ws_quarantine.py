@@ -305,3 +305,23 @@ def test_cli_lists_and_retries_the_quarantine(tmp_path: Path, capsys, monkeypatc
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
     assert main(["quarantine", "retry", *where]) == 0
     assert "released 0 item(s), 3 still held" in capsys.readouterr().out
+
+
+def test_local_ui_import_names_what_was_quarantined(tmp_path: Path) -> None:
+    from test_ws_ui import UiClient
+
+    from workstation.ui.app import create_ui_app
+
+    card = make_workstation(tmp_path)
+    _, _, data = poisoned_bundle(card)
+    bundle = write(tmp_path / "1.peluit", data)
+    app = create_ui_app(tmp_path, today=TODAY)
+    client = UiClient(app)
+    try:
+        client.login()
+        done = client.post("/impor", {"csrf": client.csrf(), "path": str(bundle)})
+        assert done.status_code == 200 and "3 kasus baru" in done.text
+        assert done.text.count("Dikarantina, tidak dibuka") == 3
+        assert "WBS-2026-0004 tip 2026-11-23 (envelope)" in done.text
+    finally:
+        app.state.ui.log_out()
