@@ -34,7 +34,7 @@ from crypto.secret import SecretStr
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from workstation.desk import Desk
-from workstation.errors import BundleRejected
+from workstation.errors import BundleRejected, Refused
 
 
 def open_desk(folder: Path) -> Desk:
@@ -216,6 +216,8 @@ def test_retry_keeps_what_still_does_not_open(tmp_path: Path) -> None:
         retried = desk.retry_quarantine(None)
         assert retried.released == [] and sorted(retried.held) == sorted(q.id for q in held)
         assert snapshot(tmp_path) == before
+        with pytest.raises(Refused, match="nothing is held as #99"):
+            desk.retry_quarantine([99])
 
 
 # --- section 2: the reporter key is bound to the tip ---------------------------

@@ -34,6 +34,7 @@ from crypto.b64 import b64u_decode
 from workstation.database import transaction
 from workstation.durable import DurableBatch
 from workstation.entry_checks import EntryChecks, Failure
+from workstation.errors import Refused
 from workstation.store import WorkstationStore, insert_case, insert_envelope
 
 _COLUMNS = (
@@ -197,6 +198,9 @@ def retry(
 ) -> RetryResult:
     """Run an import's checks again on held rows (all if ``ids`` is None); release what passes."""
     rows = _held_rows(store, ids)
+    missing = sorted(set(ids or ()) - {r.listed.id for r in rows})
+    if missing:
+        raise Refused(f"nothing is held as #{missing[0]}: see 'peluit-ws quarantine list'")
     result = RetryResult()
     passed: list[_Row] = []
     create: dict[str, _Row] = {}
