@@ -203,3 +203,19 @@ def test_the_workstation_reports_what_it_held_and_the_vault_records_it(
     assert {(r[0], r[1], r[2]) for r in rows} == {
         (i.item_id.hex(), kind, "envelope") for kind, i in bad.items()
     }
+
+
+def test_destroying_a_case_removes_its_quarantine_reports_and_reexport_mark(
+    env: Env, inspector: Account
+) -> None:
+    report = submit(env, AppClient(env.app))
+    case = report.case_id.hex()
+    bundle = ReplyBundle(env.unit)
+    bundle.entries.append(quarantine_entry(case, "cd" * 16, "message", "envelope"))
+    env.store.import_reply_bundle(io.BytesIO(bundle.to_bytes()), actor="ines")
+    console = signed_in(env, inspector)
+    console.post(f"/konsol/kasus/{case}/ekspor-ulang", data={"csrf": console.csrf()})
+    env.store.destroy_case(case)
+    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+        for table in ("workstation_quarantine", "reexport_cases"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608
