@@ -13,7 +13,7 @@ CREATE TABLE reexport_cases (
 -- of type 0x14). case_id may name no case here (a case entry forged on the
 -- way), so it is not a foreign key; a trigger removes a destroyed case's rows.
 CREATE TABLE workstation_quarantine (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     unit_id TEXT NOT NULL REFERENCES units (unit_id),
     case_id TEXT NOT NULL CHECK (length(case_id) = 32 AND case_id NOT GLOB '*[^0-9a-f]*'),
     item_id TEXT CHECK (item_id IS NULL OR (length(item_id) = 32 AND item_id NOT GLOB '*[^0-9a-f]*')),
