@@ -13,7 +13,7 @@ admin       staff accounts, units (registration, deadline policy,
             summaries, figures or exports
 inspector   the cases of their own units (another unit's case is "not
             found"), assignment, status changes, standard messages,
-            figures of own units
+            figures of own units, quarantine reports and re-export
 auditor     the audit log and aggregate figures; nothing that changes data
 =========== ============================================================
 
