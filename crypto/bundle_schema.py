@@ -45,6 +45,7 @@ ENVELOPE: Final = 0x02
 REPLY: Final = 0x11
 STATUS: Final = 0x12
 TEMPLATE: Final = 0x13
+QUARANTINE: Final = 0x14
 TRAILER: Final = 0xFF
 
 ENTRY_NAMES: Final = {
@@ -53,12 +54,20 @@ ENTRY_NAMES: Final = {
     REPLY: "reply",
     STATUS: "status",
     TEMPLATE: "template",
+    QUARANTINE: "quarantine",
 }
 TYPES: Final = {
     Kind.EXPORT: frozenset({CASE, ENVELOPE}),
-    Kind.REPLY: frozenset({REPLY, STATUS, TEMPLATE}),
+    Kind.REPLY: frozenset({REPLY, STATUS, TEMPLATE, QUARANTINE}),
 }
-MAX_DATA: Final = {CASE: 0, ENVELOPE: 1 << 31, REPLY: 1 << 20, STATUS: 0, TEMPLATE: 0}
+MAX_DATA: Final = {
+    CASE: 0,
+    ENVELOPE: 1 << 31,
+    REPLY: 1 << 20,
+    STATUS: 0,
+    TEMPLATE: 0,
+    QUARANTINE: 0,
+}
 """The largest ``data_len`` of each entry type."""
 
 MAX_TEMPLATE_TEXT: Final = 2000
@@ -155,6 +164,13 @@ SCHEMAS: Final[dict[int, dict[str, Check]]] = {
         "template_id": lambda v: isinstance(v, str) and _TEMPLATE_ID.match(v) is not None,
         "text": _template_text,
         "signature": _b64u(SIGNATURE_SIZE),
+    },
+    QUARANTINE: {
+        "case_id": is_hex_id,
+        "item_id": lambda v: v is None or is_hex_id(v),
+        "kind": lambda v: v == "case" or v in KINDS,
+        "day": is_day,
+        "check": is_code,
     },
 }
 

@@ -208,6 +208,20 @@ def good_reply(header: dict[str, Any] | None = None) -> Raw:
     return raw
 
 
+QUARANTINE_CASE = {"case_id": hex_id("case-1"), "item_id": None, "kind": "case"}
+QUARANTINE_CASE["day"] = "2026-11-23"
+
+
+def quarantine_reply() -> Raw:
+    """A workstation reporting two held entries: an envelope, and a case entry on its own."""
+    raw = Raw("reply", reply_header())
+    held = {"case_id": hex_id("case-1"), "item_id": hex_id("held-1"), "kind": "message"}
+    raw.entry(0x14, {**held, "day": "2026-11-23", "check": "envelope"})
+    alone = {"case_id": hex_id("case-2"), "item_id": None, "kind": "case", "day": "2026-11-23"}
+    raw.entry(0x14, {**alone, "check": "case_changed"})
+    return raw
+
+
 def flip_last(data: bytes) -> bytes:
     return data[:-1] + bytes([data[-1] ^ 1])
 
@@ -560,6 +574,22 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     (
+        "reply-quarantine-ok",
+        "two quarantine reports: an envelope and a case entry on its own",
+        "ok",
+        lambda: quarantine_reply().finish(KEY),
+    ),
+    (
+        "reply-quarantine-free-text",
+        "a quarantine report whose check is free text, not a code",
+        "field_value",
+        lambda: (
+            Raw("reply", reply_header())
+            .entry(0x14, {**QUARANTINE_CASE, "check": "Tidak terbuka."})
+            .finish(KEY)
+        ),
+    ),
+    (
         "reply-header-sequence-zero",
         "sequence 0",
         "field_value",
@@ -570,7 +600,11 @@ SCENARIOS: list[Scenario] = [
 
 def entries_of(name: str) -> list[dict[str, Any]]:
     """What a reader must report for the ok scenarios."""
-    raw = {"export-ok": good_export, "reply-ok": good_reply}.get(name)
+    raw = {
+        "export-ok": good_export,
+        "reply-ok": good_reply,
+        "reply-quarantine-ok": quarantine_reply,
+    }.get(name)
     if raw is None:
         return []
     data = raw().finish(KEY if name.startswith("reply") else None)

@@ -536,8 +536,8 @@ def test_reject_oversized_data_len_before_reading_it(scene: Scene) -> None:
 
 
 def test_reject_unknown_entry_type(scene: Scene) -> None:
-    data = _prefix(scene) + _raw_entry(0x14, b"{}", 0)
-    rejected(scene, data, "entry_type", "entry 1 has an unknown type 0x14")
+    data = _prefix(scene) + _raw_entry(0x15, b"{}", 0)  # 0x14 is the quarantine report
+    rejected(scene, data, "entry_type", "entry 1 has an unknown type 0x15")
 
 
 def test_reject_export_bundle_offered_as_reply(scene: Scene) -> None:

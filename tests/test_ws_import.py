@@ -235,16 +235,29 @@ HOSTILE: dict[str, tuple[Maker, str]] = {
     "altered hash": (altered_hash, "entry_sha256"),
     "path in a reference": (path_in_reference, "field_value"),
     "path in an item id": (path_in_item_id, "field_value"),
-    "envelope for another unit's key": (envelope_for_another_unit, "envelope"),
-    "envelope bound to another unit id": (envelope_bound_to_another_unit_id, "envelope"),
-    "envelope moved to another case": (envelope_moved_to_another_case, "envelope"),
     "bundle for another unit": (bundle_for_another_unit, "unit"),
     "replayed bundle": (replayed_bundle, "export_seq"),
     "gap in exports": (gap_in_exports, "export_seq"),
-    "unknown status": (unknown_status, "status"),
-    "tip written by the unit": (tip_written_by_unit, "author"),
-    "known case with another reporter key": (changed_reporter_key, "case_changed"),
 }
+
+# One bad entry, not a bad bundle: it is quarantined (tests/test_ws_quarantine.py) and
+# the rest imports. (name: maker, the check each held row names, the cases imported)
+HELD: dict[str, tuple[Maker, list[tuple[str, str]], list[str]]] = {
+    "envelope for another unit's key": (
+        envelope_for_another_unit, [("message", "envelope")], ["WBS-2026-0002"]
+    ),
+    "envelope bound to another unit id": (
+        envelope_bound_to_another_unit_id, [("message", "envelope")], ["WBS-2026-0002"]
+    ),
+    "envelope moved to another case": (
+        envelope_moved_to_another_case, [("tip", "envelope")], ["WBS-2026-0002", "WBS-2026-0003"]
+    ),
+    "unknown status": (unknown_status, [("tip", "status"), ("attachment", "status")], []),
+    "tip written by the unit": (tip_written_by_unit, [("attachment", "author")], ["WBS-2026-0002"]),
+    "known case with another reporter key": (
+        changed_reporter_key, [("case", "case_changed")], []
+    ),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -264,4 +277,23 @@ def test_hostile_bundle_is_rejected_and_changes_nothing(tmp_path: Path, name: st
         assert rejected.value.user_message.startswith("bundle rejected: ")
         assert "nothing was imported" in rejected.value.user_message
         assert snapshot(tmp_path) == before
+        assert list((tmp_path / "store" / "staging").iterdir()) == []
+
+
+@pytest.mark.parametrize("name", sorted(HELD))
+def test_hostile_entry_is_quarantined_and_the_rest_imports(tmp_path: Path, name: str) -> None:
+    card = make_workstation(tmp_path)
+    first_case = report_case(card, "WBS-2026-0001")
+    first = write(tmp_path / "first.peluit", export_bundle(card.unit_id, [first_case]))
+    (tmp_path / "first-case-id").write_text(json.dumps(first_case.case_id.hex()))
+    maker, held, imported = HELD[name]
+    hostile = write(tmp_path / "hostile.peluit", maker(card, tmp_path))
+    with open_desk(tmp_path) as desk:
+        desk.import_bundle(first)
+        result = desk.import_bundle(hostile)
+        assert sorted((q.kind, q.check) for q in result.quarantined) == sorted(held)
+        assert [q.id for q in desk.quarantine()] == [q.id for q in result.quarantined]
+        assert sorted(result.new_cases) == imported
+        assert sorted(c.reference for c in desk.cases()) == sorted(["WBS-2026-0001", *imported])
+        assert desk.store.last_export_seq() == 2
         assert list((tmp_path / "store" / "staging").iterdir()) == []

@@ -53,6 +53,7 @@ ACTIONS = frozenset(
         "logout",
         "export",
         "import",
+        "reexport",
         "status_change",
         "assignment",
         "user_created",

@@ -13,14 +13,14 @@ admin       staff accounts, units (registration, deadline policy,
             summaries, figures or exports
 inspector   the cases of their own units (another unit's case is "not
             found"), assignment, status changes, standard messages,
-            figures of own units
+            figures of own units, quarantine reports and re-export
 auditor     the audit log and aggregate figures; nothing that changes data
 =========== ============================================================
 
 The SQLite implementation is assembled from one module per concept:
 :mod:`vault.console_cases`, :mod:`vault.console_figures`,
-:mod:`vault.console_accounts`, :mod:`vault.console_units` and
-:mod:`vault.console_ack`, on the permission checks of
+:mod:`vault.console_accounts`, :mod:`vault.console_units`,
+:mod:`vault.console_ack` and :mod:`vault.console_quarantine`, on the permission checks of
 :mod:`vault.console_access`.
 """
 
@@ -39,11 +39,13 @@ from vault.console_accounts import ConsoleAccounts
 from vault.console_ack import ConsoleAck
 from vault.console_cases import CasePage, CaseSummary, ConsoleCases
 from vault.console_figures import ConsoleFigures, UnitFigures
+from vault.console_quarantine import ConsoleQuarantine
 from vault.console_units import ConsoleUnits, UnitConsoleSettings
 from vault.database import opened
 from vault.days import Today, jakarta_today
 from vault.deadlines import DeadlinePolicy
 from vault.limits import Limits
+from vault.quarantine_notes import QuarantineNote
 from vault.staff import LoginThrottle, Role, StaffUser
 from vault.status import CaseStatus
 from vault.units import Unit
@@ -93,6 +95,12 @@ class ConsoleStore(Protocol):
         target: str | None = None,
     ) -> CaseRow: ...
     def check_export(self, user: StaffUser, unit_id: str) -> None: ...
+    # quarantine on the workstation, re-export (inspectors of the unit)
+    def case_quarantine(self, user: StaffUser, case_id: str) -> list[QuarantineNote]: ...
+    def unit_quarantine(self, user: StaffUser) -> list[QuarantineNote]: ...
+    def reexport_pending(self, user: StaffUser, case_id: str) -> bool: ...
+    def request_reexport(self, user: StaffUser, case_id: str) -> None: ...
+    def request_unit_reexport(self, user: StaffUser, unit_id: str) -> int: ...
     # standard messages (inspectors of the case's unit)
     def ack_templates(self, user: StaffUser, case_id: str) -> list[AckTemplate]: ...
     def send_template(
@@ -149,7 +157,9 @@ class ConsoleStore(Protocol):
     def record_logout(self, user: StaffUser) -> None: ...
 
 
-class SqliteConsoleStore(ConsoleCases, ConsoleAck, ConsoleFigures, ConsoleAccounts, ConsoleUnits):
+class SqliteConsoleStore(
+    ConsoleCases, ConsoleAck, ConsoleQuarantine, ConsoleFigures, ConsoleAccounts, ConsoleUnits
+):
     """:class:`ConsoleStore` on the vault's SQLite file (a connection per call).
 
     Starting one is the console's "first start": the data folder's

@@ -2,10 +2,11 @@
 
 A case goes into an export when it has envelopes no export carried yet, or a
 status event newer than the one its last export showed, or was never
-exported. Its not-yet-exported envelopes go with it, streamed from their
-blob files into the bundle in bounded blocks (each file is read twice: once
-for its SHA-256, which the entry's meta carries before the data, then to
-copy it).
+exported, or an inspector asked for it again (:mod:`vault.reexport`: then
+ALL its envelopes go, exported before or not). Its not-yet-exported
+envelopes go with it, streamed from their blob files into the bundle in
+bounded blocks (each file is read twice: once for its SHA-256, which the
+entry's meta carries before the data, then to copy it).
 
 What was exported is recorded only after the bundle is completely written
 and fsynced (and, through ``on_written``, published by the caller): an
@@ -29,7 +30,7 @@ from sqlite_utils import Database
 from crypto.b64 import b64u_encode
 from crypto.bundle_schema import CASE, ENVELOPE, EXPORT_FORMAT, VERSION, Kind
 from crypto.bundle_writer import BundleWriter
-from vault import audit_log
+from vault import audit_log, reexport
 from vault.blob_store import BlobStore
 from vault.database import write_transaction
 from vault.errors import BadInput, Conflict, VaultError
@@ -64,6 +65,7 @@ class _Plan:
     since_seq: int
     cases: list[dict[str, Any]]
     envelopes: list[_Envelope]
+    reexported: set[str]
 
 
 def _plan(db: Database, unit_id: str) -> _Plan:
@@ -74,17 +76,20 @@ def _plan(db: Database, unit_id: str) -> _Plan:
         since = conn.execute(
             "SELECT coalesce(max(export_seq), 0) FROM bundle_exports WHERE unit_id = ?", [unit_id]
         ).fetchone()[0]
+        again = reexport.marked(db, unit_id)
         envelopes = [
             _Envelope(*row)
             for row in conn.execute(
                 "SELECT e.item_id, e.case_id, e.kind, e.author, e.size, e.day"
                 " FROM envelopes e JOIN cases c ON c.case_id = e.case_id"
-                " WHERE c.unit_id = ? AND e.item_id NOT IN (SELECT item_id FROM exported_envelopes)"
+                " WHERE c.unit_id = ?"
+                " AND (e.item_id NOT IN (SELECT item_id FROM exported_envelopes)"
+                " OR c.case_id IN (SELECT case_id FROM reexport_cases))"
                 " ORDER BY c.submitted_day, c.reference, e.seq",
                 [unit_id],
             )
         ]
-        pending = {envelope.case_id for envelope in envelopes}
+        pending = {envelope.case_id for envelope in envelopes} | again
         columns = ("case_id", "reference", "status", "submitted_day", "status_day", "key", "seq")
         cases = []
         for row in conn.execute(
@@ -106,7 +111,7 @@ def _plan(db: Database, unit_id: str) -> _Plan:
                 cases.append(case)
     finally:
         conn.execute("COMMIT")
-    return _Plan(since, cases, envelopes)
+    return _Plan(since, cases, envelopes, again)
 
 
 def _sha256(blobs: BlobStore, envelope: _Envelope) -> str:
@@ -189,9 +194,11 @@ def _record(
             [unit_id, seq, day, len(plan.cases), len(plan.envelopes), total],
         )
         db.conn.executemany(
-            "INSERT INTO exported_envelopes (item_id, unit_id, export_seq) VALUES (?, ?, ?)",
+            "INSERT INTO exported_envelopes (item_id, unit_id, export_seq) VALUES (?, ?, ?)"
+            " ON CONFLICT (item_id) DO UPDATE SET export_seq = excluded.export_seq",
             [(envelope.item_id, unit_id, seq) for envelope in plan.envelopes],
         )
+        reexport.clear(db, plan.reexported)
         db.conn.executemany(
             "INSERT INTO exported_cases (case_id, unit_id, export_seq, status_seq)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET"
@@ -203,7 +210,12 @@ def _record(
             actor=actor,
             action="export",
             subject=unit_id,
-            detail={"export_seq": seq, "cases": len(plan.cases), "envelopes": len(plan.envelopes)},
+            detail={
+                "export_seq": seq,
+                "cases": len(plan.cases),
+                "envelopes": len(plan.envelopes),
+                **({"reexported": len(plan.reexported)} if plan.reexported else {}),
+            },
             today=today,
         )
 

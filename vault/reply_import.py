@@ -14,7 +14,8 @@ Order of trust:
    (:mod:`vault.lifecycle`), template signatures under the unit's key;
 5. everything is applied in ONE transaction: reply blobs are written first
    (:class:`vault.item_batch.ItemBatch`, wiped again if the commit fails),
-   then envelope rows (author "unit"), status changes, templates, the new
+   then envelope rows (author "unit"), status changes, templates, the
+   workstation's quarantine reports (:mod:`vault.quarantine_notes`), the new
    sequence and one "import" audit entry.
 
 Any defect raises :class:`crypto.bundle.BundleError` naming the failed check,
@@ -36,11 +37,11 @@ from sqlite_utils import Database
 
 from crypto.b64 import b64u_decode
 from crypto.bundle import BundleReader, Entry, ReaderLimits, verify_signature
-from crypto.bundle_schema import REPLY, STATUS, TEMPLATE, BundleError, Kind
+from crypto.bundle_schema import QUARANTINE, REPLY, STATUS, TEMPLATE, BundleError, Kind
 from crypto.bundle_template import verify_template
 from crypto.errors import SignatureError
 from crypto.signing import VerifyKey
-from vault import audit_log, lifecycle
+from vault import audit_log, lifecycle, quarantine_notes
 from vault.cases import insert_envelope_rows
 from vault.database import write_transaction
 from vault.errors import BadInput, Conflict, NotFound, VaultError
@@ -66,6 +67,7 @@ class ImportSummary:
     replies: int
     status_changes: int
     templates: int
+    quarantined: int = 0
 
 
 @dataclass
@@ -180,6 +182,8 @@ def _check_entries(
         if entry.type == TEMPLATE:
             _check_template(unit, key, entry)
             continue
+        if entry.type == QUARANTINE:
+            continue  # recorded as reported, even for a case id this vault does not know
         state = _case(db, states, entry, unit.unit_id)
         if entry.type == STATUS:
             _check_status(state, entry)
@@ -238,6 +242,8 @@ def _apply(
                 insert_envelope_rows(db, [row])
             elif entry.type == STATUS:
                 apply_status(db, meta["case_id"], meta, actor=actor, today=today)
+            elif entry.type == QUARANTINE:
+                quarantine_notes.record(db, unit_id, sequence, meta, day)
             else:
                 db.conn.execute(
                     "INSERT INTO ack_templates (unit_id, template_id, text, signature, day)"
@@ -273,6 +279,7 @@ def _counts(entries: list[Entry]) -> dict[str, int]:
         "replies": sum(entry.type == REPLY for entry in entries),
         "status_changes": sum(entry.type == STATUS for entry in entries),
         "templates": sum(entry.type == TEMPLATE for entry in entries),
+        "quarantined": sum(entry.type == QUARANTINE for entry in entries),
     }
 
 
@@ -314,5 +321,10 @@ def import_reply_bundle(
         _close(entries)
     counts = _counts(entries)
     return ImportSummary(
-        unit_id, sequence, counts["replies"], counts["status_changes"], counts["templates"]
+        unit_id,
+        sequence,
+        counts["replies"],
+        counts["status_changes"],
+        counts["templates"],
+        counts["quarantined"],
     )

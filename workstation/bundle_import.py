@@ -34,7 +34,6 @@ bundle rejected later.
 from __future__ import annotations
 
 import contextlib
-import hmac
 import os
 import secrets
 import shutil
@@ -42,30 +41,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from crypto import envelope
 from crypto.b64 import b64u_decode
 from crypto.bundle import BundleError, BundleReader, Kind, ReaderLimits
 from crypto.bundle_schema import CASE, ENVELOPE
-from crypto.context import Context
-from crypto.errors import DecryptionError, FormatError
 from crypto.key_file import UnitKeys
-from crypto.xwing import KEY_ID_SIZE, XWingPrivateKey, XWingPublicKey
+from crypto.xwing import XWingPrivateKey
 from workstation.database import transaction
 from workstation.durable import DurableBatch
+from workstation.entry_checks import EntryChecks, Failure
 from workstation.errors import BundleRejected
-from workstation.lifecycle import STATUSES
-from workstation.store import WorkstationStore
+from workstation.quarantine import Quarantined, held_copy, insert_held, release_copies
+from workstation.store import WorkstationStore, insert_case, insert_envelope
 
 MAX_BUNDLE_ENTRIES = 200_000
 MAX_BUNDLE_DATA = 64 << 30  # 64 GiB of envelopes in one bundle
-AUTHORS = {
-    "tip": "reporter",
-    "attachment": "reporter",
-    "identity": "reporter",
-    "message": "reporter",
-    "reply": "unit",
-    "forward": "unit",
-}
 
 
 @dataclass
@@ -75,13 +64,16 @@ class ImportResult:
     updated_cases: list[str] = field(default_factory=list)
     new_envelopes: int = 0
     known_envelopes: int = 0
+    quarantined: list[Quarantined] = field(default_factory=list)
+    released: int = 0
 
 
-class _Discard:
-    """A sink for checking that an envelope opens: counts bytes, keeps none."""
-
-    def write(self, data: bytes | memoryview) -> int:
-        return len(data)
+@dataclass
+class _Case:
+    meta: dict[str, object]
+    known: bool
+    key: bytes
+    failure: Failure | None
 
 
 @dataclass
@@ -89,18 +81,7 @@ class _Staged:
     meta: dict[str, object]
     temp: Path
     name: str
-
-
-def _stanza_key_ids(handle: BinaryIO) -> set[bytes]:
-    handle.seek(0)
-    head = handle.read(envelope.header_size(envelope.MAX_RECIPIENTS))
-    start = len(envelope.MAGIC) + envelope.NONCE_SIZE
-    count = head[start] if len(head) > start else 0
-    ids = set()
-    for index in range(count):
-        offset = start + 1 + index * envelope.STANZA_SIZE + 1
-        ids.add(head[offset : offset + KEY_ID_SIZE])
-    return ids
+    failure: Failure | None = None
 
 
 class BundleImport:
@@ -117,6 +98,7 @@ class BundleImport:
         self.keys = keys
         self.xwing = keys.xwing_keys() if xwing is None else xwing
         self.allow_gap = allow_gap
+        self.checks = EntryChecks(store, keys, self.xwing)
 
     def run(self, bundle: Path, today: str) -> ImportResult:
         staging = self.store.staging_dir / secrets.token_hex(16)
@@ -142,24 +124,26 @@ class BundleImport:
         reader = BundleReader(src, Kind.EXPORT, spill, limits)
         header = reader.header
         self._check_header(header)
-        cases: dict[str, dict[str, object]] = {}
+        cases: dict[str, _Case] = {}
         staged: list[_Staged] = []
         known = 0
         for entry in reader.entries():
             try:
                 if entry.type == CASE:
-                    self._check_case(entry.number, entry.meta)
-                    cases[str(entry.meta["case_id"])] = entry.meta
+                    cases[str(entry.meta["case_id"])] = self._case(entry.meta)
                 elif entry.type == ENVELOPE:
                     handle = entry.data.open()
-                    if self._check_envelope(entry.number, entry.meta, handle, cases):
-                        temp = Path(str(handle.name))
-                        staged.append(_Staged(entry.meta, temp, secrets.token_hex(16)))
-                    else:
+                    case = cases[str(entry.meta["case_id"])]
+                    item = _Staged(entry.meta, Path(str(handle.name)), secrets.token_hex(16))
+                    verdict = self._check_envelope(item, handle, case)
+                    if verdict == "known":
                         known += 1
+                    else:
+                        staged.append(item)
             finally:
                 entry.data.close()
-        return self._commit(header, reader.file_sha256, cases, staged, known, durable, today)
+        held = self._resolve(cases, staged)
+        return self._commit(header, reader.file_sha256, cases, staged, held, known, durable, today)
 
     # --- checks -----------------------------------------------------------
 
@@ -183,75 +167,68 @@ class BundleImport:
                 "import the missing bundle first",
             )
 
-    def _check_case(self, number: int, meta: dict[str, object]) -> None:
-        if meta["status"] not in STATUSES:
-            raise BundleRejected("status", f"entry {number} has an unknown status")
-        try:
-            XWingPublicKey.from_bytes(b64u_decode(str(meta["reporter_public_key"])))
-        except FormatError:
-            raise BundleRejected(
-                "reporter_key", f"entry {number}'s reporter key is not an X-Wing key"
-            ) from None
+    def _case(self, meta: dict[str, object]) -> _Case:
+        failure = self.checks.case(meta)
         row = self.store.conn.execute(
-            "SELECT reference, reporter_public_key FROM cases WHERE case_id = ?",
-            (meta["case_id"],),
+            "SELECT reporter_public_key FROM cases WHERE case_id = ?", (meta["case_id"],)
         ).fetchone()
-        if row is not None and (
-            row[0] != meta["reference"] or row[1] != b64u_decode(str(meta["reporter_public_key"]))
-        ):
-            raise BundleRejected(
-                "case_changed", f"entry {number} changes a known case's reference or reporter key"
-            )
+        if row is not None:
+            return _Case(meta, True, bytes(row[0]), failure)
+        key = b"" if failure else b64u_decode(str(meta["reporter_public_key"]))
+        return _Case(meta, False, key, failure)
 
-    def _check_envelope(
-        self,
-        number: int,
-        meta: dict[str, object],
-        handle: BinaryIO,
-        cases: dict[str, dict[str, object]],
-    ) -> bool:
-        """True if the envelope is new and valid; False if it is already stored.
+    def _check_envelope(self, item: _Staged, handle: BinaryIO, case: _Case) -> str:
+        """``known`` (stored already), ``new``, or ``held`` (``item.failure`` says why).
 
-        ``handle`` is the staged file the reader just wrote and hashed, at its
-        start: it is opened from there, not from its name again.
+        ``handle`` is the staged file the reader just wrote and hashed: it is
+        opened from there, not from its name again.
         """
-        kind = str(meta["kind"])
-        if AUTHORS[kind] != meta["author"]:
-            raise BundleRejected(
-                "author", f"entry {number}: a {kind} is not written by {meta['author']}"
+        verdict = self.checks.stored(item.meta)
+        if verdict == "known":
+            return "known"
+        if isinstance(verdict, Failure):
+            item.failure = verdict
+        elif case.failure is not None:
+            item.failure = Failure(
+                case.failure.check, "its case entry failed: " + case.failure.detail
             )
-        case_id = str(meta["case_id"])
-        existing = self.store.conn.execute(
-            "SELECT case_id, sha256 FROM envelopes WHERE item_id = ?"
-            " UNION ALL SELECT case_id, NULL FROM outbox WHERE item_id = ?",
-            (meta["item_id"], meta["item_id"]),
-        ).fetchall()
-        for row_case, row_sha in existing:
-            if row_case != case_id or (row_sha is not None and row_sha != meta["sha256"]):
-                raise BundleRejected(
-                    "item_conflict", f"entry {number} reuses a stored item id with other content"
-                )
-        if any(row_sha is not None for _, row_sha in existing):
-            return False
-        context = Context(
-            self.store.unit_id, bytes.fromhex(case_id), kind, bytes.fromhex(str(meta["item_id"]))
-        )
-        try:
-            envelope.open_stream(handle, _Discard(), self.xwing, context)  # type: ignore[arg-type]
-        except DecryptionError:
-            if not self._sealed_to_custodian(kind, handle):
-                raise BundleRejected(
-                    "envelope",
-                    f"entry {number} does not open with this unit's keys "
-                    "(another unit's envelope, or altered)",
-                ) from None
-        return True
+        else:
+            item.failure = self.checks.opens(item.meta, handle, case.key)
+        return "new" if item.failure is None else "held"
 
-    def _sealed_to_custodian(self, kind: str, handle: BinaryIO) -> bool:
-        custodian = self.keys.custodian_xwing_public_key
-        if kind != "identity" or custodian is None:
-            return False
-        return any(hmac.compare_digest(i, custodian.key_id()) for i in _stanza_key_ids(handle))
+    def _resolve(self, cases: dict[str, _Case], staged: list[_Staged]) -> list[_Staged]:
+        """Hold every item of a case that cannot be created; return case entries held alone.
+
+        A case new to this workstation is created only with a tip that opened
+        and names its reporter key. Without one, its other items wait in
+        quarantine (they open under the case's context, but nothing ties the
+        case to a reporter yet) until a re-export or a retry brings the tip.
+        """
+        alone: list[_Staged] = []
+        by_case: dict[str, list[_Staged]] = {}
+        for item in staged:
+            by_case.setdefault(str(item.meta["case_id"]), []).append(item)
+        for case_id, case in cases.items():
+            items = by_case.get(case_id, [])
+            if case.failure is None and not case.known:
+                tips = [i for i in items if i.meta["kind"] == "tip"]
+                if not any(i.failure is None for i in tips):
+                    bad_tip = next((i.failure for i in tips if i.failure), None)
+                    case.failure = (
+                        Failure("tip", "the case's tip did not verify: " + bad_tip.detail)
+                        if bad_tip
+                        else Failure(
+                            "case_unknown",
+                            "the case is not on this workstation and its tip is not in this "
+                            "export: have the case exported again from the console",
+                        )
+                    )
+                    for item in items:
+                        if item.failure is None:
+                            item.failure = case.failure
+            if case.failure is not None and not any(i.failure for i in items):
+                alone.append(_Staged(_case_only(case.meta), Path(), "", case.failure))
+        return alone
 
     # --- commit -----------------------------------------------------------
 
@@ -259,46 +236,73 @@ class BundleImport:
         self,
         header: dict[str, object],
         digest: str,
-        cases: dict[str, dict[str, object]],
+        cases: dict[str, _Case],
         staged: list[_Staged],
+        alone: list[_Staged],
         known: int,
         durable: DurableBatch,
         today: str,
     ) -> ImportResult:
         export_seq = int(header["export_seq"])  # type: ignore[call-overload]
-        result = ImportResult(export_seq, known_envelopes=known, new_envelopes=len(staged))
-        target_dir = self.store.envelopes_dir
-        placed: list[Path] = []
         conn = self.store.conn
+        fresh = [i for i in staged if i.failure is None]
+        held = [
+            i
+            for i in staged + alone
+            if i.failure is not None and not held_copy(conn, i.meta, i.failure.check)
+        ]
+        known += len(staged) - len(fresh) - len([i for i in held if i.meta["kind"] != "case"])
+        result = ImportResult(export_seq, known_envelopes=known, new_envelopes=len(fresh))
+        placed: list[Path] = []
         try:
-            for item in staged:
-                target = target_dir / item.name
+            for item in fresh + held:
+                if not item.name:
+                    continue
+                folder = (
+                    self.store.envelopes_dir if item.failure is None else self.store.quarantine_dir
+                )
+                target = folder / item.name
                 os.link(item.temp, target)  # fails if the name exists
                 placed.append(target)
-            durable.sync(placed, [target_dir])
+            durable.sync(placed, [self.store.envelopes_dir, self.store.quarantine_dir])
             with transaction(conn):
-                self._write_rows(header, digest, cases, staged, result, today)
+                self._write_rows(header, digest, cases, fresh, result, today)
+                for item in held:
+                    failure = item.failure or Failure("internal", "")  # held: never None
+                    meta = dict(item.meta)
+                    meta["file"] = item.name or None
+                    case_meta = cases[str(meta["case_id"])].meta
+                    result.quarantined.append(
+                        insert_held(conn, meta, case_meta, export_seq, today, failure)
+                    )
+                gone = release_copies(conn, [i.meta for i in fresh], today)
+                result.released = len(gone)
         except BaseException:
             for path in placed:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
             raise
+        for name in gone:
+            with contextlib.suppress(FileNotFoundError):
+                (self.store.quarantine_dir / name).unlink()
         return result
 
     def _write_rows(
         self,
         header: dict[str, object],
         digest: str,
-        cases: dict[str, dict[str, object]],
+        cases: dict[str, _Case],
         staged: list[_Staged],
         result: ImportResult,
         today: str,
     ) -> None:
         conn = self.store.conn
         export_seq = result.export_seq
-        for case_id, meta in cases.items():
-            known = conn.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)).fetchone()
-            if known:
+        for case_id, case in cases.items():
+            if case.failure is not None:
+                continue
+            meta = case.meta
+            if case.known:
                 conn.execute(
                     "UPDATE cases SET status = ?, status_day = ? WHERE case_id = ?",
                     (meta["status"], meta["status_day"], case_id),
@@ -310,42 +314,10 @@ class BundleImport:
                 )
                 result.updated_cases.append(str(meta["reference"]))
             else:
-                conn.execute(
-                    "INSERT INTO cases (case_id, reference, status, submitted_day, status_day,"
-                    " reporter_public_key, first_export) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        case_id,
-                        meta["reference"],
-                        meta["status"],
-                        meta["submitted"],
-                        meta["status_day"],
-                        b64u_decode(str(meta["reporter_public_key"])),
-                        export_seq,
-                    ),
-                )
+                insert_case(conn, meta, export_seq)
                 result.new_cases.append(str(meta["reference"]))
         for item in staged:
-            meta = item.meta
-            seq = conn.execute(
-                "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?",
-                (meta["case_id"],),
-            ).fetchone()[0]
-            conn.execute(
-                "INSERT INTO envelopes (item_id, case_id, seq, kind, author, day, size, sha256,"
-                " file, export_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    meta["item_id"],
-                    meta["case_id"],
-                    seq,
-                    meta["kind"],
-                    meta["author"],
-                    meta["day"],
-                    meta["size"],
-                    meta["sha256"],
-                    item.name,
-                    export_seq,
-                ),
-            )
+            insert_envelope(conn, item.meta, item.name, export_seq)
         conn.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -358,3 +330,16 @@ class BundleImport:
                 header["envelopes"],
             ),
         )
+
+
+def _case_only(meta: dict[str, object]) -> dict[str, object]:
+    """A quarantine row's metadata for a case entry that failed with no envelope of its own."""
+    return {
+        "case_id": meta["case_id"],
+        "item_id": None,
+        "kind": "case",
+        "author": None,
+        "day": meta["status_day"],
+        "size": None,
+        "sha256": None,
+    }

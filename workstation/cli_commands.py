@@ -18,6 +18,7 @@ from workstation.ceremony import CARD_FILE, KEY_FILE, FolderNotEmpty
 from workstation.desk import CaseView, Desk
 from workstation.errors import Refused
 from workstation.keyring import load_card, open_keys, read_bytes, save_keys, write_atomic
+from workstation.quarantine import Quarantined
 from workstation.templates import REPLY_TEMPLATES, STANDARD_MESSAGES
 from workstation.terminal import safe_line, safe_text
 from workstation.triage import Triage
@@ -47,6 +48,39 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     for ref in result.new_cases:
         print(f"  new: {safe_line(ref)}")
+    if result.released:
+        print(f"  released from quarantine: {result.released} item(s) that now open")
+    for held in result.quarantined:
+        print(f"  quarantined: {_held_line(held)}")
+    if result.quarantined:
+        print("hint: 'peluit-ws quarantine list' shows why; nothing of them is shown or opened")
+    return 0
+
+
+def _held_line(held: Quarantined) -> str:
+    item = held.item_id[:8] if held.item_id else "-"
+    return (
+        f"#{held.id} {safe_line(held.reference)} {held.kind} of {held.day} item {item}: "
+        f"{held.check} ({held.detail})"
+    )
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        if args.action == "retry":
+            result = desk.retry_quarantine(args.ids or None)
+            print(
+                f"released {len(result.released)} item(s), {len(result.held)} still held"
+                + (f"; new case(s): {', '.join(map(safe_line, result.new_cases))}"
+                   if result.new_cases else "")
+            )  # fmt: skip
+            return 0
+        rows = desk.quarantine(include_released=args.all)
+    if not rows:
+        print("nothing is held in quarantine")
+    for held in rows:
+        state = f" (released {held.released_day})" if held.released_day else ""
+        print(_held_line(held) + f"; held since {held.quarantined_day}{state}")
     return 0
 
 
@@ -197,7 +231,8 @@ def cmd_export_replies(args: argparse.Namespace) -> int:
         done = desk.export_replies(Path(args.out))
     print(
         f"reply bundle {done.sequence} written to {done.path}: {done.replies} repl(ies), "
-        f"{done.statuses} status change(s), {done.templates} standard message(s)"
+        f"{done.statuses} status change(s), {done.templates} standard message(s), "
+        f"{done.quarantined} quarantine report(s)"
     )
     print("hint: import it online with the console; it can be applied once")
     return 0

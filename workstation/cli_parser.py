@@ -27,6 +27,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         action="store_true",
         help="accept a bundle that does not follow the last one imported",
     )
+    p = command("quarantine", c.cmd_quarantine, "entries an import held back: list, or retry")
+    p.add_argument("action", choices=["list", "retry"])
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="retry only these (default: all)")
+    p.add_argument("--all", action="store_true", help="list released entries too")
     command("list", c.cmd_list, "list cases: reference, status, days, urgency")
     p = command("show", c.cmd_show, "show a case (identity stays closed)")
     p.add_argument("case")

@@ -5,6 +5,8 @@
     desk = Desk.open(folder, SecretStr(passphrase))   # WrongPassphrase if wrong
     try:
         desk.import_bundle(path)                      # ImportResult or BundleRejected
+        desk.quarantine()                             # [Quarantined]: entries held back
+        desk.retry_quarantine([3])                    # check held entries again (None: all)
         desk.cases()                                  # [CaseSummary]
         desk.case("WBS-2026-0001")                    # CaseView (identity closed)
         desk.open_identity("WBS-2026-0001", custodian=(dir2, SecretStr(...)))
@@ -45,9 +47,11 @@ from crypto.xwing import XWingPrivateKey
 from workstation import attachments, forwarding, questionnaire, reading, reply_bundle
 from workstation.bundle_import import BundleImport, ImportResult
 from workstation.custodian import open_custodian
+from workstation.entry_checks import EntryChecks
 from workstation.errors import CustodianRequired, Refused, UnknownItem
 from workstation.keyring import load_card, open_keys, read_bytes
 from workstation.local_key import LocalKey
+from workstation.quarantine import Quarantined, RetryResult, listing, retry
 from workstation.store import CaseRow, WorkstationStore
 from workstation.templates import fill_template
 from workstation.triage import Triage, open_triage, seal_triage
@@ -139,6 +143,15 @@ class Desk:
     def import_bundle(self, path: Path, *, allow_gap: bool = False) -> ImportResult:
         importer = BundleImport(self.store, self._keys, self._xwing, allow_gap=allow_gap)
         return importer.run(path, self.today())
+
+    def quarantine(self, *, include_released: bool = False) -> list[Quarantined]:
+        """Entries held back by imports: metadata only (workstation/quarantine.py)."""
+        return listing(self.store, include_released=include_released)
+
+    def retry_quarantine(self, ids: list[int] | None) -> RetryResult:
+        """Check held entries again (all if ``ids`` is None); import what now passes."""
+        checks = EntryChecks(self.store, self._keys, self._xwing)
+        return retry(self.store, checks, ids, self.today())
 
     # --- reading ----------------------------------------------------------
 

@@ -4,8 +4,10 @@ Replies are sealed and signed when they are queued (so the outbox holds
 ciphertext only): ``crypto.reply.sign_reply`` over a fresh context of kind
 ``reply``, then ``crypto.envelope.seal`` to the reporter's key and the
 unit's current key. ``export`` writes one signed, sequence-numbered reply
-bundle (docs/spec/bundles-v1.md) with everything queued, then marks it
-sent in the same transaction that records the sequence number.
+bundle (docs/spec/bundles-v1.md) with everything queued and every
+quarantined entry not reported yet (ids, kind, day, check: the console shows
+them), then marks it sent in the same transaction that records the sequence
+number.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from crypto import envelope
 from crypto.b64 import b64u_encode
 from crypto.bundle import BundleWriter, Kind
-from crypto.bundle_schema import REPLY, STATUS, TEMPLATE
+from crypto.bundle_schema import QUARANTINE, REPLY, STATUS, TEMPLATE
 from crypto.bundle_template import sign_template
 from crypto.context import Context
 from crypto.key_file import UnitKeys
@@ -44,6 +46,7 @@ class ExportedReplies:
     replies: int
     statuses: int
     templates: int
+    quarantined: int = 0
 
 
 def queue_reply(
@@ -126,7 +129,11 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
         "SELECT id, type, case_id, item_id, envelope, status, outcome, reason, target,"
         " template_id, text, signature FROM outbox WHERE bundle_seq IS NULL ORDER BY id"
     ).fetchall()
-    if not rows:
+    held = store.conn.execute(
+        "SELECT id, case_id, item_id, kind, day, reason FROM quarantine"
+        " WHERE reported_seq IS NULL ORDER BY id"
+    ).fetchall()
+    if not rows and not held:
         raise Refused("nothing is queued: no reply, status change or standard message")
     if out.exists() or out.is_symlink():
         raise Refused(f"{out} exists; choose a new file name")
@@ -146,6 +153,9 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
             for row in rows:
                 _add(writer, row)
                 counts[row["type"]] += 1
+            for row in held:  # what imports held back: ids, kind, day, check (no content)
+                meta = {k: row[k] for k in ("case_id", "item_id", "kind", "day")}
+                writer.add(QUARANTINE, {**meta, "check": row["reason"]})
             digest = writer.finish(keys.signing_key())
             handle.flush()
             os.fsync(handle.fileno())
@@ -157,7 +167,11 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
         with transaction(store.conn):
             store.conn.execute(
                 "INSERT INTO reply_bundles VALUES (?, ?, ?, ?)",
-                (sequence, today, digest.hex(), len(rows)),
+                (sequence, today, digest.hex(), len(rows) + len(held)),
+            )
+            store.conn.executemany(
+                "UPDATE quarantine SET reported_seq = ? WHERE id = ?",
+                [(sequence, r["id"]) for r in held],
             )
             store.conn.executemany(
                 "UPDATE outbox SET bundle_seq = ? WHERE id = ?", [(sequence, r["id"]) for r in rows]
@@ -165,7 +179,9 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
     except BaseException:
         out.unlink()
         raise
-    return ExportedReplies(out, sequence, counts["reply"], counts["status"], counts["template"])
+    return ExportedReplies(
+        out, sequence, counts["reply"], counts["status"], counts["template"], len(held)
+    )
 
 
 def _add(writer: BundleWriter, row: Any) -> None:  # a sqlite3.Row

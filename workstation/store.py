@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from crypto.b64 import b64u_decode
 from workstation.database import connect, migrate, transaction
 from workstation.errors import UnknownCase, UnknownItem, WorkstationError
 
 STORE_DIR = "store"
 DB_FILE = "workstation.sqlite"
 ENVELOPES_DIR = "envelopes"
+QUARANTINE_DIR = "quarantine"
 STAGING_DIR = "staging"
 
 
@@ -57,7 +59,7 @@ class WorkstationStore:
 
     def __init__(self, folder: Path, unit_id: str) -> None:
         self.root = folder / STORE_DIR
-        for path in (self.root, self.envelopes_dir, self.staging_dir):
+        for path in (self.root, self.envelopes_dir, self.quarantine_dir, self.staging_dir):
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.clear_staging()
         self.conn: sqlite3.Connection = connect(self.root / DB_FILE)
@@ -73,15 +75,23 @@ class WorkstationStore:
         self._remove_orphans()
 
     def _remove_orphans(self) -> None:
-        """Remove envelope files no row names (left by a crash during an import)."""
-        named = {row[0] for row in self.conn.execute("SELECT file FROM envelopes")}
-        for entry in self.envelopes_dir.iterdir():
-            if entry.name not in named:
-                entry.unlink()
+        """Remove envelope and quarantine files no row names (left by a crash during an import)."""
+        for folder, table in (
+            (self.envelopes_dir, "envelopes"),
+            (self.quarantine_dir, "quarantine"),
+        ):
+            named = {row[0] for row in self.conn.execute(f"SELECT file FROM {table}")}  # noqa: S608
+            for entry in folder.iterdir():
+                if entry.name not in named:
+                    entry.unlink()
 
     @property
     def envelopes_dir(self) -> Path:
         return self.root / ENVELOPES_DIR
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / QUARANTINE_DIR
 
     @property
     def staging_dir(self) -> Path:
@@ -186,3 +196,46 @@ class WorkstationStore:
             "SELECT seq, case_id, item_id, day, opened_with FROM identity_log ORDER BY seq"
         ).fetchall()
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+# --- rows written by an import or a quarantine retry (inside the caller's transaction)
+
+
+def insert_case(conn: sqlite3.Connection, meta: dict[str, object], export_seq: int) -> None:
+    conn.execute(
+        "INSERT INTO cases (case_id, reference, status, submitted_day, status_day,"
+        " reporter_public_key, first_export) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            meta["case_id"],
+            meta["reference"],
+            meta["status"],
+            meta["submitted"],
+            meta["status_day"],
+            b64u_decode(str(meta["reporter_public_key"])),
+            export_seq,
+        ),
+    )
+
+
+def insert_envelope(
+    conn: sqlite3.Connection, meta: dict[str, object], name: str, export_seq: int
+) -> None:
+    seq = conn.execute(
+        "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", (meta["case_id"],)
+    ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO envelopes (item_id, case_id, seq, kind, author, day, size, sha256,"
+        " file, export_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            meta["item_id"],
+            meta["case_id"],
+            seq,
+            meta["kind"],
+            meta["author"],
+            meta["day"],
+            meta["size"],
+            meta["sha256"],
+            name,
+            export_seq,
+        ),
+    )

@@ -16,11 +16,13 @@ path                                 roles     what
 ``/kasus/{id}/status`` POST          inspector change status
 ``/kasus/{id}/pesan-standar`` GET    inspector keys and signed templates (JSON)
 ``/kasus/{id}/pesan-standar`` POST   inspector sealed standard message (JSON)
+``/kasus/{id}/ekspor-ulang`` POST    inspector put the whole case in the next export
 ``/dasbor`` GET                      inspector, per-unit figures as SVG charts
                                      auditor
 ``/pertukaran`` GET                  inspector the air-gap page
 ``/pertukaran/ekspor`` POST          inspector download an export bundle
 ``/pertukaran/impor`` POST           inspector upload a reply bundle
+``/pertukaran/ekspor-ulang`` POST    inspector put a whole unit in the next export
 ``/akun`` GET/POST                   admin     accounts; create one (QR shown once)
 ``/akun/{username}/nonaktifkan`` POST admin    disable an account
 ``/unit`` GET/POST                   admin     units; register a card (audited)
@@ -43,6 +45,7 @@ from web.console import (
     routes_auth,
     routes_cases,
     routes_figures,
+    routes_quarantine,
 )
 from web.console.state import install as install_state
 
@@ -61,11 +64,13 @@ def _routes() -> list[BaseRoute]:
         Route("/kasus/{case_id}/status", routes_cases.change_status, methods=POST),
         Route("/kasus/{case_id}/pesan-standar", routes_ack.material, methods=GET),
         Route("/kasus/{case_id}/pesan-standar", routes_ack.send, methods=POST),
+        Route("/kasus/{case_id}/ekspor-ulang", routes_quarantine.reexport_case, methods=POST),
         Route("/dasbor", routes_figures.dashboard, methods=GET),
         Route("/audit", routes_figures.audit, methods=GET),
         Route("/pertukaran", routes_airgap.transfer, methods=GET),
         Route("/pertukaran/ekspor", routes_airgap.export, methods=POST),
         Route("/pertukaran/impor", routes_airgap.import_bundle, methods=POST),
+        Route("/pertukaran/ekspor-ulang", routes_quarantine.reexport_unit, methods=POST),
         Route("/akun", routes_admin.accounts, methods=GET),
         Route("/akun", routes_admin.create_account, methods=POST),
         Route("/akun/{username}/nonaktifkan", routes_admin.disable_account, methods=POST),

@@ -26,6 +26,7 @@ from crypto.bundle_schema import BundleError
 from web.console.auth import form_of, guard, require_csrf, staff_of
 from web.console.forms import Forbidden
 from web.console.render import gettext, language, render
+from web.console.routes_quarantine import quarantine_rows
 from web.console.state import call, console
 from web.console.upload import read_upload
 from web.errors import BadRequest
@@ -41,9 +42,19 @@ REFUSED = _("The reply bundle was refused and nothing was applied.")
 FAILED_CHECK = _("Failed check: %(check)s")
 
 
+async def _quarantine(request: Request) -> list[dict[str, object]]:
+    notes = await call(console(request).store.unit_quarantine, staff_of(request).session.user)
+    return quarantine_rows(language(request), notes)
+
+
 @guard("inspector")
 async def transfer(request: Request) -> Response:
-    return render(request, "transfer.html", units=staff_of(request).unit_ids)
+    return render(
+        request,
+        "transfer.html",
+        units=staff_of(request).unit_ids,
+        quarantine=await _quarantine(request),
+    )
 
 
 def _stream(handle: IO[bytes]) -> AsyncIterator[bytes]:
@@ -132,7 +143,14 @@ async def import_bundle(request: Request) -> Response:
                 problem=gettext(lang, REFUSED),
                 failed_check=gettext(lang, FAILED_CHECK) % {"check": exc.check},
                 failed_detail=exc.user_message,
+                quarantine=await _quarantine(request),
             )
     finally:
         upload.close()
-    return render(request, "transfer.html", units=staff.unit_ids, applied=summary)
+    return render(
+        request,
+        "transfer.html",
+        units=staff.unit_ids,
+        applied=summary,
+        quarantine=await _quarantine(request),
+    )

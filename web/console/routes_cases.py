@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from vault.lifecycle import PAUSABLE, TRANSITIONS
 from vault.status import CaseStatus
+from web.console import routes_quarantine
 from web.console.auth import form_of, guard, staff_of
 from web.console.names import OUTCOME_ORDER, REASON_ORDER, STATUS_ORDER, TARGET_ORDER
 from web.console.render import gettext, language, redirect, render
@@ -165,9 +166,11 @@ async def case_page(request: Request) -> Response:
         "overdue": row.overdue,
         "assignee": row.assignee,
     }
+    extra = await routes_quarantine.case_context(request, case_id)
     return render(
         request,
         "case.html",
+        **extra,
         case=case,
         items=items,
         next_states=next_states(str(row.status), summary.paused_from),

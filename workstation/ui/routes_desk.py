@@ -65,6 +65,10 @@ async def import_page(request: Request) -> Response:
         f"{t('Imported export')} {result.export_seq}: {len(result.new_cases)} {t('new case(s)')}, "
         f"{len(result.updated_cases)} {t('updated')}, {result.new_envelopes} {t('new item(s)')}"
     ]
+    lines += [
+        f"{t('Quarantined, not opened')}: #{q.id} {q.reference} {q.kind} {q.day} ({q.check})"
+        for q in result.quarantined
+    ]
     return render(request, "message.html", title=t("Imported"), lines=lines)
 
 

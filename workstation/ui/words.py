@@ -148,6 +148,7 @@ INDONESIAN: Final[dict[str, str]] = {
     "status change(s)": "perubahan status",
     "unit": "unit",
     "updated": "diperbarui",
+    "Quarantined, not opened": "Dikarantina, tidak dibuka",
 }
 
 
