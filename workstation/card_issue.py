@@ -55,7 +55,6 @@ def register_lines(path: Path, fingerprint: str) -> list[str]:
     """What to tell the inspector after a new card was written (Indonesian, then English)."""
     return [
         f"kartu unit baru / new unit card: {path}",
-        "daftarkan di server / register it on the server: "
-        f"peluit unit add {path} --rotation",
+        f"daftarkan di server / register it on the server: peluit unit add {path} --rotation",
         f"sidik jari / fingerprint: {fingerprint}",
     ]
