@@ -219,7 +219,9 @@ def test_wrong_code_and_typo_give_short_errors(
     unknown_code = "1" + "0" * 22
     from receipts.receipt_code import damm_check_digit
 
-    unknown = cli("status", "--server", url, *fp, stdin=unknown_code + damm_check_digit(unknown_code))
+    unknown = cli(
+        "status", "--server", url, *fp, stdin=unknown_code + damm_check_digit(unknown_code)
+    )
     assert unknown.returncode == 1
     assert "error: the server refused the request (404 not_found)" in unknown.stderr
     assert "hint: check the receipt code" in unknown.stderr
