@@ -43,7 +43,7 @@ from reporter.transport import (
     upload_attachment,
     verify_card,
 )
-from reporter.words import t
+from reporter.words import language, t
 
 MAX_TEXT_FILE = 1 << 20
 Say = Callable[[str], None]
@@ -85,7 +85,7 @@ class Submitted:
 
 
 def _refuse(card: UnitCard) -> Pin:
-    raise ReporterError("the unit's fingerprint is not confirmed")
+    raise ReporterError(t("pin.required"), hint=t("pin.required.hint"))
 
 
 def _quiet(_: str) -> None:
@@ -154,7 +154,7 @@ def _send_report(
 
     if options.receipt_file is not None:
         receipt_file.write_new(options.receipt_file, receipt_file.ReceiptFile(
-            code, client.base, f"{client.base}/id/cek", card.unit_id, card.fingerprint(),
+            code, client.base, f"{client.base}/{language()}/cek", card.unit_id, card.fingerprint(),
             card.ed25519_public_key.to_bytes(),
         ))  # fmt: skip
         options.say(t("receipt.written", path=options.receipt_file))
@@ -235,8 +235,8 @@ class Session:
     ) -> None:
         probe = ApiClient(server)
         self.instance: Instance = fetch_instance(probe)
-        if unit_id is not None and pin is not None:
-            check(unit_card(self.instance, unit_id), pin)
+        if unit_id is not None and pin is not None and unit_id in self.instance.cards:
+            check(unit_card(self.instance, unit_id), pin)  # a retired unit: checked below
         self.keys = derive_keys(code, self.instance.salt)
         self.client = ApiClient(server, authorization(self.keys))
         self.case: dict[str, Any] = self.client.json("POST", "/api/case")
