@@ -85,28 +85,30 @@ def read_code(stdin: TextIO) -> ReceiptCode:
 
 
 def _print_view(view: CaseView, out: TextIO) -> None:
-    print(f"case: {view.case_ref}", file=out)
-    print(f"status: {view.status} (since {view.status_since})", file=out)
+    """The case as text; what the server or a sender chose is shown without control characters."""
+
+    def say(text: str) -> None:
+        print(visible(text, keep="\n"), file=out)
+
+    say(f"case: {view.case_ref}")
+    say(f"status: {view.status} (since {view.status_since})")
     if view.deadline:
         paused = " (paused)" if view.deadline.get("paused") else ""
-        print(f"deadline: {view.deadline.get('stage')} by {view.deadline.get('due')}{paused}",
-              file=out)  # fmt: skip
-    print(f"unit fingerprint: {view.fingerprint}", file=out)
+        say(f"deadline: {view.deadline.get('stage')} by {view.deadline.get('due')}{paused}")
+    say(f"unit fingerprint: {view.fingerprint}")
     for entry in view.entries:
-        head = f"--- {entry.day} {entry.kind} from {entry.author}"
+        head = f"--- {visible(entry.day)} {visible(entry.kind)} from {visible(entry.author)}"
         if entry.kind == "attachment":
-            print(f"{head}: an attachment of {entry.size} bytes (only the unit can open it)",
-                  file=out)  # fmt: skip
+            say(f"{head}: an attachment of {entry.size} bytes (only the unit can open it)")
         elif not entry.verified:
-            print(
+            say(
                 f"{head}\nWARNING: this item does not carry the unit's valid signature or "
-                "cannot be opened; it is not shown and must not be trusted",
-                file=out,
+                "cannot be opened; it is not shown and must not be trusted"
             )
         elif entry.standard:
-            print(f"{head} [{t('standard')}]\n{entry.text}", file=out)
+            say(f"{head} [{t('standard')}]\n{entry.text}")
         else:
-            print(f"{head}\n{entry.text}", file=out)
+            say(f"{head}\n{entry.text}")
 
 
 def _submit(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:

@@ -51,9 +51,12 @@ def compact(fingerprint: str) -> str:
     return "".join(fingerprint.split()).lower()
 
 
-def visible(text: str) -> str:
-    """``text`` with control, format and bidi characters shown as ``?`` (it came from a server)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with control, format and bidi characters shown as ``?`` (it came from a server).
+
+    ``keep`` names characters left as they are (``"\n"`` for a message's lines).
+    """
+    return "".join(ch if ch.isprintable() or ch in keep else "?" for ch in text)
 
 
 def check(card: UnitCard, pin: Pin) -> Pin:

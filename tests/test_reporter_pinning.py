@@ -304,3 +304,17 @@ def test_submit_help_documents_the_answers_file() -> None:
     assert shown.returncode == 0
     assert "* category" in shown.stdout and "one of: korupsi" in shown.stdout
     assert "  who_name" in shown.stdout  # optional fields too
+
+
+def test_status_shows_no_terminal_control_characters(served: Served, tmp_path: Path) -> None:
+    """A message (or a seized server's case fields) cannot drive the reporter's terminal."""
+    env, _, url, _ = served
+    receipt, _ = submitted_receipt(env, url, tmp_path)
+    hostile = "\x1b]0;PWNED\x07\x1b[2Jfirst line\nsecond line \u202egnp.exe"
+    sent = cli("send", "--receipt-file", str(receipt), stdin=hostile)
+    assert sent.returncode == 0, sent.stderr
+    status = cli("status", "--receipt-file", str(receipt))
+    assert status.returncode == 0, status.stderr
+    assert "\x1b" not in status.stdout and "\x07" not in status.stdout
+    assert "\u202e" not in status.stdout
+    assert "?[2Jfirst line\nsecond line ?gnp.exe" in status.stdout
