@@ -31,7 +31,7 @@ from receipts.derivation import ReceiptKeys, derive
 from receipts.receipt_code import ReceiptCode, generate
 from reporter import answers as answers_file
 from reporter import receipt_file
-from reporter.attachments import prepared
+from reporter.attachments import Ready, prepared
 from reporter.http_client import ApiClient, ReporterError
 from reporter.pinning import Confirm, Pin, check, resolve
 from reporter.transport import (
@@ -55,23 +55,33 @@ def authorization(keys: ReceiptKeys) -> str:
     return f"Peluit {selector}.{validator}"
 
 
-def read_json_file(path: Path, what: str) -> bytes:
-    """The file's bytes, after checking that it is one UTF-8 JSON document."""
-    return json.dumps(load_json_file(path, what), ensure_ascii=False).encode("utf-8")
-
-
-def load_json_file(path: Path, what: str) -> Any:
-    """The file's one UTF-8 JSON document."""
+def _read_text_file(path: Path, what: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError:
         raise ReporterError(f"cannot read the {what} file") from None
     if len(data) > MAX_TEXT_FILE:
         raise ReporterError(f"the {what} file is larger than 1 MiB")
+    return data
+
+
+def _parse_json(data: bytes, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except ValueError:
         raise ReporterError(f"the {what} file is not UTF-8 JSON") from None
+
+
+def read_json_file(path: Path, what: str) -> bytes:
+    """The file's bytes, as given, after checking that it is one UTF-8 JSON document."""
+    data = _read_text_file(path, what)
+    _parse_json(data, what)
+    return data
+
+
+def load_json_file(path: Path, what: str) -> Any:
+    """The file's one UTF-8 JSON document."""
+    return _parse_json(_read_text_file(path, what), what)
 
 
 @dataclass
@@ -135,7 +145,7 @@ def _send_report(
     card: UnitCard,
     answers: dict[str, str],
     identity: bytes | None,
-    files: list[Any],
+    files: list[Ready],
 ) -> Submitted:
     code = generate(1)
     keys = options.derive_keys(code, instance.salt)
@@ -319,7 +329,7 @@ class Session:
         with prepared(attachments, say) as files:
             self._send_message(plaintext, files)
 
-    def _send_message(self, plaintext: bytes, files: list[Any]) -> None:
+    def _send_message(self, plaintext: bytes, files: list[Ready]) -> None:
         token = open_upload(self.client) if files else None
         uploaded = []
         for ready in files:
