@@ -103,3 +103,22 @@ def test_restore_with_the_right_card_keeps_it_byte_for_byte(
     assert (tmp_path / "new" / "unit-card.json").read_bytes() == (
         tmp_path / "ws" / "unit-card.json"
     ).read_bytes()
+
+
+def test_a_unit_that_attached_before_the_fix_is_told_and_attach_again_repairs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old attach left the key file with a custodian and the card without one."""
+    first = make_workstation(tmp_path / "ws")
+    holder = tmp_path / "custodian"
+    assert ws(monkeypatch, CUSTODIAN_PASSPHRASE + "\n", "custodian", "init", str(holder)) == 0
+    assert ws(monkeypatch, PASSPHRASE + "\n", "custodian", "attach", str(tmp_path / "ws"),
+              "--card", str(holder / "custodian-card.json")) == 0  # fmt: skip
+    (tmp_path / "ws" / "unit-card.json").write_bytes(first.to_json())  # as the old attach left it
+    capsys.readouterr()
+    assert ws(monkeypatch, PASSPHRASE + "\n", "backup", str(tmp_path / "ws"),
+              "--shares", "3", "--threshold", "2", "--out", str(tmp_path / "b")) == 0  # fmt: skip
+    assert "does not match the key file" in capsys.readouterr().err
+    assert ws(monkeypatch, PASSPHRASE + "\n", "custodian", "attach", str(tmp_path / "ws"),
+              "--card", str(holder / "custodian-card.json")) == 0  # fmt: skip
+    assert card_in(tmp_path / "ws").custodian_xwing_public_key is not None

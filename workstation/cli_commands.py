@@ -224,6 +224,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     keys = open_keys(folder, prompts.passphrase())
     card = load_card(folder)
+    if not agrees(card, keys):  # e.g. a custodian attached before attach wrote the card
+        print(
+            f"peringatan / warning: {CARD_FILE} does not match the key file (custodian key or "
+            "newest encryption key); run 'peluit-ws custodian attach' again with the "
+            "custodian's card and register the card it writes",
+            file=sys.stderr,
+        )
     made = shamir.make_backup(keys, args.shares, args.threshold)
     out = Path(args.out) if args.out else folder
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
