@@ -73,3 +73,20 @@ def test_the_downloaded_receipt_opens_the_case_with_peluit_report(
     assert status.returncode == 0, status.stderr
     assert "PLANTED-PAGE-RECEIPT" in status.stdout
     assert f"unit fingerprint: {card.fingerprint()}" in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("id", "Ambil sidik jari dari poster inspektorat atau situs resminya sendiri"),
+        ("en", "Take it from the inspectorate's poster or its own official website"),
+    ],
+)
+def test_the_guide_tells_cli_users_where_the_fingerprint_comes_from(
+    page: Page, engine: str, env: Any, lang: str, words: str
+) -> None:
+    with serve_app(env.app) as base:
+        open_page(page, base, f"/{lang}/panduan")
+        assert_engine(page, engine)
+        text = page.text_content("main") or page.text_content("body") or ""
+    assert words in text and "--fingerprint" in text and "--receipt-file" in text
