@@ -85,10 +85,7 @@ def tip_document(answers: dict[str, str], attachments: list[dict[str, Any]]) -> 
 def describe_fields() -> str:
     """The ``submit --help`` text that documents the answers file."""
     lang = language()
-    lines = [
-        'answers file: one UTF-8 JSON object {"field": "answer", ...} with these fields'
-        " (* required):",
-    ]
+    lines = [t("answers.help")]
     for field in form()["fields"]:
         mark = "*" if field.get("required") else " "
         label = field["label"].get(lang) or field["label"]["en"]
@@ -96,6 +93,7 @@ def describe_fields() -> str:
         lines.append(f"  {mark} {field['id']}: {label}{limit}")
         options = [o["value"] for o in field.get("options", [])]
         if options:
-            lines.append("      one of: " + ", ".join(options))
-    lines.append('example: {"category": "pengadaan", "what": "...", "where": "...", "when": "..."}')
+            lines.append(f"      {t('answers.one_of')}: " + ", ".join(options))
+    example = '{"category": "pengadaan", "what": "...", "where": "...", "when": "..."}'
+    lines.append(f"{t('answers.example')}: {example}")
     return "\n".join(lines)

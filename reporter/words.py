@@ -144,6 +144,14 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
         "lihat kolomnya dengan: peluit-report submit --help",
         "see the fields with: peluit-report submit --help",
     ),
+    "answers.help": (
+        'berkas jawaban: satu objek JSON UTF-8 {{"kolom": "jawaban", ...}} dengan kolom berikut '
+        "(* wajib):",
+        'answers file: one UTF-8 JSON object {{"field": "answer", ...}} with these fields '
+        "(* required):",
+    ),
+    "answers.one_of": ("salah satu dari", "one of"),
+    "answers.example": ("contoh", "example"),
     "standard": ("pesan standar unit", "the unit's standard message"),
 }
 

@@ -117,7 +117,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Env, Recorder, str, LogCatcher]]:
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # English messages whatever the machine's locale (LANG=id... gives Indonesian).
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C.UTF-8"}
     return subprocess.run(
         [sys.executable, "-m", "reporter.cli", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,

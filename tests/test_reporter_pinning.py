@@ -79,7 +79,8 @@ def on_terminal(args: list[str], replies: list[tuple[str, str]], env: dict[str, 
     master, slave = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "reporter.cli", *args], stdin=slave, stdout=slave, stderr=slave,
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, close_fds=True,
+        cwd=ROOT, close_fds=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "", "LC_MESSAGES": "", **(env or {})},
     )  # fmt: skip
     os.close(slave)
     seen = b""
