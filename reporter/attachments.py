@@ -1,8 +1,9 @@
 """Attachments made ready to seal: photos without their hidden data, others as they are.
 
-Each file is copied into a private temporary folder (mode 0700) through
-:func:`reporter.image_metadata.clean`; the copies are removed when the
-report or message has been sent (or has failed). What the reporter is told
+A JPEG or PNG is copied without its hidden data into a private temporary
+folder (mode 0700) through :func:`reporter.image_metadata.clean`; the copies
+are removed when the report or message has been sent (or has failed). Any
+other file, or an image that does not parse, is sealed from where it is. What the reporter is told
 about each file goes through ``say``.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,7 +21,7 @@ from typing import Any
 
 from crypto.b64 import b64u_encode
 from reporter.http_client import ReporterError
-from reporter.image_metadata import clean
+from reporter.image_metadata import clean, sniff
 from reporter.words import t
 
 KIND_NAMES = {"jpeg": "JPEG", "png": "PNG"}
@@ -51,23 +53,28 @@ def prepared(paths: list[Path], say: Callable[[str], None]) -> Iterator[list[Rea
             raise ReporterError(f"cannot read the attachment {path.name}")
     folder = Path(tempfile.mkdtemp(prefix="peluit-"))
     try:
-        ready = []
-        for number, path in enumerate(paths):
-            copy = folder / f"{number}.bin"
-            try:
-                with path.open("rb") as src, copy.open("xb") as dst:
-                    result = clean(src, dst)
-            except OSError:
-                raise ReporterError(f"cannot read the attachment {path.name}") from None
-            kind = KIND_NAMES.get(result.kind, result.kind)
-            if result.cleaned:
-                say(t("metadata.cleaned", name=path.name, kind=kind))
-            elif result.kind != "other":
-                say(t("metadata.unclean", name=path.name, kind=kind))
-            else:
-                say(t("metadata.kept", name=path.name))
-            media_type = mimetypes.guess_type(path.name)[0] or ""
-            ready.append(Ready(copy, path.name, media_type, result.size, result.cleaned))
-        yield ready
+        yield [_ready(path, folder / f"{number}.bin", say) for number, path in enumerate(paths)]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _ready(path: Path, copy: Path, say: Callable[[str], None]) -> Ready:
+    """A cleaned copy of a JPEG or PNG; any other file (or one that does not parse) as it is."""
+    media_type = mimetypes.guess_type(path.name)[0] or ""
+    try:
+        with path.open("rb") as src:
+            kind = sniff(src.read(8))
+            if kind == "other":
+                say(t("metadata.kept", name=path.name))
+                return Ready(path, path.name, media_type, os.fstat(src.fileno()).st_size, False)
+            src.seek(0)
+            with copy.open("xb") as dst:
+                result = clean(src, dst)
+    except OSError:
+        raise ReporterError(f"cannot read the attachment {path.name}") from None
+    if not result.cleaned:
+        copy.unlink()
+        say(t("metadata.unclean", name=path.name, kind=KIND_NAMES[kind]))
+        return Ready(path, path.name, media_type, path.stat().st_size, False)
+    say(t("metadata.cleaned", name=path.name, kind=KIND_NAMES[kind]))
+    return Ready(copy, path.name, media_type, result.size, True)

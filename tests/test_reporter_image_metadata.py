@@ -201,3 +201,32 @@ def test_a_photo_sent_with_the_cli_reaches_the_unit_without_its_metadata(
         ("denah.png", True),
     }
     assert all(GPS not in r and AUTHOR not in r for r in recorder.requests)
+
+
+def test_each_file_is_cleaned_or_named_in_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reporter.attachments import prepared
+
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # the English messages
+
+    (tmp_path / "foto.jpg").write_bytes(jpeg())
+    (tmp_path / "rusak.jpg").write_bytes(jpeg()[:-60])
+    (tmp_path / "surat.pdf").write_bytes(b"%PDF-1.4 " + AUTHOR)
+    said: list[str] = []
+    paths = [tmp_path / "foto.jpg", tmp_path / "rusak.jpg", tmp_path / "surat.pdf"]
+    with prepared(paths, said.append) as ready:
+        assert [r.cleaned for r in ready] == [True, False, False]
+        assert ready[0].path.read_bytes() == b"".join(KEPT_JPEG)
+        assert ready[0].path.parent.stat().st_mode & 0o777 == 0o700
+        assert [r.path for r in ready[1:]] == paths[1:]  # sealed from where they are
+        assert [r.media_type for r in ready] == ["image/jpeg", "image/jpeg", "application/pdf"]
+        copy = ready[0].path
+    assert not copy.exists()  # the cleaned copy is gone afterwards
+    assert said == [
+        "metadata removed from foto.jpg (JPEG) before encryption",
+        "warning: rusak.jpg looks like a JPEG but its structure cannot be cleaned; it is sent as "
+        "it is",
+        "warning: surat.pdf is sent as it is; documents and other files can carry metadata "
+        "(author, device, place, times) that can identify you; remove it first if it matters",
+    ]
