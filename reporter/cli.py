@@ -2,14 +2,23 @@
 
     peluit-report submit --server URL --unit ID --answers FILE.json
                          [--identity FILE.json] [--attach FILE ...]
-                         [--fingerprint "abcd efgh ..."]
-    peluit-report status --server URL
-    peluit-report send   --server URL --message TEXT [--attach FILE ...]
+                         [--fingerprint "abcd efgh ..."] [--receipt-file FILE]
+    peluit-report status (--receipt-file FILE | --server URL [--fingerprint ...])
+    peluit-report send   (--receipt-file FILE | --server URL [--fingerprint ...])
+                         [--attach FILE ...]        # the message: editor or stdin
 
-``status`` and ``send`` read the receipt code from the terminal (not echoed)
-or, when stdin is not a terminal, from the first line of stdin; never from
-the command line, where other users and the shell history could see it.
-Failures are short lowercase ``error:`` and ``hint:`` lines on stderr.
+Nothing is sealed to the unit's card until its fingerprint is confirmed:
+``--fingerprint`` (from the inspectorate's poster or its own website), the
+receipt file written by ``submit --receipt-file`` or the report page, or,
+on a terminal, the fingerprint shown and accepted with "yes". Without a
+terminal and without a fingerprint nothing is sent.
+
+The receipt code is never taken from the command line: it is read from the
+receipt file, from the terminal (not echoed) or from the first line of
+stdin. A message is never taken from the command line either: on a terminal
+an editor opens; otherwise it is (the rest of) stdin. Failures are short
+lowercase ``error:`` and ``hint:`` lines on stderr. Messages follow the
+locale (``LANG=id_ID.UTF-8``: Indonesian).
 """
 
 from __future__ import annotations
@@ -23,14 +32,24 @@ from typing import TextIO
 
 from crypto.errors import PeluitError
 from receipts.receipt_code import ReceiptCode, parse
+from reporter import receipt_file
+from reporter.answers import describe_fields
 from reporter.http_client import ReporterError
+from reporter.message_input import read_message
+from reporter.pinning import Pin, ask_on_terminal, visible
 from reporter.report import CaseView, Options, Session, submit
+from reporter.words import t
 
-METADATA_WARNING = (
-    "warning: documents and photos carry metadata (author, device, place, times) "
-    "that can identify you; peluit-report sends files exactly as they are, so remove "
-    "it first if it matters"
-)
+
+class _RefuseArgvMessage(argparse.Action):
+    def __call__(self, *_: object, **__: object) -> None:
+        raise ReporterError(t("message.argv"), hint=t("message.argv.hint"))
+
+
+def _returning(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--receipt-file", type=Path, help="the receipt file of your report")
+    sub.add_argument("--server", help="needed without --receipt-file")
+    sub.add_argument("--fingerprint", help="the unit's fingerprint, without --receipt-file")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,19 +57,25 @@ def _parser() -> argparse.ArgumentParser:
         prog="peluit-report", description="Send an encrypted report to an inspectorate."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    sub = commands.add_parser("submit", help="send a new report")
+    sub = commands.add_parser(
+        "submit", help="send a new report", epilog=describe_fields(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     sub.add_argument("--server", required=True)
     sub.add_argument("--unit", required=True, help="the unit id, e.g. inspektorat-demo")
     sub.add_argument("--answers", required=True, type=Path, help="the report, a JSON file")
     sub.add_argument("--identity", type=Path, help="optional identity section, a JSON file")
     sub.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE")
-    sub.add_argument("--fingerprint", help="refuse unless the unit's fingerprint is this")
+    sub.add_argument(
+        "--fingerprint", help="the unit's fingerprint as on its poster or official website"
+    )
+    sub.add_argument("--receipt-file", type=Path, help="write the receipt here (a new file)")
     status = commands.add_parser("status", help="read your case with its receipt code")
-    status.add_argument("--server", required=True)
-    send = commands.add_parser("send", help="add a message to your case")
-    send.add_argument("--server", required=True)
-    send.add_argument("--message", required=True)
+    _returning(status)
+    send = commands.add_parser("send", help="add a message to your case (editor or stdin)")
+    _returning(send)
     send.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE")
+    send.add_argument("--message", action=_RefuseArgvMessage, help=argparse.SUPPRESS)
     return parser
 
 
@@ -60,51 +85,74 @@ def read_code(stdin: TextIO) -> ReceiptCode:
 
 
 def _print_view(view: CaseView, out: TextIO) -> None:
-    print(f"case: {view.case_ref}", file=out)
-    print(f"status: {view.status} (since {view.status_since})", file=out)
+    """The case as text; what the server or a sender chose is shown without control characters."""
+
+    def say(text: str) -> None:
+        print(visible(text, keep="\n"), file=out)
+
+    say(f"case: {view.case_ref}")
+    say(f"status: {view.status} (since {view.status_since})")
     if view.deadline:
         paused = " (paused)" if view.deadline.get("paused") else ""
-        print(f"deadline: {view.deadline.get('stage')} by {view.deadline.get('due')}{paused}",
-              file=out)  # fmt: skip
-    print(f"unit fingerprint: {view.fingerprint}", file=out)
+        say(f"deadline: {view.deadline.get('stage')} by {view.deadline.get('due')}{paused}")
+    say(f"unit fingerprint: {view.fingerprint}")
     for entry in view.entries:
-        head = f"--- {entry.day} {entry.kind} from {entry.author}"
+        head = f"--- {visible(entry.day)} {visible(entry.kind)} from {visible(entry.author)}"
         if entry.kind == "attachment":
-            print(f"{head}: an attachment of {entry.size} bytes (only the unit can open it)",
-                  file=out)  # fmt: skip
+            say(f"{head}: an attachment of {entry.size} bytes (only the unit can open it)")
         elif not entry.verified:
-            print(
+            say(
                 f"{head}\nWARNING: this item does not carry the unit's valid signature or "
-                "cannot be opened; it is not shown and must not be trusted",
-                file=out,
+                "cannot be opened; it is not shown and must not be trusted"
             )
+        elif entry.standard:
+            say(f"{head} [{t('standard')}]\n{entry.text}")
         else:
-            print(f"{head}\n{entry.text}", file=out)
+            say(f"{head}\n{entry.text}")
+
+
+def _submit(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    pin = Pin.given(args.fingerprint) if args.fingerprint else None
+    done = submit(Options(
+        args.server, args.unit, args.answers, args.identity, list(args.attach),
+        pin, ask_on_terminal(stdin, err), args.receipt_file, lambda line: print(line, file=err),
+    ))  # fmt: skip
+    print(f"unit fingerprint: {done.fingerprint}", file=out)
+    print(f"case: {done.case_ref} ({done.status}, {done.submitted})", file=out)
+    print(f"receipt code: {done.code.grouped()}", file=out)
+    print(
+        "hint: write the receipt code down and keep it safe; it is the only way "
+        "back to your report and it cannot be recovered",
+        file=err,
+    )
+    return 0
+
+
+def _session(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> Session:
+    confirm = ask_on_terminal(stdin, err)
+    if args.receipt_file is not None:
+        receipt = receipt_file.read(args.receipt_file)
+        server = args.server or receipt.server
+        pinned = Pin.given(receipt.fingerprint, receipt.signing_key)
+        return Session(server, receipt.code, pinned, confirm, receipt.unit_id)
+    if not args.server:
+        raise ReporterError("give --receipt-file, or --server and --fingerprint")
+    pin = Pin.given(args.fingerprint) if args.fingerprint else None
+    if pin is None and not stdin.isatty():
+        raise ReporterError(t("pin.required"), hint=t("pin.required.hint"))
+    return Session(args.server, read_code(stdin), pin, confirm)
 
 
 def run(argv: Sequence[str], stdin: TextIO, out: TextIO, err: TextIO) -> int:
     args = _parser().parse_args(argv)
-    if getattr(args, "attach", None):
-        print(METADATA_WARNING, file=err)
     if args.command == "submit":
-        done = submit(Options(
-            args.server, args.unit, args.answers, args.identity, list(args.attach),
-            args.fingerprint,
-        ))  # fmt: skip
-        print(f"unit fingerprint: {done.fingerprint}", file=out)
-        print(f"case: {done.case_ref} ({done.status}, {done.submitted})", file=out)
-        print(f"receipt code: {done.code.grouped()}", file=out)
-        print(
-            "hint: write the receipt code down and keep it safe; it is the only way "
-            "back to your report and it cannot be recovered",
-            file=err,
-        )
-        return 0
-    session = Session(args.server, read_code(stdin))
+        return _submit(args, stdin, out, err)
+    session = _session(args, stdin, err)
     if args.command == "status":
         _print_view(session.view(), out)
         return 0
-    session.send(args.message, list(args.attach))
+    message = read_message(stdin)
+    session.send(message, list(args.attach), lambda line: print(line, file=err))
     print("message sent", file=out)
     return 0
 
@@ -113,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout, sys.stderr)
     except ReporterError as exc:
-        print(f"error: {exc.user_message}", file=sys.stderr)
+        print(f"error: {visible(exc.user_message)}", file=sys.stderr)
         if exc.hint:
             print(f"hint: {exc.hint}", file=sys.stderr)
         return 1

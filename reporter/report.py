@@ -1,10 +1,15 @@
 """The three things a reporter does: submit a report, read the case, send a message.
 
-Everything is sealed here before it leaves: the tip (the answers file as
-given) and the identity section to the unit and the reporter's own key,
-attachments to the unit only, messages (``{"text": ...}``) to both. The
-receipt code is generated here, shown once, and never sent: the server gets
-only the selector and validator derived from it.
+Everything is sealed here before it leaves: the tip (the checked answers in
+the report page's tip document) and the identity section to the unit and the
+reporter's own key, attachments (photos without their metadata) to the unit
+only, messages (``{"text": ...}``) to both. The receipt code is generated
+here, shown once, and never sent: the server gets only the selector and
+validator derived from it.
+
+Nothing is sealed to a card, and no reply is verified with one, before the
+card passes :mod:`reporter.pinning`: a fingerprint the reporter gave, read
+from the receipt file, or confirmed on the terminal.
 """
 
 from __future__ import annotations
@@ -19,11 +24,16 @@ from typing import Any
 from crypto import envelope
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.errors import DecryptionError, FormatError, SignatureError
-from crypto.reply import verify_reply
+from crypto.reply import verify_reply, verify_template_reply
+from crypto.strict_json import load_object
 from crypto.unit_card import UnitCard
 from receipts.derivation import ReceiptKeys, derive
 from receipts.receipt_code import ReceiptCode, generate
+from reporter import answers as answers_file
+from reporter import receipt_file
+from reporter.attachments import Ready, prepared
 from reporter.http_client import ApiClient, ReporterError
+from reporter.pinning import Confirm, Pin, check, resolve
 from reporter.transport import (
     Instance,
     fetch_instance,
@@ -33,6 +43,7 @@ from reporter.transport import (
     upload_attachment,
     verify_card,
 )
+from reporter.words import language, t
 
 MAX_TEXT_FILE = 1 << 20
 Say = Callable[[str], None]
@@ -44,19 +55,33 @@ def authorization(keys: ReceiptKeys) -> str:
     return f"Peluit {selector}.{validator}"
 
 
-def read_json_file(path: Path, what: str) -> bytes:
-    """The file's bytes, after checking that it is one UTF-8 JSON document."""
+def _read_text_file(path: Path, what: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError:
         raise ReporterError(f"cannot read the {what} file") from None
     if len(data) > MAX_TEXT_FILE:
         raise ReporterError(f"the {what} file is larger than 1 MiB")
+    return data
+
+
+def _parse_json(data: bytes, what: str) -> Any:
     try:
-        json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"))
     except ValueError:
         raise ReporterError(f"the {what} file is not UTF-8 JSON") from None
+
+
+def read_json_file(path: Path, what: str) -> bytes:
+    """The file's bytes, as given, after checking that it is one UTF-8 JSON document."""
+    data = _read_text_file(path, what)
+    _parse_json(data, what)
     return data
+
+
+def load_json_file(path: Path, what: str) -> Any:
+    """The file's one UTF-8 JSON document."""
+    return _parse_json(_read_text_file(path, what), what)
 
 
 @dataclass
@@ -66,45 +91,62 @@ class Submitted:
     status: str
     submitted: str
     fingerprint: str
+    receipt_file: Path | None = None
+
+
+def _refuse(card: UnitCard) -> Pin:
+    raise ReporterError(t("pin.required"), hint=t("pin.required.hint"))
+
+
+def _quiet(_: str) -> None:
+    pass
 
 
 @dataclass
 class Options:
-    """What ``submit`` needs; ``derive_keys`` is replaceable only so tests can say why."""
+    """What ``submit`` needs; ``derive_keys`` is replaceable only so tests can say why.
+
+    ``pin`` is the fingerprint the reporter gave; without one, ``confirm``
+    decides (on a terminal it shows the fingerprint and asks).
+    """
 
     server: str
     unit_id: str
     answers: Path
     identity: Path | None = None
     attachments: list[Path] = field(default_factory=list)
-    expect_fingerprint: str | None = None
+    pin: Pin | None = None
+    confirm: Confirm = _refuse
+    receipt_file: Path | None = None
+    say: Say = _quiet
     derive_keys: Callable[[ReceiptCode, bytes], ReceiptKeys] = derive
-
-
-def _check_fingerprint(card: UnitCard, expected: str | None) -> None:
-    if expected is None:
-        return
-    if expected.replace(" ", "").lower() != card.fingerprint().replace(" ", ""):
-        raise ReporterError(
-            "the unit's fingerprint does not match the one you gave",
-            hint="do not send anything; compare with the poster or the agency's website",
-        )
 
 
 def submit(options: Options, client: ApiClient | None = None) -> Submitted:
     client = client or ApiClient(options.server)
-    answers = read_json_file(options.answers, "answers")
+    answers = answers_file.check(load_json_file(options.answers, "answers"))
     identity = read_json_file(options.identity, "identity") if options.identity else None
-    for path in options.attachments:
-        if not path.is_file():
-            raise ReporterError(f"cannot read the attachment {path.name}")
+    if options.receipt_file is not None and options.receipt_file.exists():
+        raise ReporterError(t("receipt.exists", path=options.receipt_file))
 
     instance = fetch_instance(client)
     card = unit_card(instance, options.unit_id)
-    _check_fingerprint(card, options.expect_fingerprint)
+    resolve(card, options.pin, options.confirm)
     if len(options.attachments) > instance.limits.get("attachments", 0):
         raise ReporterError("too many attachments for this server")
+    with prepared(options.attachments, options.say) as files:
+        return _send_report(options, client, instance, card, answers, identity, files)
 
+
+def _send_report(
+    options: Options,
+    client: ApiClient,
+    instance: Instance,
+    card: UnitCard,
+    answers: dict[str, str],
+    identity: bytes | None,
+    files: list[Ready],
+) -> Submitted:
     code = generate(1)
     keys = options.derive_keys(code, instance.salt)
     reporter_key = keys.public_key()
@@ -120,15 +162,22 @@ def submit(options: Options, client: ApiClient | None = None) -> Submitted:
         data = envelope.seal(plaintext, [unit_key, reporter_key], ctx)
         return {"item_id": b64u_encode(item_id), "envelope": b64u_encode(data)}
 
+    if options.receipt_file is not None:
+        receipt_file.write_new(options.receipt_file, receipt_file.ReceiptFile(
+            code, client.base, f"{client.base}/{language()}/cek", card.unit_id, card.fingerprint(),
+            card.ed25519_public_key.to_bytes(),
+        ))  # fmt: skip
+        options.say(t("receipt.written", path=options.receipt_file))
     token = open_upload(client)
-    uploaded = []
-    for path in options.attachments:
+    uploaded, described = [], []
+    for ready in files:
         item_id = new_id()
         size = upload_attachment(
-            client, token, path, card, case_id, item_id,
+            client, token, ready.path, card, case_id, item_id,
             instance.limits.get("attachment_bytes", 0),
         )  # fmt: skip
         uploaded.append({"item_id": b64u_encode(item_id), "size": size})
+        described.append(ready.describe(item_id))
 
     body: dict[str, Any] = {
         "upload": token,
@@ -137,7 +186,7 @@ def submit(options: Options, client: ApiClient | None = None) -> Submitted:
         "selector": b64u_encode(keys.selector.reveal()),
         "validator": b64u_encode(keys.validator.reveal()),
         "reporter_public_key": b64u_encode(reporter_key.to_bytes()),
-        "tip": sealed("tip", answers),
+        "tip": sealed("tip", answers_file.tip_document(answers, described)),
         "attachments": uploaded,
     }
     if identity is not None:
@@ -146,7 +195,7 @@ def submit(options: Options, client: ApiClient | None = None) -> Submitted:
     try:
         return Submitted(
             code, str(answer["case_ref"]), str(answer["status"]), str(answer["submitted"]),
-            card.fingerprint(),
+            card.fingerprint(), options.receipt_file,
         )  # fmt: skip
     except (KeyError, TypeError):
         raise ReporterError("the server's answer is malformed") from None
@@ -165,6 +214,7 @@ class Entry:
     size: int
     text: str | None = None  # None: not readable by the reporter (an attachment)
     verified: bool = True
+    standard: bool = False  # a standard message: its template signature verified
 
 
 @dataclass
@@ -178,16 +228,25 @@ class CaseView:
 
 
 class Session:
-    """A returning reporter: keys from the code, the case, the card."""
+    """A returning reporter: keys from the code, the case, the card (checked against the pin).
+
+    With the unit known (from the receipt file) and a pin, the unit's card is
+    checked before the code's selector and validator are sent at all.
+    """
 
     def __init__(
         self,
         server: str,
         code: ReceiptCode,
+        pin: Pin | None = None,
+        confirm: Confirm = _refuse,
+        unit_id: str | None = None,
         derive_keys: Callable[[ReceiptCode, bytes], ReceiptKeys] = derive,
     ) -> None:
         probe = ApiClient(server)
         self.instance: Instance = fetch_instance(probe)
+        if unit_id is not None and pin is not None and unit_id in self.instance.cards:
+            check(unit_card(self.instance, unit_id), pin)  # a retired unit: checked below
         self.keys = derive_keys(code, self.instance.salt)
         self.client = ApiClient(server, authorization(self.keys))
         self.case: dict[str, Any] = self.client.json("POST", "/api/case")
@@ -197,6 +256,9 @@ class Session:
             self.card = verify_card(self.case["unit"]["card"], self.unit_id)
         except (KeyError, TypeError, FormatError):
             raise ReporterError("the server's answer is malformed") from None
+        if unit_id is not None and unit_id != self.unit_id:
+            raise ReporterError(t("pin.other_unit"))
+        self.pin = resolve(self.card, pin, confirm)
 
     def _open(self, kind: str, item_id: bytes, size: int) -> bytes:
         ctx = envelope.Context(self.unit_id, self.case_id, kind, item_id)
@@ -221,14 +283,10 @@ class Session:
             return entry
         if kind == "reply":
             try:
-                body = verify_reply(
-                    self.card.ed25519_public_key,
-                    envelope.Context(self.unit_id, self.case_id, kind, item_id),
-                    plaintext,
-                )
+                body = self._verified_reply(item_id, plaintext, entry)
                 entry.text = str(json.loads(body.decode("utf-8"))["text"])
             except (SignatureError, ValueError, KeyError, TypeError):
-                entry.text, entry.verified = "", False
+                entry.text, entry.verified, entry.standard = "", False, False
             return entry
         if kind == "message":
             try:
@@ -238,6 +296,18 @@ class Session:
             return entry
         entry.text = plaintext.decode("utf-8", "replace")
         return entry
+
+    def _verified_reply(self, item_id: bytes, plaintext: bytes, entry: Entry) -> bytes:
+        """As the page does: a body naming a template is checked only as a template signature."""
+        try:
+            names_template = load_object(plaintext[64:]).get("template") is not None
+        except ValueError:
+            names_template = False
+        if names_template:
+            entry.standard = True
+            return verify_template_reply(self.card.ed25519_public_key, self.unit_id, plaintext)
+        context = envelope.Context(self.unit_id, self.case_id, "reply", item_id)
+        return verify_reply(self.card.ed25519_public_key, context, plaintext)
 
     def view(self) -> CaseView:
         try:
@@ -250,18 +320,22 @@ class Session:
         except (KeyError, TypeError, ValueError, FormatError):
             raise ReporterError("the server's answer is malformed") from None
 
-    def send(self, text: str, attachments: list[Path]) -> None:
+    def send(self, text: str, attachments: list[Path], say: Say = _quiet) -> None:
         if len(attachments) > self.instance.limits.get("attachments", 0):
             raise ReporterError("too many attachments for this server")
         plaintext = json.dumps({"text": text}, ensure_ascii=False).encode("utf-8")
         if len(plaintext) > self.instance.limits.get("message_bytes", 0):
             raise ReporterError("the message is too long")
-        token = open_upload(self.client) if attachments else None
+        with prepared(attachments, say) as files:
+            self._send_message(plaintext, files)
+
+    def _send_message(self, plaintext: bytes, files: list[Ready]) -> None:
+        token = open_upload(self.client) if files else None
         uploaded = []
-        for path in attachments:
+        for ready in files:
             item_id = new_id()
             size = upload_attachment(
-                self.client, token or "", path, self.card, self.case_id, item_id,
+                self.client, token or "", ready.path, self.card, self.case_id, item_id,
                 self.instance.limits.get("attachment_bytes", 0),
             )  # fmt: skip
             uploaded.append({"item_id": b64u_encode(item_id), "size": size})

@@ -43,6 +43,13 @@ MARKERS = {
     "file": "PLANTED-FILE-3b77aa",
     "message": "PLANTED-MESSAGE-c4e610",
 }
+ANSWERS = {  # an answers file for the wbs-default questionnaire
+    "category": "pengadaan",
+    "what": MARKERS["tip"],
+    "where": "Dinas PU",
+    "when": "Oktober 2026",
+    "who_position": "Kepala Bagian",
+}
 
 
 class Recorder:
@@ -110,7 +117,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Env, Recorder, str, LogCatcher]]:
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # English messages whatever the machine's locale (LANG=id... gives Indonesian).
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C.UTF-8"}
     return subprocess.run(
         [sys.executable, "-m", "reporter.cli", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
@@ -139,7 +147,7 @@ def test_submit_status_and_send_end_to_end(
 ) -> None:
     env, recorder, url, logs = served
     answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({"apa": MARKERS["tip"], "siapa": "Kepala Bagian"}))
+    answers.write_text(json.dumps(ANSWERS))
     identity = tmp_path / "identity.json"
     identity.write_text(json.dumps({"nama": MARKERS["identity"]}))
     scan = tmp_path / "scan.pdf"
@@ -164,14 +172,18 @@ def test_submit_status_and_send_end_to_end(
         blob = b"".join(env.store.stream_envelope(case.case_id, info.item_id))
         envelope.open_stream(io.BytesIO(blob), out, [env.unit.xwing], ctx)
         opened[info.kind] = out.getvalue()
-    assert opened["tip"] == answers.read_bytes()
+    tip = json.loads(opened["tip"])  # the report page's tip document
+    assert tip["questionnaire"] == "wbs-default"
+    assert {k: v for k, v in tip["answers"].items() if v} == ANSWERS
+    assert tip["attachments"][0]["name"] == "scan.pdf"
     assert opened["identity"] == identity.read_bytes()
     assert opened["attachment"] == scan.read_bytes()
 
     workstation_reply(env, code_text, "Laporan Anda sedang diverifikasi", env.unit.signing)
     workstation_reply(env, code_text, "FORGED: send us your name", SigningKey.generate())
 
-    status = cli("status", "--server", url, stdin=code_text + "\n")
+    fingerprint = env.unit.card.fingerprint()
+    status = cli("status", "--server", url, "--fingerprint", fingerprint, stdin=code_text + "\n")
     assert status.returncode == 0, status.stderr
     assert "status: diterima" in status.stdout
     assert MARKERS["tip"] in status.stdout  # the reporter reads their own tip back
@@ -180,10 +192,10 @@ def test_submit_status_and_send_end_to_end(
     assert "FORGED" not in status.stdout  # an unverified reply is never shown as the unit's words
     assert "only the unit can open it" in status.stdout
 
-    sent = cli("send", "--server", url, "--message", MARKERS["message"], "--attach", str(scan),
-               stdin=code_text)  # fmt: skip
+    sent = cli("send", "--server", url, "--fingerprint", fingerprint, "--attach", str(scan),
+               stdin=code_text + "\n" + MARKERS["message"])  # fmt: skip
     assert sent.returncode == 0, sent.stderr
-    again = cli("status", "--server", url, stdin=code_text)
+    again = cli("status", "--server", url, "--fingerprint", fingerprint, stdin=code_text)
     assert MARKERS["message"] in again.stdout
 
     # Nothing readable ever reached the server, its storage or its logs.
@@ -200,14 +212,17 @@ def test_submit_status_and_send_end_to_end(
 def test_wrong_code_and_typo_give_short_errors(
     served: tuple[Env, Recorder, str, LogCatcher],
 ) -> None:
-    _, _, url, _ = served
-    typo = cli("status", "--server", url, stdin="1234 5678 9012 3456 7890 1234")
+    env, _, url, _ = served
+    fp = ("--fingerprint", env.unit.card.fingerprint())
+    typo = cli("status", "--server", url, *fp, stdin="1234 5678 9012 3456 7890 1234")
     assert typo.returncode == 1
     assert typo.stderr.startswith("error: ")
     unknown_code = "1" + "0" * 22
     from receipts.receipt_code import damm_check_digit
 
-    unknown = cli("status", "--server", url, stdin=unknown_code + damm_check_digit(unknown_code))
+    unknown = cli(
+        "status", "--server", url, *fp, stdin=unknown_code + damm_check_digit(unknown_code)
+    )
     assert unknown.returncode == 1
     assert "error: the server refused the request (404 not_found)" in unknown.stderr
     assert "hint: check the receipt code" in unknown.stderr
@@ -219,7 +234,7 @@ def test_unknown_unit_and_bad_fingerprint_stop_before_sending(
 ) -> None:
     env, recorder, url, _ = served
     answers = tmp_path / "a.json"
-    answers.write_text("{}")
+    answers.write_text(json.dumps(ANSWERS))
     wrong = cli("submit", "--server", url, "--unit", "nobody", "--answers", str(answers))
     assert wrong.returncode == 1 and "error: no such unit" in wrong.stderr
     fp = cli("submit", "--server", url, "--unit", env.unit.card.unit_id, "--answers", str(answers),

@@ -12,8 +12,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from crypto.key_file import UnitKeys
+from crypto.unit_card import UnitCard
 from workstation import backup as shamir
 from workstation import custodian, prompts, rotation
+from workstation.card_issue import agrees, card_for, register_lines, write_card
 from workstation.ceremony import CARD_FILE, KEY_FILE, FolderNotEmpty
 from workstation.desk import CaseView, Desk
 from workstation.errors import Refused
@@ -256,6 +259,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     keys = open_keys(folder, prompts.passphrase())
     card = load_card(folder)
+    if not agrees(card, keys):  # e.g. a custodian attached before attach wrote the card
+        print(
+            f"peringatan / warning: {CARD_FILE} does not match the key file (custodian key or "
+            "newest encryption key); run 'peluit-ws custodian attach' again with the "
+            "custodian's card and register the card it writes",
+            file=sys.stderr,
+        )
     made = shamir.make_backup(keys, args.shares, args.threshold)
     out = Path(args.out) if args.out else folder
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -296,11 +306,34 @@ def cmd_restore(args: argparse.Namespace) -> int:
     new = prompts.new_passphrase()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     save_keys(folder, keys, new, params=(3, 262144))
-    card = backup_file.parent / CARD_FILE
-    if card.is_file() and not (folder / CARD_FILE).exists():
-        write_atomic(folder / CARD_FILE, card.read_bytes(), mode=0o644)
     print(f"key file restored to {folder / KEY_FILE} with the new passphrase")
+    _restore_card(folder, backup_file.parent / CARD_FILE, keys)
     return 0
+
+
+def _restore_card(folder: Path, beside_backup: Path, keys: UnitKeys) -> None:
+    """Keep the card next to the backup if it is the one the keys call for; else issue it.
+
+    A stale copy (from before a rotation or a custodian attach) must not come
+    back as the unit's card: it would seal new identities to the unit key.
+    """
+    if (folder / CARD_FILE).exists():
+        return
+    if not beside_backup.is_file():
+        print(
+            f"peringatan / warning: no {CARD_FILE} next to the backup file; copy the unit's "
+            f"card into {folder} (it names the unit)",
+            file=sys.stderr,
+        )
+        return
+    like = UnitCard.parse(read_bytes(beside_backup, 16 * 1024, "unit card"))
+    if like.ed25519_public_key != keys.signing_key().verify_key:
+        raise Refused(f"{beside_backup} is the card of another unit; the key file was restored")
+    if agrees(like, keys):
+        write_atomic(folder / CARD_FILE, like.to_json(), mode=0o644)
+        return
+    card = card_for(keys, like)
+    print("\n".join(register_lines(write_card(folder, card), card.fingerprint())))
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
@@ -309,6 +342,8 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     print(f"new encryption key added; new card written to {path}")
     print(f"register it online with: peluit unit add {path} --rotation")
     print(f"new fingerprint to publish: {card.fingerprint()}")
+    if card.custodian_xwing_public_key is not None:
+        print("kunci kustodian tetap di kartu / the custodian key stays on the card")
     print("hint: old keys are kept for old reports; make a new backup now")
     return 0
 
@@ -321,10 +356,15 @@ def cmd_custodian(args: argparse.Namespace) -> int:
         return 0
     if not args.card:
         raise Refused("custodian attach needs --card custodian-card.json")
-    card = custodian.attach(Path(args.folder), prompts.passphrase(), Path(args.card))
+    done = custodian.attach(Path(args.folder), prompts.passphrase(), Path(args.card))
     print(
-        f"custodian key attached (fingerprint {card.fingerprint()}); identities sealed to it "
-        "need the custodian's key file and passphrase to open"
+        f"custodian key attached (fingerprint {done.custodian_card.fingerprint()}); identities "
+        "sealed to it need the custodian's key file and passphrase to open"
+    )
+    print("\n".join(register_lines(done.unit_card_path, done.unit_card.fingerprint())))
+    print(
+        "sampai kartu ini terdaftar, identitas masih disegel ke kunci unit / until this card "
+        "is registered, identities are still sealed to the unit key"
     )
     print("hint: make a new backup now")
     return 0

@@ -5,8 +5,11 @@ with its own passphrase and its own X-Wing key; unit id ``custodian``) and
 ``custodian-card.json`` (a self-signed card, the unit-card-v1 format, that
 carries the public key). ``peluit-ws custodian attach DIR --card ...``
 records that public key in the unit's key file
-(``custodian_xwing_public_key``). Identity sections sealed to the custodian
-key then open only with the custodian's key file and passphrase as well.
+(``custodian_xwing_public_key``) and writes a new ``unit-card.json`` that
+carries it (same keys, same fingerprint). Once that card is registered
+online (``peluit unit add unit-card.json --rotation``), browsers and
+``peluit-report`` seal identity sections to the custodian key, and they
+open only with the custodian's key file and passphrase.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ from __future__ import annotations
 import datetime
 import secrets
 from pathlib import Path
+from typing import NamedTuple
 
 from crypto.key_file import UnitKeys, read_key_file, write_key_file
 from crypto.secret import SecretBytes, SecretStr
 from crypto.signing import SigningKey
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
+from workstation.card_issue import card_for, write_card
 from workstation.ceremony import FolderNotEmpty
-from workstation.keyring import open_keys, read_bytes, save_keys, write_atomic
+from workstation.keyring import load_card, open_keys, read_bytes, save_keys, write_atomic
 from workstation.passphrase import check_passphrase
 
 CUSTODIAN_KEY_FILE = "custodian-key.json"
@@ -58,13 +63,27 @@ def init_custodian(
     return card
 
 
-def attach(folder: Path, passphrase: SecretStr, card_file: Path) -> UnitCard:
-    """Record the custodian card's public key in the unit's key file."""
+class Attached(NamedTuple):
+    custodian_card: UnitCard
+    unit_card: UnitCard
+    unit_card_path: Path
+
+
+def attach(
+    folder: Path, passphrase: SecretStr, card_file: Path, today: datetime.date | None = None
+) -> Attached:
+    """Record the custodian's public key in the key file and write the unit card carrying it.
+
+    The key file is rewritten first: if the card cannot be written, running
+    the same attach again writes it.
+    """
     card = UnitCard.parse(read_bytes(card_file, 16 * 1024, "custodian card"))
     keys = open_keys(folder, passphrase)
+    old_card = load_card(folder)
     updated = UnitKeys(keys.unit_id, keys.ed25519_seed, keys.xwing_seeds, card.xwing_public_key)
+    new_card = card_for(updated, old_card, today)
     save_keys(folder, updated, passphrase)
-    return card
+    return Attached(card, new_card, write_card(folder, new_card))
 
 
 def open_custodian(folder: Path, passphrase: SecretStr) -> list[XWingPrivateKey]:

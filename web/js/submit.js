@@ -61,6 +61,8 @@ async function startReceipt() {
   const profile = path === "sodium" ? 1 : 2;
   state.code = generateReceiptCode(profile);
   setText($("receipt-code"), groupCode(state.code));
+  setText($("receipt-address"), returnAddress());
+  setText($("receipt-fingerprint"), state.unit.fingerprint);
   show($("step-write"), false);
   show($("step-receipt"));
   focusHeading("receipt-h");
@@ -87,8 +89,27 @@ function onContinue() {
   startReceipt().catch(() => setText($("derive-status"), t("server_error")));
 }
 
+// The receipt file (docs/spec/receipt-v1.md, "Receipt file"): the same
+// format peluit-report writes and reads back, so `peluit-report status
+// --receipt-file` checks the unit against the fingerprint shown here.
+function returnAddress() {
+  return `${location.origin}/${app.dataset.lang}/cek`;
+}
+
 function receiptText() {
-  return `${t("receipt_file")}\n\n${groupCode(state.code)}\n`;
+  return [
+    "PELUIT - TANDA TERIMA / RECEIPT",
+    "peluit-receipt: 1",
+    `code: ${groupCode(state.code)}`,
+    `server: ${location.origin}`,
+    `address: ${returnAddress()}`,
+    `unit: ${unitId}`,
+    `fingerprint: ${state.unit.fingerprint}`,
+    `signing-key: ${b64uEncode(state.unit.ed25519PublicKey)}`,
+    "",
+    t("receipt_file"),
+    "",
+  ].join("\n");
 }
 
 function setupReceiptButtons() {
