@@ -46,7 +46,7 @@ def _found(root: Path, traces: dict[str, bytes]) -> list[str]:
     for path in sorted(root.rglob("*")):
         if path.is_file():
             content = path.read_bytes()
-            found += [f"{name} in {path.name}" for name, value in traces.items() if value in content]
+            found += [f"{name} in {path.name}" for name, v in traces.items() if v in content]
     return found
 
 

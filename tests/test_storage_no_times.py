@@ -61,7 +61,8 @@ _STATX_BTIME = 0x800
 def file_times(path: Path) -> dict[str, float]:
     """Every time stamp the file system keeps for ``path`` (birth time where it has one)."""
     buf = _Statx()
-    if _LIBC.statx(_AT_FDCWD, os.fsencode(path), _AT_SYMLINK_NOFOLLOW, _STATX_ALL, ctypes.byref(buf)):
+    name = os.fsencode(path)
+    if _LIBC.statx(_AT_FDCWD, name, _AT_SYMLINK_NOFOLLOW, _STATX_ALL, ctypes.byref(buf)):
         raise OSError(ctypes.get_errno(), "statx failed", str(path))
     times = {
         name: getattr(buf, name).sec + getattr(buf, name).nsec / 1e9

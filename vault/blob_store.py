@@ -31,25 +31,33 @@ PIECE_SIZE = 1 << 20
 Opener = Callable[[], AbstractContextManager[Database]]
 
 
-def pieces_of(chunks: Iterable[bytes], size: int = PIECE_SIZE) -> Iterator[bytes]:
-    """``chunks`` regrouped into pieces of ``size`` bytes (the last may be shorter)."""
-    held: list[bytes] = []
-    length = 0
+def pieces_of(chunks: Iterable[bytes], size: int = PIECE_SIZE) -> Iterator[bytes | bytearray]:
+    """``chunks`` regrouped into pieces of ``size`` bytes (the last may be shorter).
+
+    A chunk of exactly ``size`` bytes arriving on a piece boundary is passed
+    on as it is (the web API's pieces); others are gathered in one buffer
+    that is reused: each piece is valid only until the next one is asked
+    for, so memory stays at one piece whatever the stream's length."""
+    buffer = bytearray()
     for chunk in chunks:
+        if not buffer and len(chunk) == size:
+            yield chunk
+            continue
         view = memoryview(chunk).cast("B")
         while view:
-            take = view[: size - length]
-            held.append(bytes(take))
-            length += len(take)
+            take = view[: size - len(buffer)]
+            buffer += take
             view = view[len(take) :]
-            if length == size:
-                yield b"".join(held) if len(held) > 1 else held[0]
-                held, length = [], 0
-    if length:
-        yield b"".join(held) if len(held) > 1 else held[0]
+            if len(buffer) == size:
+                yield buffer
+                buffer.clear()
+    if buffer:
+        yield buffer
 
 
-def write_pieces(db: Database, item_id: str, start: int, pieces: Iterable[bytes]) -> int:
+def write_pieces(
+    db: Database, item_id: str, start: int, pieces: Iterable[bytes | bytearray]
+) -> int:
     """Insert ``pieces`` (already bounded) from ``start`` on; return the bytes written.
 
     The caller holds the transaction."""
@@ -104,6 +112,15 @@ class BlobStore:
 
     def __init__(self, opener: Opener) -> None:
         self._opener = opener
+
+    def item_ids(self) -> list[str]:
+        """Items whose ciphertext is stored and not merely staged (for checks and tests)."""
+        with self._opener() as db:
+            rows = db.conn.execute(
+                "SELECT DISTINCT item_id FROM pieces WHERE item_id NOT IN"
+                " (SELECT item_id FROM upload_items) ORDER BY item_id"
+            )
+            return [row[0] for row in rows]
 
     def exists(self, item_id: str) -> bool:
         item = parse_id(item_id, "item_id")

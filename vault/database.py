@@ -185,3 +185,19 @@ def checkpoint_truncate(db: Database) -> None:
         if busy == 0:
             return
     raise VaultError("The database log could not be emptied (busy); run the command again.")
+
+
+def checkpoint_if_idle(db: Database) -> bool:
+    """A ``TRUNCATE`` checkpoint that waits for nobody; return whether it completed.
+
+    For content deleted in passing (an abandoned upload): emptied now if no
+    reader is busy, else at the next checkpoint that completes."""
+    conn = db.conn
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.OperationalError:
+        busy = 1
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return bool(busy == 0)

@@ -16,9 +16,14 @@ of an upload; a staged attachment is claimed by its case's transaction
 A piece names the offset it starts at; it must equal the bytes already
 staged for that file (:class:`OffsetConflict` otherwise, with
 ``expected_offset``), so pieces arrive in order and a retried piece is never
-duplicated. A piece is all or nothing: it is read whole (about 1 MiB from
-the web API) and checked against the per-file and per-report limits before
-one transaction writes it; bytes beyond a limit are never written. The first
+duplicated. A piece is all or nothing: one transaction (shared with
+other writers by the group commit) checks the session and the offset
+again, writes the piece's chunks as pieces of at most 1 MiB while checking
+the per-file and per-report limits, and is rolled back to its savepoint
+if a limit is crossed or the stream fails: bytes beyond a limit are never
+read. The web API hands over a piece it has already read whole (about
+1 MiB), so no transaction waits for the network; memory stays at one
+piece whatever a caller streams. The first
 piece of a file must start like an envelope v1 (magic and recipient count),
 so stray plaintext is refused before it is stored. Appends are durable
 (``synchronous=FULL``), but only the case's ``201`` promises anything.
@@ -33,7 +38,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from vault.blob_store import Opener, delete_pieces, pieces_of, prefix, write_pieces
-from vault.database import Commit
+from vault.database import Commit, checkpoint_if_idle
 from vault.days import Today
 from vault.envelope_shape import PREFIX_SIZE, check_envelope_prefix
 from vault.errors import Conflict, LimitExceeded, NotFound
@@ -104,7 +109,14 @@ class Staging:
     def discard(self, token: str) -> None:
         """Remove a session and everything staged in it (missing is fine)."""
         name = upload_folder_name(token)
-        self._commit(lambda db: _remove_session(db, name))
+        if self._commit(lambda db: _remove_session(db, name)):
+            self._empty_log()
+
+    def _empty_log(self) -> None:
+        """Deleted pieces are zeroed in the database, but the log keeps the
+        frames that held them until a checkpoint empties it: try now."""
+        with self._opener() as db:
+            checkpoint_if_idle(db)
 
     # --- pieces -----------------------------------------------------------
 
@@ -121,12 +133,11 @@ class Staging:
         item = parse_id(item_id, "item_id")
         with self._opener() as db:
             sizes = _sizes(db, self._session(db, token))
-        others = self._check(sizes, item, offset, declared_length)
-        pieces = list(_bounded(chunks, offset, others, self._room))
+        self._check(sizes, item, offset, declared_length)  # before anything is read
 
         def write(db: Database) -> int:
             name = self._session(db, token)
-            self._check(_sizes(db, name), item, offset, None)
+            others = self._check(_sizes(db, name), item, offset, None)
             owner = db.conn.execute(
                 "SELECT upload FROM upload_items WHERE item_id = ?", [item]
             ).fetchone()
@@ -135,6 +146,7 @@ class Staging:
                 and db.conn.execute("SELECT 1 FROM pieces WHERE item_id = ?", [item]).fetchone()
             ):
                 raise Conflict("This item already exists.", what="item_id")
+            pieces = _bounded(chunks, offset, others, self._room)
             size = offset + write_pieces(db, item, offset, pieces)
             db.conn.execute(
                 "INSERT INTO upload_items (item_id, upload, size) VALUES (?, ?, ?)"
@@ -189,18 +201,20 @@ class Staging:
         """Remove sessions older than the limit; return how many."""
         oldest = self._oldest()
 
-        def work(db: Database) -> int:
+        def work(db: Database) -> tuple[int, int]:
             names = [
                 row[0]
                 for row in db.conn.execute(
                     "SELECT upload FROM upload_sessions WHERE day < ?", [oldest]
                 )
             ]
-            for name in names:
-                _remove_session(db, name)
-            return len(names)
+            wiped = sum(_remove_session(db, name) for name in names)
+            return len(names), wiped
 
-        return self._commit(work)
+        expired, wiped = self._commit(work)
+        if wiped:
+            self._empty_log()
+        return expired
 
 
 def claim(db: Database, staged: StagedItem) -> None:
@@ -247,7 +261,7 @@ def _with_envelope_prefix(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def _bounded(
     chunks: Iterable[bytes], start: int, others: int, room: Callable[[int, int], None]
-) -> Iterator[bytes]:
+) -> Iterator[bytes | bytearray]:
     """``chunks`` as pieces, refusing (before storing anything) bytes past a limit
     and a first piece that does not start like an envelope."""
     if start == 0:
@@ -270,12 +284,13 @@ def _sizes(db: Database, name: str) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def _remove_session(db: Database, name: str) -> None:
+def _remove_session(db: Database, name: str) -> int:
     """Delete a session and what is still staged in it (usually nothing: the
-    case claimed it); ``secure_delete`` zeroes the pieces."""
-    for (item,) in db.conn.execute(
-        "SELECT item_id FROM upload_items WHERE upload = ?", [name]
-    ).fetchall():
+    case claimed it); ``secure_delete`` zeroes the pieces. Return how many
+    staged files were deleted."""
+    items = db.conn.execute("SELECT item_id FROM upload_items WHERE upload = ?", [name]).fetchall()
+    for (item,) in items:
         delete_pieces(db, item)
     db.conn.execute("DELETE FROM upload_items WHERE upload = ?", [name])
     db.conn.execute("DELETE FROM upload_sessions WHERE upload = ?", [name])
+    return len(items)
