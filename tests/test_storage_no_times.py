@@ -203,3 +203,22 @@ def test_the_workstation_database_files_are_the_owners_only(tmp_path: Path) -> N
     finally:
         os.umask(old)
     assert modes == dict.fromkeys(names, 0o600)
+
+
+def test_atime_mode_reads_the_mount_of_the_data_folder(tmp_path: Path) -> None:
+    from vault.data_folder import atime_mode
+
+    table = tmp_path / "mountinfo"
+    table.write_text(
+        "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+        "30 22 8:2 / /srv rw,nosuid shared:2 - ext4 /dev/sdb1 rw\n"
+        "31 30 8:3 / /srv/peluit\\040data rw,noatime shared:3 - ext4 /dev/sdc1 rw\n"
+        "32 22 0:5 / /srv/peluitx rw,relatime shared:4 - tmpfs tmpfs rw\n"
+    )
+    assert atime_mode(Path("/srv/peluit data/var"), table) == "noatime"
+    assert atime_mode(Path("/srv/peluit data"), table) == "noatime"
+    assert atime_mode(Path("/srv/other"), table) == "strictatime"
+    assert atime_mode(Path("/srv/peluitx/var"), table) == "relatime"
+    assert atime_mode(Path("/home/x"), table) == "relatime"
+    assert atime_mode(Path("/srv"), tmp_path / "missing") == "unknown"
+    assert atime_mode(tmp_path) in ("noatime", "relatime", "strictatime")  # the real table
