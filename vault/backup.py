@@ -119,6 +119,11 @@ def backup(data_dir: Path, out: Path) -> BackupSummary:
     out = Path(out).absolute()
     if not folder.database_path.is_file():
         raise BackupError(f"There is no vault in {folder.root}.")
+    if folder.blobs_path.exists():
+        raise BackupError(
+            "This vault still has an earlier version's blobs/ folder; start the vault"
+            " (or run any peluit command on it) once to move them, then back up."
+        )
     if out.exists():
         raise BackupError(f"{out} already exists; a backup never overwrites.")
     if not out.parent.is_dir():

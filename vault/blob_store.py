@@ -5,7 +5,7 @@ the concatenation of its pieces in order of ``start``, each piece starting
 where the one before it ends. Nothing about a report is a file of its own,
 so the file system keeps no moment of it (no ctime, no birth time) and
 ``secure_delete`` zeroes ciphertext when it is deleted, as it does every
-other row (docs/spec/storage.md). The same rows carry over to PostgreSQL
+other row (docs/spec/storage-v1.md). The same rows carry over to PostgreSQL
 ``bytea``.
 
 Writes go through the caller's transaction (a case, its rows and its

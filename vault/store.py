@@ -7,7 +7,7 @@ sqlite-utils, ciphertext included, as rows of 1 MiB pieces) is
 :class:`SqliteVaultStore`'s business, so a national deployment can replace it
 with PostgreSQL (ciphertext as ``bytea``) without touching ``web/`` or
 ``crypto/``. No file is made per report, message, upload or lookup: the
-file system keeps no moment of any of them (docs/spec/storage.md).
+file system keeps no moment of any of them (docs/spec/storage-v1.md).
 
 The interface only accepts opaque values: random ids, hashes' inputs,
 public keys and ciphertext that looks like an envelope v1. It has no
