@@ -222,3 +222,22 @@ def test_atime_mode_reads_the_mount_of_the_data_folder(tmp_path: Path) -> None:
     assert atime_mode(Path("/home/x"), table) == "relatime"
     assert atime_mode(Path("/srv"), tmp_path / "missing") == "unknown"
     assert atime_mode(tmp_path) in ("noatime", "relatime", "strictatime")  # the real table
+
+
+def test_sqlites_descriptors_read_without_access_times(tmp_path: Path) -> None:
+    import fcntl
+
+    from vault.database import connect
+
+    db = connect(tmp_path / "vault.sqlite3")
+    db.conn.execute("CREATE TABLE t (x)")
+    flags = {}
+    for entry in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{entry}")
+        except OSError:
+            continue
+        if target.startswith(str(tmp_path)):
+            flags[Path(target).name] = bool(fcntl.fcntl(int(entry), fcntl.F_GETFL) & os.O_NOATIME)
+    db.close()
+    assert flags == dict.fromkeys(["vault.sqlite3", "vault.sqlite3-wal", "vault.sqlite3-shm"], True)

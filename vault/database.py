@@ -71,6 +71,7 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens -wal and -shm
         mark_database_files(path)
         return Database(conn, execute_plugins=False)
     except BaseException:

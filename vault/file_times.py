@@ -94,7 +94,7 @@ def mark_database_files(path: Path) -> None:
     """
     if not O_NOATIME:
         return
-    names = {os.fspath(file) for file in database_files(path.absolute())}
+    names = {os.fspath(file) for file in database_files(Path(os.path.realpath(path)))}
     try:
         fds = os.listdir("/proc/self/fd")
     except OSError:
