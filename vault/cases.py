@@ -178,7 +178,7 @@ def insert_envelope_rows(db: Database, rows: list[dict[str, object]]) -> None:
 
 
 def _refuse_existing(db: Database, case_id: str, lookup: bytes, item_ids: list[str]) -> None:
-    """Cheap refusals before any blob is written (the transaction checks again)."""
+    """Cheap refusals before anything is written (the transaction checks again)."""
     if db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case_id]).fetchone():
         raise Conflict("This report already exists.", what="case_id")
     if db.execute("SELECT 1 FROM cases WHERE lookup = ?", [lookup]).fetchone():
