@@ -105,3 +105,36 @@ def test_a_drill_day_moves_retention_across_days(
         assert main(["--data", str(vault.path), "retention", "run", "--today", day]) == 0
         assert vault.rows("SELECT count(*) FROM cases WHERE case_id = ?", case) == [(left,)]
     capsys.readouterr()
+
+
+def test_a_busy_log_is_reported_and_emptied_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from vault import database
+
+    vault = Vault(tmp_path, day=D(2026, 1, 5))
+    gone = _closed_case(vault, D(2026, 2, 3))
+    traces = _traces(vault, gone)
+    quick = tuple(
+        (name, "200" if name == "busy_timeout" else value) for name, value in database.PRAGMAS
+    )
+    monkeypatch.setattr(database, "PRAGMAS", quick)  # a short wait for the busy reader
+    monkeypatch.setenv(ALLOW, "1")
+    reader = sqlite3.connect(vault.path / "vault.sqlite3")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM cases").fetchone()  # holds a snapshot
+    try:
+        code = main(["--data", str(vault.path), "retention", "run", "--today", "2028-02-03"])
+        captured = capsys.readouterr()
+        assert code == 1
+        assert "1 cases destroyed" in captured.out
+        assert "error: the database log could not be emptied" in captured.err
+        assert "run `peluit retention run` again" in captured.err
+    finally:
+        reader.rollback()
+        reader.close()
+    assert main(["--data", str(vault.path), "retention", "run", "--today", "2028-02-03"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 cases destroyed, 0 files wiped"
+    assert _found(vault.path, traces) == []

@@ -125,6 +125,12 @@ def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
     for case in report.destroyed:
         print(f"destroyed {case.reference} (unit {case.unit_id}, closed {case.closed_day})")
     print(f"{len(report.destroyed)} cases destroyed, {report.blobs_wiped} files wiped")
+    if not report.log_emptied:
+        return _fail(
+            "the database log could not be emptied (a reader kept it busy)",
+            "run `peluit retention run` again: until then the destroyed cases' old"
+            " pages may remain in vault.sqlite3-wal",
+        )
     return 0
 
 
