@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -145,3 +146,22 @@ def test_a_committed_case_is_answered_even_if_its_session_cannot_be_removed(
         created = store.create_case(sub.new)
     assert store.get_case(sub.case_id).reference == created.reference
     store.close()
+
+
+def test_a_running_store_expires_abandoned_uploads_once_a_day(tmp_path: Path) -> None:
+    from vault_fixtures import FixedDay, seal
+
+    day = FixedDay()
+    store = open_store(tmp_path, day=day)
+    unit = make_unit()
+    store.register_unit(unit.card)
+    sub = submission(unit)
+    token, item = store.open_upload(), new_id()
+    store.append_upload(
+        token, item, 0, [seal(unit, sub.reporter, sub.case_id, "attachment", item, b"x")]
+    )
+    day.day += dt.timedelta(days=2)
+    store.open_upload()  # the first upload of the day sweeps
+    with opened(store.folder.database_path) as db:
+        assert db.execute("SELECT count(*) FROM pieces").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM upload_sessions").fetchone()[0] == 1

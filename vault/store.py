@@ -18,6 +18,7 @@ plaintext, so none of these can be stored by mistake.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -159,6 +160,7 @@ class SqliteVaultStore:
         self._commits = GroupCommitter(folder.database_path)
         self.blobs = BlobStore(self._db.opened)
         self.staging = Staging(self._db.opened, self._commits.run, self.limits, today)
+        self._swept_on: dt.date | None = None
 
     @classmethod
     def open(
@@ -240,6 +242,10 @@ class SqliteVaultStore:
     # --- uploads -------------------------------------------------------------
 
     def open_upload(self) -> str:
+        if self._swept_on != self.today():
+            # Once a day in a long-running server (and at every start): expired
+            # sessions go with their ciphertext. A race runs it twice, harmlessly.
+            self.sweep()
         return self.staging.open_session()
 
     def append_upload(
@@ -396,6 +402,7 @@ class SqliteVaultStore:
 
     def sweep(self) -> SweepReport:
         """Expire old upload sessions (their pieces are deleted with them)."""
+        self._swept_on = self.today()
         return SweepReport(self.staging.sweep())
 
 
