@@ -102,7 +102,11 @@ def test_backup_while_taking_reports_then_restore_and_read_everything(tmp_path: 
             case = read_back(second.base, report, unit.xwing)
             assert report.marker.encode() in case["tip"]
     for item_id, case_id, kind, unit_id in envelopes:
-        blob = (restored / "blobs" / item_id[:2] / item_id).read_bytes()
+        with sqlite3.connect(restored / "vault.sqlite3") as db:
+            pieces = db.execute(
+                "SELECT data FROM pieces WHERE item_id = ? ORDER BY start", [item_id]
+            ).fetchall()
+        blob = b"".join(piece[0] for piece in pieces)
         ctx = envelope.Context(unit_id, bytes.fromhex(case_id), kind, bytes.fromhex(item_id))
         assert envelope.open_envelope(blob, [unit.xwing], ctx)
 
@@ -126,7 +130,7 @@ def test_damaged_or_misplaced_backups_are_refused_with_nothing_written(tmp_path:
         restore(tmp_path / "b", busy)
     assert sorted(p.name for p in busy.iterdir()) == ["something"]
 
-    blob = next(p for p in (tmp_path / "b" / "blobs").rglob("*") if p.is_file())
+    blob = tmp_path / "b" / "vault.sqlite3"  # the ciphertext is in the database
     original = blob.read_bytes()
     blob.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
     with pytest.raises(BackupError, match="does not match its hash"):
@@ -148,3 +152,51 @@ def test_damaged_or_misplaced_backups_are_refused_with_nothing_written(tmp_path:
     refused = peluit("restore", str(tmp_path / "b"), str(tmp_path / "new"))
     assert refused.returncode == 1
     assert refused.stderr.startswith("error: ") and "not empty" in refused.stderr
+
+
+def test_a_backup_of_an_earlier_version_restores_into_rows(tmp_path: Path) -> None:
+    """A backup made before issue 17 carries ``blobs/`` files and an older schema:
+    restoring it moves every blob into the database and leaves no ``blobs/``."""
+    import hashlib
+    import json
+
+    from vault_fixtures import make_unit, open_store, submission
+
+    store = open_store(tmp_path / "var")
+    unit = make_unit()
+    store.register_unit(unit.card)
+    subs = [submission(unit) for _ in range(2)]
+    for sub in subs:
+        store.create_case(sub.new)
+    tips = {
+        sub.tip_id.hex(): b"".join(store.stream_envelope(sub.case_id, sub.tip_id)) for sub in subs
+    }
+    store.close()
+    backup(tmp_path / "var", tmp_path / "b")
+
+    # make it look like an earlier version's backup
+    old = tmp_path / "b"
+    manifest = json.loads((old / "manifest.json").read_text())
+    with sqlite3.connect(old / "vault.sqlite3") as db:
+        db.execute("DROP TABLE pieces")
+        db.execute("DROP TABLE upload_items")
+        db.execute("DROP TABLE upload_sessions")
+        db.execute("DELETE FROM schema_version WHERE version = 6")
+    for item, data in tips.items():
+        path = old / "blobs" / item[:2] / item
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        manifest["files"][f"blobs/{item[:2]}/{item}"] = hashlib.sha256(data).hexdigest()
+    manifest["files"]["vault.sqlite3"] = hashlib.sha256(
+        (old / "vault.sqlite3").read_bytes()
+    ).hexdigest()
+    (old / "manifest.json").write_text(json.dumps(manifest))
+
+    restored = restore(old, tmp_path / "restored")
+    assert (restored.cases, restored.envelopes) == (2, 2)
+    assert restored.bytes == sum(len(data) for data in tips.values())
+    assert not (tmp_path / "restored" / "blobs").exists()
+    again = open_store(tmp_path / "restored")
+    for sub in subs:
+        assert b"".join(again.stream_envelope(sub.case_id, sub.tip_id)) == tips[sub.tip_id.hex()]
+    again.close()

@@ -558,11 +558,14 @@ def test_a_failed_commit_wipes_the_reply_blobs(scene: Scene) -> None:
             "CREATE TRIGGER refuse BEFORE INSERT ON reply_bundle_sequence"
             " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
         )
-    blobs_before = sorted(p.name for p in (scene.env.data / "blobs").rglob("*") if p.is_file())
+    blobs_before = stored_items(scene)
     rejected(scene, good(scene).to_bytes(), "conflict", "try again")
-    assert sorted(p.name for p in (scene.env.data / "blobs").rglob("*") if p.is_file()) == (
-        blobs_before
-    )
+    assert stored_items(scene) == blobs_before
+
+
+def stored_items(scene: Scene) -> list[str]:
+    """Items whose ciphertext is stored (rows of pieces, not merely staged)."""
+    return scene.env.store.blobs.item_ids()
 
 
 # --- the command line -------------------------------------------------------------

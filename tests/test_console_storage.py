@@ -1,4 +1,4 @@
-"""The console store's newer duties, on a real vault (SQLite file, blobs, key files).
+"""The console store's newer duties, on a real vault (SQLite file, ciphertext rows, key files).
 
 Standard messages stored and audited in one transaction, unit registration
 and the daily ceiling audited, the persistent "must change password" flag
@@ -103,7 +103,8 @@ def replies(world: World) -> list[tuple[str, str, str]]:
 
 
 def blob_count(world: World) -> int:
-    return sum(1 for p in (world.vault.path / "blobs").rglob("*") if p.is_file())
+    """Items whose ciphertext is stored (rows of pieces)."""
+    return len(world.vault.rows("SELECT DISTINCT item_id FROM pieces"))
 
 
 def test_a_standard_message_is_stored_and_audited_together(world: World) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,6 +93,14 @@ def test_full_disk_gives_a_clear_error_and_recovers(tmp_path: Path) -> None:
             assert refused.value.code == "storage_full"
             assert "507" in refused.value.user_message
             small = prepare_report(client, unit.card, salt)
+            # The ciphertext is rows now: the refused piece's frames left room in
+            # SQLite's log that the next transaction would reuse. Empty the log
+            # (with room to do so), so that a report needs new space, as it would
+            # on a log that was cut back; then fill the disk again.
+            filler.unlink()
+            with sqlite3.connect(data / "vault.sqlite3") as db:
+                assert db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+            fill(filler, leave=MIB)
             fill(mount / "filler-2", leave=0)  # now not even a small report fits
             with pytest.raises(ReporterError) as also:
                 send_report(client, small)

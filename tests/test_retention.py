@@ -25,8 +25,9 @@ def _closed_case(vault: Vault, unit: str, closed: dt.date) -> str:
     return case
 
 
-def _blobs(vault: Vault) -> list[Path]:
-    return sorted(p for p in vault.store.folder.blobs_path.rglob("*") if p.is_file())
+def _blobs(vault: Vault) -> list[str]:
+    """Items whose ciphertext is stored (rows of pieces)."""
+    return vault.store.blobs.item_ids()
 
 
 def test_sweep_destroys_exactly_the_expired_cases(tmp_path: Path) -> None:

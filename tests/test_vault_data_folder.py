@@ -14,7 +14,8 @@ from vault.errors import VaultError
 
 def test_layout_and_secrets_created_once(tmp_path: Path) -> None:
     folder = DataFolder.prepare(tmp_path / "var")
-    assert folder.blobs_path.is_dir() and folder.staging_path.is_dir()
+    assert folder.staging_path.is_dir()
+    assert not folder.blobs_path.exists()  # ciphertext lives in the database
     pepper = folder.pepper()
     salt = folder.instance_salt()
     assert len(pepper) == 32 and len(salt) == 16

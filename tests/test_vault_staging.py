@@ -1,4 +1,6 @@
-"""Upload sessions: ordered pieces, limits that keep nothing extra, expiry."""
+"""Upload sessions: ordered pieces, limits that keep nothing extra, expiry.
+
+Sessions and their pieces are rows in a real SQLite file (vault/staging.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,12 @@ import pytest
 from vault_fixtures import FixedDay
 
 from crypto import envelope
+from vault.database import ThreadConnections, opened
+from vault.days import Today
 from vault.errors import BadInput, LimitExceeded, NotFound
+from vault.group_commit import GroupCommitter
 from vault.limits import MIB, Limits
+from vault.schema import migrate
 from vault.staging import OffsetConflict, Staging
 
 A = "a" * 32
@@ -26,9 +32,32 @@ def envelope_like(size: int) -> bytes:
     return head + os.urandom(size - len(head))
 
 
+def staging_on(tmp_path: Path, limits: Limits, today: Today) -> Staging:
+    path = tmp_path / "vault.sqlite3"
+    with opened(path) as db:
+        migrate(db)
+    return Staging(ThreadConnections(path).opened, GroupCommitter(path).run, limits, today)
+
+
 def make(tmp_path: Path, **limits: int) -> tuple[Staging, FixedDay]:
     day = FixedDay()
-    return Staging(tmp_path / "staging", Limits(**limits), day), day
+    return staging_on(tmp_path, Limits(**limits), day), day
+
+
+def staged_bytes(tmp_path: Path, item_id: str) -> bytes:
+    with opened(tmp_path / "vault.sqlite3") as db:
+        rows = db.conn.execute(
+            "SELECT data FROM pieces WHERE item_id = ? ORDER BY start", [item_id]
+        ).fetchall()
+    return b"".join(row[0] for row in rows)
+
+
+def rows_left(tmp_path: Path) -> int:
+    with opened(tmp_path / "vault.sqlite3") as db:
+        return sum(
+            db.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            for table in ("pieces", "upload_items", "upload_sessions")
+        )
 
 
 def test_pieces_in_order(tmp_path: Path) -> None:
@@ -37,7 +66,7 @@ def test_pieces_in_order(tmp_path: Path) -> None:
     data = envelope_like(200_000)
     assert staging.append(token, A, 0, [data[:70_000]]) == 70_000
     assert staging.append(token, A, 70_000, [data[70_000:]]) == 200_000
-    assert staging.staged_file(token, A).read_bytes() == data
+    assert staged_bytes(tmp_path, A) == data
     assert staging.sizes(token) == {A: 200_000}
 
 
@@ -75,7 +104,7 @@ def test_oversized_piece_is_refused_and_nothing_beyond_is_kept(tmp_path: Path) -
     assert caught.value.limit == limit
     assert consumed <= limit - 500_000 + 65536  # stopped reading at the limit
     # the refused piece is gone entirely; the earlier piece stays
-    assert staging.staged_file(token, A).read_bytes() == first
+    assert staged_bytes(tmp_path, A) == first
     # the exact remainder still fits
     rest = os.urandom(limit - 500_000)
     assert staging.append(token, A, 500_000, [rest]) == limit
@@ -162,8 +191,10 @@ def test_unknown_or_malformed_tokens(tmp_path: Path) -> None:
 def test_the_disk_never_holds_the_token(tmp_path: Path) -> None:
     staging, _ = make(tmp_path)
     token = staging.open_session()
-    names = [p.name for p in (tmp_path / "staging").rglob("*")]
-    assert all(token not in name for name in names)
+    staging.append(token, A, 0, [envelope_like(1000)])
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files and all(token.encode() not in p.read_bytes() for p in files)
+    assert all(token not in p.name for p in tmp_path.rglob("*"))
 
 
 def test_expired_sessions_are_swept(tmp_path: Path) -> None:
@@ -186,13 +217,13 @@ def test_discard(tmp_path: Path) -> None:
     staging.append(token, A, 0, [envelope_like(1000)])
     staging.discard(token)
     staging.discard(token)  # twice is fine
-    assert list((tmp_path / "staging").iterdir()) == []
+    assert rows_left(tmp_path) == 0
 
 
 def test_a_session_from_two_days_ago_is_refused_even_before_the_sweep(tmp_path: Path) -> None:
     days = iter([dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 22)])
     current = {"day": next(days)}
-    staging = Staging(tmp_path / "staging", Limits(), lambda: current["day"])
+    staging = staging_on(tmp_path, Limits(), lambda: current["day"])
     token = staging.open_session()
     current["day"] = next(days)  # the next day: still usable
     assert staging.sizes(token) == {}
@@ -201,54 +232,39 @@ def test_a_session_from_two_days_ago_is_refused_even_before_the_sweep(tmp_path: 
         staging.sizes(token)
 
 
-def test_many_small_chunks_and_short_writes_keep_every_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Chunks are written together with ``writev``: more chunks than one call
-    takes, and a kernel that writes less than asked, still leave the exact bytes."""
+def test_many_small_chunks_keep_every_byte(tmp_path: Path) -> None:
+    """Chunks of any size are regrouped into pieces of 1 MiB without losing a byte."""
     staging, _ = make(tmp_path)
     token = staging.open_session()
     data = envelope_like(3 * MIB + 12345)
-    small = [data[i : i + 700] for i in range(0, 2_000_000, 700)]  # > IOV_MAX chunks
+    small = [data[i : i + 700] for i in range(0, 2_000_000, 700)]
     chunks = [*small, data[len(b"".join(small)) :]]
-    real_writev = os.writev
-    calls: list[int] = []
-
-    def short_writev(fd: int, buffers: list[memoryview]) -> int:
-        calls.append(len(buffers))
-        partial = b"".join(bytes(b) for b in buffers)[: 100_000 + len(calls)]
-        return real_writev(fd, [partial])
-
-    monkeypatch.setattr("vault.staging.os.writev", short_writev)
     assert staging.append(token, A, 0, chunks) == len(data)
-    assert staging.staged_file(token, A).read_bytes() == data
-    assert max(calls) <= 1024
+    assert staged_bytes(tmp_path, A) == data
+    with opened(tmp_path / "vault.sqlite3") as db:
+        sizes = [r[0] for r in db.conn.execute("SELECT length(data) FROM pieces ORDER BY start")]
+    assert sizes == [MIB, MIB, MIB, 12345]
 
 
-def test_a_piece_waiting_for_a_discarded_session_is_refused(tmp_path: Path) -> None:
-    """A piece that waited for the session's lock while the session was
-    discarded finds it gone, and leaves nothing behind."""
-    import threading
-
-    from vault.staging import _remove_session
-
+def test_a_piece_for_a_discarded_session_is_refused(tmp_path: Path) -> None:
+    """A piece that arrives after its session was discarded finds it gone and
+    leaves nothing behind."""
     staging, _ = make(tmp_path)
     token = staging.open_session()
     staging.append(token, A, 0, [envelope_like(100)])
-    outcome: list[BaseException | int] = []
+    staging.discard(token)
+    with pytest.raises(NotFound):
+        staging.append(token, B, 0, [envelope_like(100)])
+    assert rows_left(tmp_path) == 0
 
-    def late_piece() -> None:
-        try:
-            outcome.append(staging.append(token, B, 0, [envelope_like(100)]))
-        except BaseException as exc:  # recorded for the assertion
-            outcome.append(exc)
 
-    with staging._locked(token) as folder:
-        waiting = threading.Thread(target=late_piece)
-        waiting.start()
-        waiting.join(0.3)
-        assert waiting.is_alive()  # blocked on the lock
-        _remove_session(Path(folder))
-    waiting.join(10)
-    assert len(outcome) == 1 and isinstance(outcome[0], NotFound), outcome
-    assert list((tmp_path / "staging").iterdir()) == []
+def test_an_item_id_is_staged_once(tmp_path: Path) -> None:
+    """Another session cannot append to (or read the size of) an item staged elsewhere."""
+    staging, _ = make(tmp_path)
+    first, second = staging.open_session(), staging.open_session()
+    staging.append(first, A, 0, [envelope_like(100)])
+    with pytest.raises(OffsetConflict):
+        staging.append(second, A, 100, [b"x" * 10])
+    with pytest.raises(Exception, match="already exists"):
+        staging.append(second, A, 0, [envelope_like(100)])
+    assert staging.sizes(second) == {} and staging.sizes(first) == {A: 100}

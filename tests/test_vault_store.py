@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
-import os
+import datetime as dt
 import threading
 from pathlib import Path
 
 from vault_fixtures import make_unit, new_id, open_store, submission
 
+from vault.consistency import check_folder
+from vault.database import opened, write_transaction
 from vault.store import SqliteVaultStore, VaultStore
 from vault.store import open_store as open_default_store
 
@@ -28,23 +30,53 @@ def test_the_sqlite_store_implements_the_interface(tmp_path: Path) -> None:
     assert len(store.instance_salt()) == 16
 
 
-def test_opening_sweeps_orphans_and_expired_uploads(tmp_path: Path) -> None:
+def _old_layout(store: SqliteVaultStore, item_id: str) -> bytes:
+    """Turn one envelope back into an earlier version's blob file."""
+    data = b"".join(store.blobs.stream(item_id))
+    path = store.folder.blobs_path / item_id[:2] / item_id
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    with opened(store.folder.database_path) as db, write_transaction(db):
+        db.conn.execute("DELETE FROM pieces WHERE item_id = ?", [item_id])
+    return data
+
+
+def test_opening_moves_an_earlier_versions_blob_files_into_rows(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     unit = make_unit()
     store.register_unit(unit.card)
-    sub = submission(unit)
-    store.create_case(sub.new)
-    # a crash between the rename and the commit leaves a blob without a row
-    orphan = new_id().hex()
-    store.blobs.put(orphan, [b"ciphertext"], max_bytes=100)
-    os.utime(store.blobs.path_for(orphan), (0, 0))
-    recent = new_id().hex()  # ... and one that may be a commit in progress elsewhere
-    store.blobs.put(recent, [b"ciphertext"], max_bytes=100)
+    subs = [submission(unit) for _ in range(3)]
+    for sub in subs:
+        store.create_case(sub.new)
+    tips = {sub.tip_id.hex(): _old_layout(store, sub.tip_id.hex()) for sub in subs}
+    big = subs[0].tip_id.hex()
+    # one blob larger than a piece, to move in several pieces
+    tips[big] = tips[big] + bytes(range(256)) * 5000
+    (store.folder.blobs_path / big[:2] / big).write_bytes(tips[big])
+    with opened(store.folder.database_path) as db, write_transaction(db):
+        db.conn.execute("UPDATE envelopes SET size = ? WHERE item_id = ?", [len(tips[big]), big])
+    orphan = store.folder.blobs_path / "ab" / ("ab" + "0" * 30)
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"a crash's orphan")
+    temp = store.folder.blobs_path / "ab" / ".tmp-crashed"
+    temp.write_bytes(b"half a blob")
+    old_session = store.folder.staging_path / ("c" * 32 + ".session")
+    old_session.write_text("2026-11-23")
+    (store.folder.staging_path / ("c" * 32)).mkdir()
+    (store.folder.staging_path / ("c" * 32) / (new_id().hex() + ".part")).write_bytes(b"x" * 99)
+    store.close()
+
     reopened = open_store(tmp_path)
-    assert not reopened.blobs.exists(orphan)
-    assert reopened.blobs.exists(recent)
-    assert reopened.blobs.exists(sub.tip_id.hex())
-    assert reopened.find_case(sub.reporter.selector, sub.reporter.validator) is not None
+    for sub in subs:
+        item = sub.tip_id.hex()
+        assert b"".join(reopened.stream_envelope(sub.case_id, item)) == tips[item]
+    assert sorted(reopened.blobs.item_ids()) == sorted(tips)
+    assert not reopened.folder.blobs_path.exists()
+    assert sorted(p.name for p in reopened.folder.staging_path.iterdir()) == []
+    assert check_folder(reopened.folder.root).ok
+    assert reopened.find_case(subs[1].reporter.selector, subs[1].reporter.validator) is not None
+    reopened.close()
+    assert open_store(tmp_path).blobs.item_ids() == sorted(tips)  # a second start: nothing to do
 
 
 def test_parallel_case_creation_from_threads(tmp_path: Path) -> None:
@@ -114,3 +146,22 @@ def test_a_committed_case_is_answered_even_if_its_session_cannot_be_removed(
         created = store.create_case(sub.new)
     assert store.get_case(sub.case_id).reference == created.reference
     store.close()
+
+
+def test_a_running_store_expires_abandoned_uploads_once_a_day(tmp_path: Path) -> None:
+    from vault_fixtures import FixedDay, seal
+
+    day = FixedDay()
+    store = open_store(tmp_path, day=day)
+    unit = make_unit()
+    store.register_unit(unit.card)
+    sub = submission(unit)
+    token, item = store.open_upload(), new_id()
+    store.append_upload(
+        token, item, 0, [seal(unit, sub.reporter, sub.case_id, "attachment", item, b"x")]
+    )
+    day.day += dt.timedelta(days=2)
+    store.open_upload()  # the first upload of the day sweeps
+    with opened(store.folder.database_path) as db:
+        assert db.execute("SELECT count(*) FROM pieces").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM upload_sessions").fetchone()[0] == 1

@@ -61,14 +61,14 @@ def record_sent(
 ) -> None:
     """Insert the reply's row and its audit entry (inside the caller's transaction).
 
-    The blob is already promoted by the caller, whose transaction undoes it
-    if this raises.
+    The reply's ciphertext is written here too, in the same transaction.
     """
     first = db.conn.execute(
         "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", [case.case_id]
     ).fetchone()[0]
     try:
         insert_envelope_rows(db, batch.rows(case.case_id, "unit", today.isoformat(), first))
+        batch.store(db)
     except sqlite3.IntegrityError:
         raise Conflict("This item already exists.", what="item_id") from None
     audit_log.append(

@@ -2,20 +2,19 @@
 
 A backup is a folder::
 
-    vault.sqlite3      a consistent copy made with SQLite's online backup API
-    blobs/             every blob the copied database names (and no other)
+    vault.sqlite3      a consistent copy made with SQLite's online backup API,
+                       ciphertext included (rows of pieces, vault/blob_store.py)
     pepper             the lookup pepper (mode 0600): without it no receipt opens
     staff_key          seals staff TOTP secrets: without it no staff member signs in
     instance_salt      the Argon2id salt browsers use
     cuti_bersama.json  the instance's holiday overrides, if it has any
     manifest.json      format version, day, counts and the SHA-256 of every file
 
-Why this order works while reports keep arriving: a blob is written (and
-fsynced) *before* the transaction that records its row commits, and a blob
-is never changed afterwards. So once the database copy is taken, every blob
-it names is already on disk; blobs that arrive later simply are not in the
-backup, like their rows. A blob destroyed between the copy and the blob pass
-(a retention sweep) makes the backup fail with a clear message: run it again.
+The ciphertext lives in the database, so the online backup copies one
+consistent state of everything, made while reports keep arriving. A backup
+made by an earlier version also has ``blobs/<2 hex>/<item id>`` files:
+:func:`restore` checks and copies them, then moves them into the restored
+database (vault/blob_files.py) before checking the folder.
 
 Everything is written under a temporary name beside ``out``, fsynced, and
 renamed into place at the end, so a backup folder either is complete or does
@@ -38,13 +37,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vault.blob_files import move_blob_files
 from vault.consistency import check_folder
 from vault.data_folder import DataFolder
-from vault.database import connect
+from vault.database import connect, opened
 from vault.days import jakarta_today
 from vault.durable_file import DIR_MODE, FILE_MODE, fsync_dir, temp_path_in
 from vault.errors import VaultError
+from vault.file_times import owner_only
 from vault.identifiers import parse_id
+from vault.schema import migrate
 
 FORMAT = "peluit-backup/v1"
 MANIFEST = "manifest.json"
@@ -96,6 +98,7 @@ def _fsync_tree(root: Path) -> None:
 def _snapshot_database(source: Path, target: Path) -> tuple[int, list[tuple[str, int]]]:
     """Online backup of the live database; return its case count and (item, size) rows."""
     live = connect(source)
+    owner_only(target)
     copy = sqlite3.connect(str(target), isolation_level=None)
     try:
         live.conn.backup(copy)
@@ -116,6 +119,11 @@ def backup(data_dir: Path, out: Path) -> BackupSummary:
     out = Path(out).absolute()
     if not folder.database_path.is_file():
         raise BackupError(f"There is no vault in {folder.root}.")
+    if folder.blobs_path.exists():
+        raise BackupError(
+            "This vault still has an earlier version's blobs/ folder; start the vault"
+            " (or run any peluit command on it) once to move them, then back up."
+        )
     if out.exists():
         raise BackupError(f"{out} already exists; a backup never overwrites.")
     if not out.parent.is_dir():
@@ -126,18 +134,7 @@ def backup(data_dir: Path, out: Path) -> BackupSummary:
         files: dict[str, str] = {}
         cases, rows = _snapshot_database(folder.database_path, temp / "vault.sqlite3")
         files["vault.sqlite3"] = _sha256(temp / "vault.sqlite3")
-        total = 0
-        for item_id, size in rows:
-            source = folder.blobs_path / item_id[:2] / item_id
-            if not source.is_file():
-                raise BackupError(
-                    "A report was removed while the backup ran (retention?); run the backup again."
-                )
-            (temp / "blobs" / item_id[:2]).mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            files[f"blobs/{item_id[:2]}/{item_id}"] = _copy_file(
-                source, temp / "blobs" / item_id[:2] / item_id
-            )
-            total += size
+        total = sum(size for _item, size in rows)
         for name in (*SECRET_FILES, *OPTIONAL_SECRET_FILES, HOLIDAYS):
             if (folder.root / name).is_file():
                 files[name] = _copy_file(folder.root / name, temp / name)
@@ -210,7 +207,6 @@ def restore(backup_dir: Path, data_dir: Path) -> BackupSummary:
     temp = temp_path_in(target.parent)
     temp.mkdir(mode=DIR_MODE)
     try:
-        total = 0
         for name, expected in _files(manifest):
             src = source / name
             if not src.is_file():
@@ -219,10 +215,10 @@ def restore(backup_dir: Path, data_dir: Path) -> BackupSummary:
             dst.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             if _copy_file(src, dst) != expected:
                 raise BackupError(f"The backup is damaged: {name} does not match its hash.")
-            if name.startswith("blobs/"):
-                total += dst.stat().st_size
-        for name in ("blobs", "staging"):
-            (temp / name).mkdir(mode=DIR_MODE, exist_ok=True)
+        (temp / "staging").mkdir(mode=DIR_MODE, exist_ok=True)
+        with opened(temp / "vault.sqlite3") as db:
+            migrate(db)  # a backup made by an earlier version
+        move_blob_files(temp, temp / "vault.sqlite3")
         _fsync_tree(temp)
         check = check_folder(temp)
         if not check.ok:
@@ -234,4 +230,4 @@ def restore(backup_dir: Path, data_dir: Path) -> BackupSummary:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    return BackupSummary(target, check.cases, check.envelopes, total)
+    return BackupSummary(target, check.cases, check.envelopes, check.bytes)

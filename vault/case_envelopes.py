@@ -1,14 +1,15 @@
 """Envelopes of an existing case: follow-up messages, replies, listing, reading.
 
 Each envelope is one row (item id, kind, author, ciphertext size, day) and
-one blob. Rows are numbered per case (``seq``) in the order they arrived.
+its ciphertext in pieces (vault/blob_store.py), committed together. Rows
+are numbered per case (``seq``) in the order they arrived.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -68,12 +69,12 @@ def append_envelopes(
         rows = batch.rows(case.case_id, author, day, first)
         try:
             insert_envelope_rows(tx, rows)
+            batch.store(tx)
         except sqlite3.IntegrityError:
             raise Conflict("This item already exists.", what="item_id") from None
         return rows
 
-    with batch.promoted():
-        rows = (commit or in_write_transaction(db))(write)
+    rows = (commit or in_write_transaction(db))(write)
     return [
         EnvelopeInfo(r["item_id"], r["seq"], r["kind"], r["author"], r["size"], day)  # type: ignore[arg-type]
         for r in rows
@@ -104,17 +105,3 @@ def stream_envelope(
     if row is None:
         raise NotFound("No such item.", what="item")
     return blobs.stream(item)
-
-
-def item_ids_known(db: Database, item_ids: Sequence[str]) -> set[str]:
-    """Which of ``item_ids`` have a row (for the blob store's orphan sweep)."""
-    if not item_ids:
-        return set()
-    marks = ",".join("?" * len(item_ids))
-    return {
-        row[0]
-        for row in db.execute(
-            f"SELECT item_id FROM envelopes WHERE item_id IN ({marks})",  # noqa: S608
-            list(item_ids),
-        )
-    }

@@ -110,8 +110,8 @@ def create_case(
     serves the checks made before anything is written; the rows are written
     by ``commit`` (a :class:`vault.group_commit.GroupCommitter`'s ``run``,
     which may share the commit with other reports), by default in a
-    transaction of their own on ``db``. The blobs are durable before the
-    rows are written, and taken back if the rows are not committed.
+    transaction of their own on ``db``. The ciphertext is written (or, for
+    staged attachments, claimed) in the same transaction as the rows.
     """
     case_id = parse_id(new.case_id, "case_id")
     selector = _secret(new.selector, SELECTOR_SIZE, "selector")
@@ -158,6 +158,7 @@ def create_case(
                 ],
             )
             insert_envelope_rows(tx, rows)
+            batch.store(tx)
             tx.conn.execute(
                 "INSERT INTO status_events (case_id, seq, status, day) VALUES (?, 1, ?, ?)",
                 [case_id, CaseStatus.DITERIMA.value, day],
@@ -166,8 +167,7 @@ def create_case(
             raise Conflict("This report already exists.", what="case") from None
         return reference
 
-    with batch.promoted():
-        reference = (commit or in_write_transaction(db))(write)
+    reference = (commit or in_write_transaction(db))(write)
     return CaseCreated(case_id, reference, day)
 
 
@@ -181,7 +181,7 @@ def insert_envelope_rows(db: Database, rows: list[dict[str, object]]) -> None:
 
 
 def _refuse_existing(db: Database, case_id: str, lookup: bytes, item_ids: list[str]) -> None:
-    """Cheap refusals before any blob is written (the transaction checks again)."""
+    """Cheap refusals before anything is written (the transaction checks again)."""
     if db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case_id]).fetchone():
         raise Conflict("This report already exists.", what="case_id")
     if db.execute("SELECT 1 FROM cases WHERE lookup = ?", [lookup]).fetchone():

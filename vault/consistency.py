@@ -4,9 +4,10 @@ A data folder is consistent when:
 
 - SQLite's ``PRAGMA integrity_check`` says ``ok`` and ``foreign_key_check``
   finds nothing;
-- every envelope row has its blob, of exactly the recorded size;
-- every blob has its row (no orphan), and no temporary file is left in the
-  blob store;
+- every envelope row has its ciphertext pieces, each starting where the one
+  before it ends, of exactly the recorded size in all;
+- every piece belongs to an envelope or to a staged upload (no orphan), and
+  no ciphertext file of an earlier version is left (``blobs/``);
 - every case has its tip and its first status event (no half-written case);
 - the pepper and the instance salt are present with their sizes.
 
@@ -19,17 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vault.blob_store import BlobStore
 from vault.data_folder import INSTANCE_SALT_SIZE, PEPPER_SIZE, DataFolder
 from vault.database import opened
-from vault.durable_file import TEMP_PREFIX
 
 
 @dataclass
 class FolderCheck:
     cases: int = 0
     envelopes: int = 0
-    blobs: int = 0
+    bytes: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -47,15 +46,16 @@ def check_folder(root: Path) -> FolderCheck:
     ):
         if not path.is_file() or path.stat().st_size != size:
             report.problems.append(f"{path.name} is missing or damaged")
-    blobs = BlobStore(folder.blobs_path)
     with opened(folder.database_path) as db:
         integrity = [row[0] for row in db.conn.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             report.problems.append("integrity_check: " + "; ".join(map(str, integrity[:5])))
         if db.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
             report.problems.append("foreign_key_check found rows without their parent")
-        rows = dict(db.conn.execute("SELECT item_id, size FROM envelopes").fetchall())
         report.cases = db.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        report.envelopes, report.bytes = db.conn.execute(
+            "SELECT count(*), coalesce(sum(size), 0) FROM envelopes"
+        ).fetchone()
         half = db.conn.execute(
             "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM envelopes e"
             " WHERE e.case_id = c.case_id AND e.kind = 'tip') OR NOT EXISTS"
@@ -63,22 +63,26 @@ def check_folder(root: Path) -> FolderCheck:
         ).fetchone()[0]
         if half:
             report.problems.append(f"{half} cases without their tip or first status event")
-    report.envelopes = len(rows)
-    stored = set(blobs.item_ids())
-    report.blobs = len(stored)
-    for item_id, size in rows.items():
-        if item_id not in stored:
-            report.problems.append(f"blob {item_id} is missing")
-        elif blobs.path_for(item_id).stat().st_size != size:
-            report.problems.append(f"blob {item_id} has the wrong size")
-    orphans = stored - set(rows)
-    if orphans:
-        report.problems.append(f"{len(orphans)} blobs without a row")
-    temps = (
-        [p for p in folder.blobs_path.rglob(f"{TEMP_PREFIX}*")]
-        if folder.blobs_path.is_dir()
-        else []
-    )
-    if temps:
-        report.problems.append(f"{len(temps)} temporary files in the blob store")
+        for (item_id,) in db.conn.execute(
+            "SELECT e.item_id FROM envelopes e WHERE e.size != (SELECT"
+            " coalesce(sum(length(p.data)), 0) FROM pieces p WHERE p.item_id = e.item_id)"
+            " ORDER BY e.item_id LIMIT 20"
+        ):
+            report.problems.append(f"envelope {item_id} does not have its recorded size")
+        gaps = db.conn.execute(
+            "SELECT count(DISTINCT item_id) FROM (SELECT item_id, start, coalesce(lag(start"
+            " + length(data)) OVER (PARTITION BY item_id ORDER BY start), 0) AS expected"
+            " FROM pieces) WHERE start != expected"
+        ).fetchone()[0]
+        if gaps:
+            report.problems.append(f"{gaps} items with a gap between their pieces")
+        orphans = db.conn.execute(
+            "SELECT count(DISTINCT item_id) FROM pieces p WHERE NOT EXISTS (SELECT 1 FROM"
+            " envelopes e WHERE e.item_id = p.item_id) AND NOT EXISTS (SELECT 1 FROM"
+            " upload_items u WHERE u.item_id = p.item_id)"
+        ).fetchone()[0]
+        if orphans:
+            report.problems.append(f"{orphans} items of pieces without a row")
+    if folder.blobs_path.exists():
+        report.problems.append("blobs/ holds ciphertext files not yet moved into the database")
     return report

@@ -4,7 +4,7 @@ The inspector's browser seals the unit's signed template text to the
 reporter (the server cannot read or alter it); this store checks the role
 and the case (an inspector of the case's unit only, another unit's case is
 "not found"), that the template exists for that unit and that the envelope
-looks like an envelope v1, then stores the blob and, in one transaction,
+looks like an envelope v1, then stores, in one transaction, its ciphertext,
 the reply's row and its ``template_sent`` audit entry.
 """
 
@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from vault import ack_templates
 from vault.ack_templates import AckTemplate
-from vault.blob_store import BlobStore
 from vault.console_access import ConsoleAccess
-from vault.data_folder import DataFolder
 from vault.database import opened, write_transaction
 from vault.errors import Conflict
 from vault.item_batch import ItemBatch
 from vault.staff import Role, StaffUser
-from vault.staging import Staging
 
 
 class ConsoleAck(ConsoleAccess):
@@ -40,12 +37,7 @@ class ConsoleAck(ConsoleAccess):
     ) -> None:
         """Store a sealed standard message as a unit reply, audited, all or nothing."""
         today = self.today()
-        folder = DataFolder(self.database_path.parent)
-        batch = ItemBatch(
-            BlobStore(folder.blobs_path),
-            Staging(folder.staging_path, self.limits, self.today),
-            self.limits,
-        )
+        batch = ItemBatch(None, self.limits)  # one whole envelope, nothing staged
         with opened(self.database_path) as db:
             me = self._fresh(db, user, Role.INSPECTOR)
             case, _ = self._case(db, me, case_id)
@@ -54,7 +46,7 @@ class ConsoleAck(ConsoleAccess):
             (item,) = batch.item_ids
             if db.execute("SELECT 1 FROM envelopes WHERE item_id = ?", [item]).fetchone():
                 raise Conflict("This item already exists.", what="item_id")
-            with batch.promoted(), write_transaction(db):
+            with write_transaction(db):
                 # Checked again inside the transaction: the account may have
                 # been disabled or moved since the first look.
                 me = self._fresh(db, user, Role.INSPECTOR)

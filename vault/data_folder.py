@@ -2,15 +2,20 @@
 
 Layout (default ``./var``, or ``$PELUIT_DATA``, or an explicit path)::
 
-    vault.sqlite3      the database (plus its -wal and -shm files)
-    blobs/             ciphertext files, named by item id, fanned out
-    staging/           upload sessions in progress
+    vault.sqlite3      the database (plus its -wal and -shm files), mode 0600:
+                       every row, ciphertext included (no file per report)
+    staging/           spill space for bundles being imported (anonymous files)
     pepper             32 random bytes, mode 0600, never in the database
     instance_salt      16 random bytes (docs/spec/receipt-v1.md), public
 
 Everything is created on first start; the two secrets atomically and
 without ever replacing an existing file, so two workers starting at once
-agree on the same values.
+agree on the same values. A ``blobs/`` folder is an earlier version's
+ciphertext files: opening the store moves them into the database
+(vault/blob_files.py).
+
+The data folder should be mounted ``noatime`` (docs/operations.md);
+:func:`atime_mode` tells which access-time option its mount has.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from pathlib import Path
 from crypto.secret import SecretBytes
 from vault.durable_file import ensure_dir, write_atomic
 from vault.errors import VaultError
+from vault.file_times import read_file
+
+MOUNTINFO = Path("/proc/self/mountinfo")
+ATIME_OPTIONS = ("noatime", "relatime", "strictatime")
 
 ENV_VAR = "PELUIT_DATA"
 DEFAULT_PATH = Path("var")
@@ -55,6 +64,7 @@ class DataFolder:
 
     @property
     def blobs_path(self) -> Path:
+        """An earlier version's ciphertext files (moved into the database on open)."""
         return self.root / "blobs"
 
     @property
@@ -71,7 +81,6 @@ class DataFolder:
 
     def create_missing(self) -> None:
         ensure_dir(self.root)
-        ensure_dir(self.blobs_path)
         ensure_dir(self.staging_path)
         _create_random_file(self.pepper_path, PEPPER_SIZE)
         _create_random_file(self.instance_salt_path, INSTANCE_SALT_SIZE)
@@ -97,7 +106,43 @@ def _create_random_file(path: Path, size: int) -> None:
 
 
 def _read_exact_size(path: Path, size: int) -> bytes:
-    data = path.read_bytes()
+    data = read_file(path)
     if len(data) != size:
         raise VaultError(f"The file {path.name} in the data folder is damaged.")
     return data
+
+
+def atime_mode(path: Path, mountinfo: Path = MOUNTINFO) -> str:
+    """The access-time option of the mount ``path`` lives on: ``"noatime"``,
+    ``"relatime"``, ``"strictatime"``, or ``"unknown"`` (no mount table).
+
+    Reads ``/proc/self/mountinfo`` and takes the mount whose mount point is
+    the longest prefix of ``path`` (the last one listed wins, as mounts
+    stack). A mount without ``noatime`` or ``relatime`` updates atime on
+    every read (``strictatime``).
+    """
+    target = os.path.realpath(path)
+    try:
+        lines = mountinfo.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return "unknown"
+    best, options = "", ""
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 6:
+            continue
+        point = _unescape(fields[4])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, options = point, fields[5]
+    if not best:
+        return "unknown"
+    flags = options.split(",")
+    return next((name for name in ATIME_OPTIONS[:2] if name in flags), "strictatime")
+
+
+def _unescape(field: str) -> str:
+    """Mount points in mountinfo escape space, tab, newline and backslash in octal."""
+    for code in ("040", "011", "012", "134"):
+        field = field.replace("\\" + code, chr(int(code, 8)))
+    return field

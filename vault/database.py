@@ -7,7 +7,14 @@ Every connection, however short-lived, gets the same settings:
 - ``secure_delete=ON``: deleted content is overwritten with zeros;
 - ``trusted_schema=OFF``: no SQL functions with side effects from the schema;
 - ``foreign_keys=ON``;
-- a busy timeout, so parallel workers wait instead of failing.
+- a busy timeout, so parallel workers wait instead of failing;
+- ``journal_size_limit``: a log emptied by a checkpoint is cut back to at
+  most 64 MiB (ciphertext pieces pass through it).
+
+The database file is created mode 0600 (its ``-wal`` and ``-shm`` files
+inherit the mode) and every descriptor SQLite opens on these files gets
+``O_NOATIME``; after each use the files' times are set to show only the
+most recent activity (vault/file_times.py).
 
 The connection runs with ``isolation_level=None``: the driver never opens a
 transaction behind our back; :func:`write_transaction` opens them explicitly
@@ -26,6 +33,9 @@ from typing import Protocol, TypeVar
 
 from sqlite_utils import Database
 
+from vault.errors import VaultError
+from vault.file_times import mark_database_files, owner_only, touch_database_files
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
@@ -37,7 +47,9 @@ PRAGMAS: tuple[tuple[str, str], ...] = (
     ("trusted_schema", "OFF"),
     ("foreign_keys", "ON"),
     ("busy_timeout", str(BUSY_TIMEOUT_MS)),
+    ("journal_size_limit", str(64 << 20)),
 )
+CHECKPOINT_ATTEMPTS = 5
 
 
 def connect(path: Path, *, check_same_thread: bool = True) -> Database:
@@ -46,6 +58,7 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
     ``check_same_thread=False`` only for a connection whose owner makes sure
     one thread at a time uses it (vault/group_commit.py).
     """
+    owner_only(path)
     conn = sqlite3.connect(
         str(path),
         timeout=BUSY_TIMEOUT_MS / 1000,
@@ -58,6 +71,8 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens -wal and -shm
+        mark_database_files(path)
         return Database(conn, execute_plugins=False)
     except BaseException:
         conn.close()
@@ -72,6 +87,7 @@ def opened(path: Path) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+        touch_database_files(path)
 
 
 class ThreadConnections:
@@ -109,6 +125,8 @@ class ThreadConnections:
             raise
         finally:
             local.depth -= 1
+            if local.depth == 0:
+                touch_database_files(self.path)
 
 
 @contextlib.contextmanager
@@ -152,3 +170,35 @@ def in_write_transaction(db: Database) -> Commit:
             return work(db)
 
     return commit
+
+
+def checkpoint_truncate(db: Database) -> None:
+    """Copy every logged page into the database file and empty the log.
+
+    After a destruction this is what makes the deleted content gone: the
+    log keeps old frames (the content before ``secure_delete`` zeroed it)
+    until a checkpoint resets it. ``TRUNCATE`` waits (busy timeout) for
+    readers to finish; a log still busy after a few attempts is an error,
+    so the caller says so instead of reporting the case gone.
+    """
+    for _ in range(CHECKPOINT_ATTEMPTS):
+        busy, _log, _done = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy == 0:
+            return
+    raise VaultError("The database log could not be emptied (busy); run the command again.")
+
+
+def checkpoint_if_idle(db: Database) -> bool:
+    """A ``TRUNCATE`` checkpoint that waits for nobody; return whether it completed.
+
+    For content deleted in passing (an abandoned upload): emptied now if no
+    reader is busy, else at the next checkpoint that completes."""
+    conn = db.conn
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.OperationalError:
+        busy = 1
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return bool(busy == 0)

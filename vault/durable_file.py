@@ -126,9 +126,3 @@ def overwrite_and_unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     fsync_dir(path.parent)
-
-
-def blur_times(path: Path) -> None:
-    """Set a file's access and modification times to the epoch (no exact time kept)."""
-    with contextlib.suppress(FileNotFoundError):
-        os.utime(path, (0, 0), follow_symlinks=False)

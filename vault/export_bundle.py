@@ -4,9 +4,9 @@ A case goes into an export when it has envelopes no export carried yet, or a
 status event newer than the one its last export showed, or was never
 exported, or an inspector asked for it again (:mod:`vault.reexport`: then
 ALL its envelopes go, exported before or not). Its not-yet-exported
-envelopes go with it, streamed from their blob files into the bundle in
-bounded blocks (each file is read twice: once for its SHA-256, which the
-entry's meta carries before the data, then to copy it).
+envelopes go with it, streamed from their pieces in the database into the
+bundle, one piece at a time (each envelope is read twice: once for its
+SHA-256, which the entry's meta carries before the data, then to copy it).
 
 What was exported is recorded only after the bundle is completely written
 and fsynced (and, through ``on_written``, published by the caller): an
@@ -23,7 +23,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from sqlite_utils import Database
 
@@ -31,7 +31,7 @@ from crypto.b64 import b64u_encode
 from crypto.bundle_schema import CASE, ENVELOPE, EXPORT_FORMAT, VERSION, Kind
 from crypto.bundle_writer import BundleWriter
 from vault import audit_log, reexport
-from vault.blob_store import BlobStore
+from vault.blob_store import PieceReader
 from vault.database import write_transaction
 from vault.errors import BadInput, Conflict, VaultError
 from vault.units import get_unit
@@ -114,11 +114,11 @@ def _plan(db: Database, unit_id: str) -> _Plan:
     return _Plan(since, cases, envelopes, again)
 
 
-def _sha256(blobs: BlobStore, envelope: _Envelope) -> str:
+def _sha256(db: Database, envelope: _Envelope) -> str:
     digest = hashlib.sha256()
-    with blobs.stream(envelope.item_id, HASH_BLOCK) as blocks:
-        size = 0
-        for block in blocks:
+    size = 0
+    with PieceReader(db, envelope.item_id) as source:
+        while block := source.read(HASH_BLOCK):
             digest.update(block)
             size += len(block)
     if size != envelope.size:
@@ -126,7 +126,7 @@ def _sha256(blobs: BlobStore, envelope: _Envelope) -> str:
     return digest.hexdigest()
 
 
-def _write(out: BinaryIO, blobs: BlobStore, unit_id: str, seq: int, day: str, plan: _Plan) -> int:
+def _write(out: BinaryIO, db: Database, unit_id: str, seq: int, day: str, plan: _Plan) -> int:
     total = sum(envelope.size for envelope in plan.envelopes)
     header = {
         "format": EXPORT_FORMAT,
@@ -161,10 +161,10 @@ def _write(out: BinaryIO, blobs: BlobStore, unit_id: str, seq: int, day: str, pl
                 "author": envelope.author,
                 "day": envelope.day,
                 "size": envelope.size,
-                "sha256": _sha256(blobs, envelope),
+                "sha256": _sha256(db, envelope),
             }
-            with blobs.open(envelope.item_id) as handle:
-                writer.add(ENVELOPE, meta, handle, envelope.size)
+            with PieceReader(db, envelope.item_id) as handle:
+                writer.add(ENVELOPE, meta, cast(BinaryIO, handle), envelope.size)
     writer.finish()
     out.flush()
     with contextlib.suppress(AttributeError, OSError, ValueError):
@@ -222,7 +222,6 @@ def _record(
 
 def export_bundle(
     db: Database,
-    blobs: BlobStore,
     unit_id: str,
     out: BinaryIO,
     *,
@@ -242,7 +241,7 @@ def export_bundle(
     day = today.isoformat()
     plan = _plan(db, unit_id)
     seq = plan.since_seq + 1
-    total = _write(out, blobs, unit_id, seq, day, plan)
+    total = _write(out, db, unit_id, seq, day, plan)
     if on_written is not None:
         on_written()
     _record(db, unit_id, seq, day, plan, total, actor, today)

@@ -1,6 +1,8 @@
 """Who else has this data folder open? A shared lock held by every open store.
 
-The orphan sweep must leave recent blobs alone while another process may be
+(Since issue 17 ciphertext is rows in the database and no sweep needs this;
+the lock stays so that maintenance can tell whether a server runs.) Before,
+the orphan sweep had to leave recent blobs alone while another process may be
 between writing a blob and committing its row, so it waits an hour before
 removing them. After a crash that wait only keeps the crash's orphans on
 disk (and they are removed only at a later start). When no other process

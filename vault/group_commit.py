@@ -50,6 +50,7 @@ from typing import Any, Generic, TypeVar
 from sqlite_utils import Database
 
 from vault.database import connect
+from vault.file_times import touch_database_files
 
 T = TypeVar("T")
 Work = Callable[[Database], T]
@@ -209,6 +210,7 @@ class GroupCommitter:
                 conn.execute("RELEASE job")
                 ran.append((job, result))
             conn.execute("COMMIT")
+            touch_database_files(self.path)
         except BaseException as failed:
             self._abort(state, failed)
             # An interrupt (SystemExit, KeyboardInterrupt) belongs to the thread

@@ -1,26 +1,25 @@
-"""A batch of envelopes on their way into a case: checked, promoted, undone.
+"""A batch of envelopes on their way into a case: checked, then stored with its rows.
 
 Tips, messages and identity sections arrive whole (at most
-``Limits.envelope_max`` bytes); attachments arrive staged. Before the
-database transaction that records them, every blob is promoted into the
-blob store (so a committed row always has its file). If the transaction
-fails, :meth:`ItemBatch.undo` deletes the blobs written from memory and
-moves staged files back to their session, so the client can retry.
+``Limits.envelope_max`` bytes); attachments arrive staged. Inside the
+transaction that records their rows, :meth:`ItemBatch.store` writes the
+whole envelopes' pieces and claims the staged ones (vault/staging.py), so
+the rows and the ciphertext are committed together or not at all: a
+failed transaction leaves the staged files in their session for a retry.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from vault.blob_store import BlobStore
+from sqlite_utils import Database
+
+from vault.blob_store import pieces_of, write_pieces
 from vault.envelope_shape import PREFIX_SIZE, check_envelope
 from vault.errors import BadInput
 from vault.identifiers import parse_id
 from vault.limits import Limits
-from vault.staging import Staging
+from vault.staging import StagedItem, Staging, claim
 
 INLINE_KINDS = frozenset({"tip", "identity", "message", "reply", "forward"})
 
@@ -31,16 +30,14 @@ class _Item:
     kind: str
     size: int
     data: bytes | None = field(default=None, repr=False)
-    staged_path: Path | None = None
+    staged: StagedItem | None = None
 
 
 class ItemBatch:
-    def __init__(self, blobs: BlobStore, staging: Staging, limits: Limits) -> None:
-        self._blobs = blobs
+    def __init__(self, staging: Staging | None, limits: Limits) -> None:
         self._staging = staging
         self._limits = limits
         self._items: list[_Item] = []
-        self._promoted: list[_Item] = []
 
     @property
     def item_ids(self) -> list[str]:
@@ -65,12 +62,13 @@ class ItemBatch:
         """An attachment envelope uploaded in pieces to session ``token``."""
         item = parse_id(item_id, "item_id")
         self._check_new_id(item)
-        path = self._staging.staged_file(token, item)
-        with path.open("rb") as handle:
-            prefix = handle.read(PREFIX_SIZE)
-            size = handle.seek(0, 2)
-        check_envelope(prefix, size, self._limits.attachment_ciphertext_max, "attachment")
-        self._items.append(_Item(item, "attachment", size, staged_path=path))
+        if self._staging is None:
+            raise BadInput("Attachments need their upload session.", field="upload_token")
+        staged = self._staging.staged(token, item)
+        check_envelope(
+            staged.prefix, staged.size, self._limits.attachment_ciphertext_max, "attachment"
+        )
+        self._items.append(_Item(item, "attachment", staged.size, staged=staged))
 
     def rows(self, case_id: str, author: str, day: str, first_seq: int) -> list[dict[str, object]]:
         return [
@@ -86,38 +84,11 @@ class ItemBatch:
             for index, item in enumerate(self._items)
         ]
 
-    def promote(self) -> None:
-        """Write every item into the blob store (durably)."""
+    def store(self, db: Database) -> None:
+        """Inside the transaction that inserts the rows: write the whole
+        envelopes' pieces, claim the staged ones."""
         for item in self._items:
-            if item.staged_path is not None:
-                self._blobs.adopt(item.item_id, item.staged_path)
+            if item.staged is not None:
+                claim(db, item.staged)
             else:
-                self._blobs.put(item.item_id, [item.data or b""], max_bytes=item.size)
-            self._promoted.append(item)
-
-    def undo(self) -> None:
-        """Take back what :meth:`promote` did (best effort, never raises)."""
-        for item in reversed(self._promoted):
-            with contextlib.suppress(OSError):
-                if item.staged_path is not None:
-                    self._blobs.release(item.item_id, item.staged_path)
-                else:
-                    self._blobs.delete(item.item_id)
-        self._promoted.clear()
-
-    def settle(self) -> None:
-        """After the commit: blur the blobs' file times."""
-        for item in self._items:
-            with contextlib.suppress(OSError):
-                self._blobs.settle(item.item_id)
-
-    @contextlib.contextmanager
-    def promoted(self) -> Iterator[None]:
-        """Promote for the duration of a block; undo if the block raises."""
-        try:
-            self.promote()
-            yield
-        except BaseException:
-            self.undo()
-            raise
-        self.settle()
+                write_pieces(db, item.item_id, 0, pieces_of([item.data or b""]))

@@ -12,11 +12,11 @@ Order of trust:
    known cases of that unit, reply envelopes of a plausible shape with new
    item ids, status transitions legal one after the other
    (:mod:`vault.lifecycle`), template signatures under the unit's key;
-5. everything is applied in ONE transaction: reply blobs are written first
-   (:class:`vault.item_batch.ItemBatch`, wiped again if the commit fails),
-   then envelope rows (author "unit"), status changes, templates, the
-   workstation's quarantine reports (:mod:`vault.quarantine_notes`), the new
-   sequence and one "import" audit entry.
+5. everything is applied in ONE transaction: reply ciphertext
+   (:class:`vault.item_batch.ItemBatch`), envelope rows (author "unit"),
+   status changes, templates, the workstation's quarantine reports
+   (:mod:`vault.quarantine_notes`), the new sequence and one "import" audit
+   entry.
 
 Any defect raises :class:`crypto.bundle.BundleError` naming the failed check,
 and nothing at all is stored.
@@ -226,7 +226,7 @@ def _apply(
     today: dt.date,
 ) -> None:
     day = today.isoformat()
-    with batch.promoted(), write_transaction(db):
+    with write_transaction(db):
         _check_sequence(db, unit_id, sequence)  # again, under the write lock
         rows = batch.rows("", "unit", day, 0)
         by_item = {row["item_id"]: row for row in rows}
@@ -257,6 +257,7 @@ def _apply(
                         day,
                     ],
                 )
+        batch.store(db)
         db.conn.execute(
             "INSERT INTO reply_bundle_sequence (unit_id, last_sequence, day) VALUES (?, ?, ?)"
             " ON CONFLICT (unit_id) DO UPDATE SET last_sequence = excluded.last_sequence,"

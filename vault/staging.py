@@ -2,55 +2,48 @@
 
 A reporter's browser uploads each attachment envelope in pieces. A session
 (a random token) holds the pieces of one report (or one follow-up message)
-until the case or message is committed, when its files are promoted into the
-blob store.
+until the case or message is committed, in the same transaction that
+records the case, so the upload's ciphertext never moves.
 
-On disk: ``staging/<hash of token>.session`` (the day the session opened,
-for expiry; also the lock of the session) and, from the first piece on, a
-folder ``staging/<hash of token>/`` with one ``<item id>.part`` per file. A
-report without attachments never creates the folder.
+In the database (vault/migrations/0007_ciphertext_rows.sql):
+``upload_sessions`` (a hash of the token and the day it opened, for
+expiry), ``upload_items`` (the attachments staged in it and their sizes)
+and the ciphertext itself in ``pieces`` (vault/blob_store.py). No file is
+made per session, piece or attachment, so the file system keeps no moment
+of an upload; a staged attachment is claimed by its case's transaction
+(:func:`claim`) and the rest of the session is deleted afterwards.
 
-Nothing in staging is promised to survive a crash: no ``201`` has been given
-for it. So neither the session record nor the pieces are fsynced here; a
-staged file is fsynced once, when the case that names it is committed
-(:meth:`vault.blob_store.BlobStore.adopt`). After a crash a session may be
-gone (the client starts again) or hold fewer bytes than the pieces it
-acknowledged (the client's next piece is then out of order, ``409``, and
-the report is sent again): a ``200`` for a piece promises nothing durable,
-only the case's ``201`` does. A piece names the offset it starts at; it
-must equal the bytes already staged for that file (:class:`Conflict`
-otherwise, with ``expected_offset``), so pieces arrive in order and a
-retried piece is never duplicated. A piece is all or nothing: if
-it would cross the per-file or per-report limit, or the stream fails, the
-file is cut back to where the piece began. Bytes beyond a limit are never
-written. The first piece of a file must start like an envelope v1 (magic and
-recipient count), so stray plaintext is refused before it touches the disk.
+A piece names the offset it starts at; it must equal the bytes already
+staged for that file (:class:`OffsetConflict` otherwise, with
+``expected_offset``), so pieces arrive in order and a retried piece is never
+duplicated. A piece is all or nothing: one transaction (shared with
+other writers by the group commit) checks the session and the offset
+again, writes the piece's chunks as pieces of at most 1 MiB while checking
+the per-file and per-report limits, and is rolled back to its savepoint
+if a limit is crossed or the stream fails: bytes beyond a limit are never
+read. The web API hands over a piece it has already read whole (about
+1 MiB), so no transaction waits for the network; memory stays at one
+piece whatever a caller streams. The first
+piece of a file must start like an envelope v1 (magic and recipient count),
+so stray plaintext is refused before it is stored. Appends are durable
+(``synchronous=FULL``), but only the case's ``201`` promises anything.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
-import os
-import re
-import shutil
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-from vault.days import Today, day_text
-from vault.durable_file import FILE_MODE, ensure_dir, overwrite_and_unlink
+from sqlite_utils import Database
+
+from vault.blob_store import Opener, delete_pieces, pieces_of, prefix, write_pieces
+from vault.database import Commit, checkpoint_if_idle
+from vault.days import Today
 from vault.envelope_shape import PREFIX_SIZE, check_envelope_prefix
 from vault.errors import Conflict, LimitExceeded, NotFound
-from vault.identifiers import check_upload_token, new_upload_token, parse_id, upload_folder_name
+from vault.identifiers import new_upload_token, parse_id, upload_folder_name
 from vault.limits import Limits
-
-PART_SUFFIX = ".part"
-SESSION_SUFFIX = ".session"
-_PART_NAME = re.compile(r"([0-9a-f]{32})\.part\Z")
-# Chunks of a piece are written together, up to this many bytes and buffers.
-WRITE_BATCH = 1 << 20
-_MAX_IOV = 512  # below IOV_MAX (1024 on Linux)
 
 
 class OffsetConflict(Conflict):
@@ -63,9 +56,22 @@ class OffsetConflict(Conflict):
         self.expected_offset = expected_offset
 
 
+@dataclass(frozen=True)
+class StagedItem:
+    upload: str
+    item_id: str
+    size: int
+    prefix: bytes
+
+
+def _gone() -> NotFound:
+    return NotFound("This upload session has expired or does not exist.", what="upload")
+
+
 class Staging:
-    def __init__(self, root: Path, limits: Limits, today: Today) -> None:
-        self.root = root
+    def __init__(self, opener: Opener, commit: Commit, limits: Limits, today: Today) -> None:
+        self._opener = opener
+        self._commit = commit
         self.limits = limits
         self.today = today
 
@@ -74,70 +80,43 @@ class Staging:
     def open_session(self) -> str:
         """Start a session; return its token (a bearer secret for the client)."""
         token = new_upload_token()
-        ensure_dir(self.root)
-        # One small file, not fsynced (see the module docstring): a crash
-        # before it reaches the disk leaves nothing or an empty record, which
-        # reads as expired.
-        fd = os.open(
-            _record(self.root / upload_folder_name(token)),
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-            FILE_MODE,
-        )
-        try:
-            os.write(fd, day_text(self.today()).encode("ascii"))
-        finally:
-            os.close(fd)
+        name, day = upload_folder_name(token), self.today().isoformat()
+
+        def write(db: Database) -> None:
+            db.conn.execute("INSERT INTO upload_sessions (upload, day) VALUES (?, ?)", [name, day])
+
+        self._commit(write)
         return token
 
-    # Each piece checks its session twice (before its body is read, and under
-    # the lock while it is written): these paths use plain ``os`` calls on
-    # string paths, which cost a fraction of the ``pathlib`` ones.
-
-    def _folder_name(self, token: str) -> str:
-        """The session's folder (which exists only once a piece arrived)."""
-        return os.path.join(os.fspath(self.root), upload_folder_name(check_upload_token(token)))
-
-    def _check_day(self, day: dt.date) -> None:
+    def _oldest(self) -> str:
         # Sessions carry only their day: one opened yesterday may still be
         # used today (a report started before midnight), never later.
-        oldest = self.today() - dt.timedelta(days=self.limits.upload_max_age_days)
-        if day < oldest:
-            raise NotFound("This upload session has expired or does not exist.", what="upload")
+        return (self.today() - dt.timedelta(days=self.limits.upload_max_age_days)).isoformat()
 
-    def _folder(self, token: str) -> Path:
-        folder = self._folder_name(token)
-        self._check_day(_session_day(folder))
-        return Path(folder)
-
-    @contextlib.contextmanager
-    def _locked(self, token: str) -> Iterator[str]:
-        """The session's folder, with the session locked (its record ``flock``ed)."""
-        folder = self._folder_name(token)
-        try:
-            fd = os.open(folder + SESSION_SUFFIX, os.O_RDONLY | os.O_CLOEXEC)
-        except FileNotFoundError:
-            raise NotFound(
-                "This upload session has expired or does not exist.", what="upload"
-            ) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.fstat(fd).st_nlink == 0:  # discarded while we waited
-                raise NotFound("This upload session has expired or does not exist.", what="upload")
-            self._check_day(_parse_day(os.pread(fd, 64, 0)))
-            yield folder
-        finally:
-            os.close(fd)
+    def _session(self, db: Database, token: str) -> str:
+        """The session's name; :class:`NotFound` if it is unknown or expired."""
+        name = upload_folder_name(token)
+        row = db.conn.execute("SELECT day FROM upload_sessions WHERE upload = ?", [name]).fetchone()
+        if row is None or row[0] < self._oldest():
+            raise _gone()
+        return name
 
     def sizes(self, token: str) -> dict[str, int]:
         """Bytes staged so far, per item id."""
-        folder = self._folder_name(token)
-        self._check_day(_session_day(folder))
-        return _sizes(folder)
+        with self._opener() as db:
+            return _sizes(db, self._session(db, token))
 
     def discard(self, token: str) -> None:
-        """Remove a session and everything staged in it."""
-        with contextlib.suppress(NotFound), self._locked(token) as folder:
-            _remove_session(Path(folder))
+        """Remove a session and everything staged in it (missing is fine)."""
+        name = upload_folder_name(token)
+        if self._commit(lambda db: _remove_session(db, name)):
+            self._empty_log()
+
+    def _empty_log(self) -> None:
+        """Deleted pieces are zeroed in the database, but the log keeps the
+        frames that held them until a checkpoint empties it: try now."""
+        with self._opener() as db:
+            checkpoint_if_idle(db)
 
     # --- pieces -----------------------------------------------------------
 
@@ -152,77 +131,101 @@ class Staging:
     ) -> int:
         """Append one piece to a staged file; return the file's new size."""
         item = parse_id(item_id, "item_id")
-        per_file = self.limits.attachment_ciphertext_max
-        per_report = self.limits.report_ciphertext_max
-        with self._locked(token) as folder:
-            sizes = _sizes(folder)
-            current = sizes.get(item, 0)
-            if item not in sizes and len(sizes) >= self.limits.attachments_per_upload:
-                raise LimitExceeded(
-                    "Too many files in one report.",
-                    limit_name="attachments_per_upload",
-                    limit=self.limits.attachments_per_upload,
-                )
-            if offset != current:
-                raise OffsetConflict(current)
-            others = sum(sizes.values()) - current
-            if declared_length is not None:
-                _check_room(current + declared_length, others, per_file, per_report)
-            if current == 0:
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(folder, 0o700)
-            path = os.path.join(folder, item + PART_SUFFIX)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            try:
-                try:
-                    written = _append_bounded(fd, current, chunks, others, per_file, per_report)
-                except BaseException:
-                    # Nothing of a refused piece is kept. Nothing in staging is
-                    # durable before its commit, so there is nothing to fsync.
-                    with contextlib.suppress(OSError):
-                        os.ftruncate(fd, current)
-                    if current == 0:
-                        with contextlib.suppress(FileNotFoundError):
-                            os.unlink(path)
-                    raise
-                # No fsync: durable when the case is committed (adopt). But the
-                # kernel is asked to start writing the piece out now, so a large
-                # file is on its way to the disk while the rest arrives and the
-                # commit's fsync has little left to do (and its pages leave the
-                # cache once written instead of crowding out the database's).
-                # Only a hint: the piece is written whether or not it works.
-                with contextlib.suppress(OSError):
-                    _start_writeback(fd, current, written)
-            finally:
-                os.close(fd)
-            return current + written
+        with self._opener() as db:
+            sizes = _sizes(db, self._session(db, token))
+        self._check(sizes, item, offset, declared_length)  # before anything is read
 
-    def staged_file(self, token: str, item_id: str) -> Path:
-        """The path of a staged file (for promotion into the blob store)."""
-        path = self._folder(token) / f"{parse_id(item_id, 'item_id')}{PART_SUFFIX}"
-        if not path.is_file():
-            raise NotFound("This file was not uploaded.", what="staged_item")
-        return path
+        def write(db: Database) -> int:
+            name = self._session(db, token)
+            others = self._check(_sizes(db, name), item, offset, None)
+            owner = db.conn.execute(
+                "SELECT upload FROM upload_items WHERE item_id = ?", [item]
+            ).fetchone()
+            if (owner is not None and owner[0] != name) or (
+                owner is None
+                and db.conn.execute("SELECT 1 FROM pieces WHERE item_id = ?", [item]).fetchone()
+            ):
+                raise Conflict("This item already exists.", what="item_id")
+            pieces = _bounded(chunks, offset, others, self._room)
+            size = offset + write_pieces(db, item, offset, pieces)
+            db.conn.execute(
+                "INSERT INTO upload_items (item_id, upload, size) VALUES (?, ?, ?)"
+                " ON CONFLICT (item_id) DO UPDATE SET size = excluded.size",
+                [item, name, size],
+            )
+            return size
+
+        return self._commit(write)
+
+    def _check(
+        self, sizes: dict[str, int], item: str, offset: int, declared_length: int | None
+    ) -> int:
+        """Refuse a piece out of order or past a limit; return the other files' bytes."""
+        current = sizes.get(item, 0)
+        if item not in sizes and len(sizes) >= self.limits.attachments_per_upload:
+            raise LimitExceeded(
+                "Too many files in one report.",
+                limit_name="attachments_per_upload",
+                limit=self.limits.attachments_per_upload,
+            )
+        if offset != current:
+            raise OffsetConflict(current)
+        others = sum(sizes.values()) - current
+        if declared_length is not None:
+            self._room(current + declared_length, others)
+        return others
+
+    def _room(self, file_size: int, others: int) -> None:
+        _check_room(
+            file_size,
+            others,
+            self.limits.attachment_ciphertext_max,
+            self.limits.report_ciphertext_max,
+        )
+
+    def staged(self, token: str, item_id: str) -> StagedItem:
+        """A staged file of this session: its size and first bytes (for the commit)."""
+        item = parse_id(item_id, "item_id")
+        with self._opener() as db:
+            name = self._session(db, token)
+            row = db.conn.execute(
+                "SELECT size FROM upload_items WHERE item_id = ? AND upload = ?", [item, name]
+            ).fetchone()
+            if row is None:
+                raise NotFound("This file was not uploaded.", what="staged_item")
+            return StagedItem(name, item, row[0], prefix(db, item, PREFIX_SIZE))
 
     # --- expiry -------------------------------------------------------------
 
     def sweep(self) -> int:
-        """Remove sessions older than the limit and half-made ones; return how many."""
-        if not self.root.is_dir():
-            return 0
-        oldest = self.today() - dt.timedelta(days=self.limits.upload_max_age_days)
-        removed = 0
-        for entry in self.root.iterdir():
-            if entry.name.endswith(SESSION_SUFFIX) and entry.is_file():
-                folder = entry.with_suffix("")
-                if _session_day(folder) < oldest and _remove_unless_busy(folder):
-                    removed += 1
-            elif entry.is_dir() and not _record(entry).exists():
-                # Half-made (a crash while discarding), or an earlier layout's
-                # session (``<name>/day``): no record, so nobody can use it.
-                _remove_folder(entry)
-                removed += 1
-        return removed
+        """Remove sessions older than the limit; return how many."""
+        oldest = self._oldest()
+
+        def work(db: Database) -> tuple[int, int]:
+            names = [
+                row[0]
+                for row in db.conn.execute(
+                    "SELECT upload FROM upload_sessions WHERE day < ?", [oldest]
+                )
+            ]
+            wiped = sum(_remove_session(db, name) for name in names)
+            return len(names), wiped
+
+        expired, wiped = self._commit(work)
+        if wiped:
+            self._empty_log()
+        return expired
+
+
+def claim(db: Database, staged: StagedItem) -> None:
+    """Inside the case's transaction: the staged file becomes the envelope's."""
+    row = db.conn.execute(
+        "SELECT size FROM upload_items WHERE item_id = ? AND upload = ?",
+        [staged.item_id, staged.upload],
+    ).fetchone()
+    if row is None or row[0] != staged.size:
+        raise NotFound("This file was not uploaded.", what="staged_item")
+    db.conn.execute("DELETE FROM upload_items WHERE item_id = ?", [staged.item_id])
 
 
 def _check_room(file_size: int, others: int, per_file: int, per_report: int) -> None:
@@ -256,131 +259,38 @@ def _with_envelope_prefix(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield from iterator
 
 
-def _append_bounded(
-    fd: int, start: int, chunks: Iterable[bytes], others: int, per_file: int, per_report: int
-) -> int:
-    """Write ``chunks`` at ``start``, refusing (before writing them) bytes past a
-    limit. Chunks are gathered up to ``WRITE_BATCH`` bytes and written with one
-    ``writev``: a 1 MiB piece that came in as a few network reads is one
-    system call and no copy."""
-    os.lseek(fd, start, os.SEEK_SET)
-    written = 0
+def _bounded(
+    chunks: Iterable[bytes], start: int, others: int, room: Callable[[int, int], None]
+) -> Iterator[bytes | bytearray]:
+    """``chunks`` as pieces, refusing (before storing anything) bytes past a limit
+    and a first piece that does not start like an envelope."""
     if start == 0:
         chunks = _with_envelope_prefix(chunks)
-    batch: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        if not chunk:
-            continue
-        _check_room(start + written + size + len(chunk), others, per_file, per_report)
-        batch.append(chunk)
-        size += len(chunk)
-        if size >= WRITE_BATCH or len(batch) >= _MAX_IOV:
-            written += _write_all(fd, batch)
-            batch, size = [], 0
-    if batch:
-        written += _write_all(fd, batch)
-    return written
+    size = start
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in chunks:
+            if chunk:
+                size += len(chunk)
+                room(size, others)
+                yield chunk
+
+    yield from pieces_of(counted())
 
 
-def _start_writeback(fd: int, start: int, length: int) -> None:
-    """Start writing ``length`` bytes at ``start`` to the disk without waiting
-    (``POSIX_FADV_DONTNEED`` on Linux starts the writeback of dirty pages and
-    drops clean ones); a no-op where there is no ``posix_fadvise``. Not a
-    durability step: only the fsync at the commit is."""
-    fadvise = getattr(os, "posix_fadvise", None)
-    if fadvise is not None and length > 0:
-        fadvise(fd, start, length, os.POSIX_FADV_DONTNEED)
+def _sizes(db: Database, name: str) -> dict[str, int]:
+    rows = db.conn.execute("SELECT item_id, size FROM upload_items WHERE upload = ?", [name])
+    return dict(rows.fetchall())
 
 
-def _write_all(fd: int, chunks: list[bytes]) -> int:
-    """Write every byte of ``chunks`` (``writev``, resumed after a short write)."""
-    views = [memoryview(chunk).cast("B") for chunk in chunks]
-    total = sum(len(view) for view in views)
-    left = total
-    while left > 0:
-        n = os.writev(fd, views)
-        left -= n
-        while views and n >= len(views[0]):
-            n -= len(views[0])
-            views.pop(0)
-        if n:
-            views[0] = views[0][n:]
-    return total
-
-
-def _record(folder: Path) -> Path:
-    return folder.with_name(folder.name + SESSION_SUFFIX)
-
-
-def _sizes(folder: str | Path) -> dict[str, int]:
-    sizes: dict[str, int] = {}
-    try:
-        entries = os.scandir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return sizes  # no piece yet
-    with entries:
-        for entry in entries:
-            match = _PART_NAME.match(entry.name)
-            if match:
-                sizes[match[1]] = entry.stat().st_size
-    return sizes
-
-
-def _parse_day(text: bytes) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.decode("ascii").strip())
-    except ValueError:  # empty, damaged or half-made (also bad ASCII)
-        return dt.date.min
-
-
-def _session_day(folder: str | Path) -> dt.date:
-    """The day a session was opened; ``date.min`` (expired) if its record is
-    missing, damaged or half-made."""
-    try:
-        fd = os.open(os.fspath(folder) + SESSION_SUFFIX, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return dt.date.min
-    try:
-        return _parse_day(os.read(fd, 64))
-    except OSError:
-        return dt.date.min
-    finally:
-        os.close(fd)
-
-
-def _remove_unless_busy(folder: Path) -> bool:
-    """Remove an expired session unless a piece is being appended right now."""
-    try:
-        fd = os.open(_record(folder), os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        _remove_folder(folder)  # removed meanwhile, or half-made
-        return True
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        _remove_session(folder)
-        return True
-    finally:
-        os.close(fd)
-
-
-def _remove_session(folder: Path) -> None:
-    """The folder first, then the record: a folder without a record is never in use."""
-    _remove_folder(folder)
-    # The record holds a day, nothing else: no overwrite, no fsync (a record
-    # that comes back after a crash is a session nobody uses; it expires).
-    _record(folder).unlink(missing_ok=True)
-
-
-def _remove_folder(folder: Path) -> None:
-    """Wipe whatever ciphertext is still staged (usually nothing: the case
-    adopted it), then remove the folder."""
-    if not folder.is_dir():
-        return
-    for entry in folder.iterdir():
-        if entry.is_file() and not entry.is_symlink():
-            overwrite_and_unlink(entry)
-    shutil.rmtree(folder, ignore_errors=True)
+def _remove_session(db: Database, name: str) -> int:
+    """Delete a session and what is still staged in it (usually nothing: the
+    case claimed it); ``secure_delete`` zeroes the pieces. Return how many
+    staged files were deleted."""
+    items = db.conn.execute("SELECT item_id FROM upload_items WHERE upload = ?", [name]).fetchall()
+    for (item,) in items:
+        delete_pieces(db, item)
+    db.conn.execute("DELETE FROM upload_items WHERE upload = ?", [name])
+    db.conn.execute("DELETE FROM upload_sessions WHERE upload = ?", [name])
+    return len(items)

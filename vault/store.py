@@ -3,10 +3,11 @@
 ``web/`` talks to storage only through :class:`VaultStore`: units, case
 creation, receipt lookup, follow-up messages, envelope listing and reading,
 upload staging and status events. Everything behind it (SQLite through
-sqlite-utils, ciphertext files in the data folder) is
+sqlite-utils, ciphertext included, as rows of 1 MiB pieces) is
 :class:`SqliteVaultStore`'s business, so a national deployment can replace it
-with PostgreSQL and S3-compatible object storage without touching ``web/``
-or ``crypto/``.
+with PostgreSQL (ciphertext as ``bytea``) without touching ``web/`` or
+``crypto/``. No file is made per report, message, upload or lookup: the
+file system keeps no moment of any of them (docs/spec/storage-v1.md).
 
 The interface only accepts opaque values: random ids, hashes' inputs,
 public keys and ciphertext that looks like an envelope v1. It has no
@@ -17,6 +18,8 @@ plaintext, so none of these can be stored by mistake.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 
 from crypto.secret import SecretBytes
 from vault import case_envelopes, cases, retention, unit_lifetime, units
+from vault.blob_files import move_blob_files
 from vault.blob_store import BlobStore
 from vault.case_envelopes import EnvelopeInfo
 from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
@@ -33,6 +37,7 @@ from vault.days import Today, jakarta_today
 from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
 from vault.export_bundle import ExportSummary, export_bundle
+from vault.file_times import park_access_times
 from vault.folder_lock import FolderLock
 from vault.group_commit import GroupCommitter
 from vault.item_batch import ItemBatch
@@ -48,8 +53,6 @@ from vault.working_days import calendar_for
 @dataclass(frozen=True)
 class SweepReport:
     expired_uploads: int
-    orphan_blobs: int
-    temp_files: int
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ class VaultStore(Protocol):
 
 
 class SqliteVaultStore:
-    """:class:`VaultStore` on one SQLite file and ciphertext files in a data folder.
+    """:class:`VaultStore` on one SQLite file (ciphertext included) in a data folder.
 
     Each thread keeps one connection (with every pragma) for all its
     operations (vault/database.py ThreadConnections), so one instance may be
@@ -152,14 +155,16 @@ class SqliteVaultStore:
         self.folder = folder
         self.limits = limits or Limits()
         self.today = today
-        self.blobs = BlobStore(folder.blobs_path)
-        self.staging = Staging(folder.staging_path, self.limits, today)
         self._pepper: SecretBytes = folder.pepper()
+        self._instance_salt = folder.instance_salt()  # read once: no atime per page
         self.import_limits = ImportLimits()
         self._folder_lock = FolderLock(folder.root)
         self._db = ThreadConnections(folder.database_path)
-        # Reports and follow-up messages arriving together share one commit.
+        # Reports, follow-up messages and upload pieces arriving together share one commit.
         self._commits = GroupCommitter(folder.database_path)
+        self.blobs = BlobStore(self._db.opened)
+        self.staging = Staging(self._db.opened, self._commits.run, self.limits, today)
+        self._swept_on: dt.date | None = None
 
     @classmethod
     def open(
@@ -170,14 +175,16 @@ class SqliteVaultStore:
         today: Today = jakarta_today,
         sweep: bool = True,
     ) -> SqliteVaultStore:
-        """Prepare the data folder, migrate the schema, sweep leftovers; return the store."""
+        """Prepare the data folder, migrate the schema (and an earlier version's
+        ciphertext files into rows), expire old uploads; return the store."""
         folder = DataFolder.prepare(path)
         with opened(folder.database_path) as db:
             migrate(db)
+        move_blob_files(folder.root, folder.database_path)
+        park_access_times(folder.database_path)
         store = cls(folder, limits=limits, today=today)
-        store.blobs.prepare()
         if sweep:
-            store.sweep(alone=store._folder_lock.alone())
+            store.sweep()
         return store
 
     def close(self) -> None:
@@ -196,10 +203,10 @@ class SqliteVaultStore:
         self.close()
 
     def _batch(self) -> ItemBatch:
-        return ItemBatch(self.blobs, self.staging, self.limits)
+        return ItemBatch(self.staging, self.limits)
 
     def instance_salt(self) -> bytes:
-        return self.folder.instance_salt()
+        return self._instance_salt
 
     # --- units ---------------------------------------------------------------
 
@@ -252,6 +259,10 @@ class SqliteVaultStore:
     # --- uploads -------------------------------------------------------------
 
     def open_upload(self) -> str:
+        if self._swept_on != self.today():
+            # Once a day in a long-running server (and at every start): expired
+            # sessions go with their ciphertext. A race runs it twice, harmlessly.
+            self.sweep()
         return self.staging.open_session()
 
     def append_upload(
@@ -330,7 +341,7 @@ class SqliteVaultStore:
         daily sweep instead of turning a stored report into an error that
         the reporter would retry into "already exists".
         """
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, sqlite3.Error):
             self.staging.discard(token)
 
     def add_unit_envelopes(
@@ -371,9 +382,9 @@ class SqliteVaultStore:
             return deadline_of(db, case, self.today(), calendar=calendar_for(self.folder.root))
 
     def destroy_case(self, case_id: str | bytes) -> int:
-        """Remove a case's rows, then wipe its blobs; return how many blobs."""
+        """Remove a case's rows and ciphertext, then empty the log; return how many envelopes."""
         with self._db.opened() as db:
-            return retention.destroy_case(db, self.blobs, case_id)
+            return retention.destroy_case(db, case_id)
 
     # --- bundles (BundleStore) ------------------------------------------------
 
@@ -388,7 +399,7 @@ class SqliteVaultStore:
         """Write the unit's next export bundle to ``out``; record it once on disk."""
         with self._db.opened() as db:
             return export_bundle(
-                db, self.blobs, unit_id, out, actor=actor, today=self.today(), on_written=on_written
+                db, unit_id, out, actor=actor, today=self.today(), on_written=on_written
             )
 
     def import_reply_bundle(self, src: BinaryIO, *, actor: str) -> ImportSummary:
@@ -406,19 +417,10 @@ class SqliteVaultStore:
 
     # --- housekeeping --------------------------------------------------------
 
-    def sweep(self, *, alone: bool = False) -> SweepReport:
-        """Expire old upload sessions, remove orphan blobs and stale temp files.
-
-        ``alone``: no other process has the folder open (vault/folder_lock.py),
-        so no orphan can belong to a transaction in progress: remove them all.
-        """
-        expired = self.staging.sweep()
-        with self._db.opened() as db:
-            result = self.blobs.sweep(
-                lambda ids: case_envelopes.item_ids_known(db, ids),
-                grace_seconds=None if alone else self.limits.temp_grace_seconds,
-            )
-        return SweepReport(expired, result.orphans_removed, result.temp_files_removed)
+    def sweep(self) -> SweepReport:
+        """Expire old upload sessions (their pieces are deleted with them)."""
+        self._swept_on = self.today()
+        return SweepReport(self.staging.sweep())
 
 
 @runtime_checkable

@@ -3,7 +3,7 @@
   peluit user add NAME --role ROLE [--unit ID]...
   peluit user list
   peluit audit verify [--anchor N:HASH]
-  peluit retention run
+  peluit retention run [--today YYYY-MM-DD]   (the day: drills and tests only)
   peluit deadlines close-due
   peluit notify run
 
@@ -28,6 +28,7 @@ from vault.database import opened
 from vault.days import jakarta_today
 from vault.store import SqliteVaultStore
 from vault.working_days import calendar_for
+from web import clock_override
 
 Command = Callable[[argparse.Namespace, Any], int]
 
@@ -116,12 +117,22 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        today = clock_override.chosen_today(args.today, jakarta_today())
+    except clock_override.ClockOverrideRefused as refused:
+        return _fail(str(refused))
     store = _vault(settings)
-    report = retention.retention_sweep(store, jakarta_today())
+    report = retention.retention_sweep(store, today)
     daily_jobs.record_at(store.folder.database_path, "retention", jakarta_today())
     for case in report.destroyed:
         print(f"destroyed {case.reference} (unit {case.unit_id}, closed {case.closed_day})")
     print(f"{len(report.destroyed)} cases destroyed, {report.blobs_wiped} files wiped")
+    if not report.log_emptied:
+        return _fail(
+            "the database log could not be emptied (a reader kept it busy)",
+            "run `peluit retention run` again: until then the destroyed cases' old"
+            " pages may remain in vault.sqlite3-wal",
+        )
     return 0
 
 
@@ -177,7 +188,13 @@ def register(sub: Any) -> None:
     ret = sub.add_parser("retention", help="data retention").add_subparsers(
         dest="retention_command", required=True
     )
-    ret.add_parser("run", help="destroy cases past retention").set_defaults(func=cmd_retention_run)
+    run = ret.add_parser("run", help="destroy cases past retention")
+    run.add_argument(
+        "--today",
+        type=clock_override.day_argument,
+        help=f"act as if it were this day (drills, tests; needs {clock_override.ALLOW_ENV}=1)",
+    )
+    run.set_defaults(func=cmd_retention_run)
 
     dl = sub.add_parser("deadlines", help="working-day deadlines").add_subparsers(
         dest="deadlines_command", required=True

@@ -1,7 +1,7 @@
 """``peluit backup OUT`` and ``peluit restore BACKUP DATA_DIR`` (vault/backup.py).
 
 ``backup`` may run while ``peluit serve`` keeps taking reports: it copies the
-database with SQLite's online backup API, then the blobs that copy names.
+database (ciphertext included, as rows) with SQLite's online backup API.
 ``restore`` writes only into a new (or empty) data folder, after checking
 every file's hash and the restored folder's consistency.
 """

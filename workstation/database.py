@@ -4,12 +4,14 @@
 few lines that open a connection are repeated here on purpose:
 ``journal_mode=WAL``, ``synchronous=FULL``, ``secure_delete=ON``,
 ``trusted_schema=OFF``, ``foreign_keys=ON``, and ``isolation_level=None`` so
-that transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+that transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``). The
+database file is created mode 0600, so its -wal and -shm files are too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from importlib import resources
@@ -25,7 +27,23 @@ PRAGMAS: tuple[tuple[str, str], ...] = (
 )
 
 
+FILE_MODE = 0o600
+
+
+def owner_only(path: Path) -> None:
+    """Create the database file 0600 (SQLite gives its -wal and -shm files the
+    same mode) and narrow files an earlier version left 0644."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        file = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if file.stat().st_mode & 0o077:
+                os.chmod(file, FILE_MODE)
+
+
 def connect(path: Path) -> sqlite3.Connection:
+    owner_only(path)
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
     try:
         for name, value in PRAGMAS:
