@@ -181,7 +181,7 @@ def test_a_backup_of_an_earlier_version_restores_into_rows(tmp_path: Path) -> No
         db.execute("DROP TABLE pieces")
         db.execute("DROP TABLE upload_items")
         db.execute("DROP TABLE upload_sessions")
-        db.execute("DELETE FROM schema_version WHERE version = 6")
+        db.execute("DELETE FROM schema_version WHERE version = 7")  # 0007_ciphertext_rows
     for item, data in tips.items():
         path = old / "blobs" / item[:2] / item
         path.parent.mkdir(parents=True, exist_ok=True)
