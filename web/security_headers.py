@@ -47,6 +47,19 @@ NO_STORE = (b"cache-control", b"no-store")
 REVALIDATE_PREFIX = "/static/"
 
 
+# The staff console's own forms must carry their real Origin (the console
+# refuses "Origin: null", see web.console.auth.same_origin), so its pages send
+# a referrer to this origin only; never to another site, like every page.
+CONSOLE_PREFIXES = ("/konsol/", "/en/konsol/")
+SAME_ORIGIN_REFERRER = (b"referrer-policy", b"same-origin")
+
+
+def _headers_for(path: str) -> list[tuple[bytes, bytes]]:
+    if not path.startswith(CONSOLE_PREFIXES):
+        return HEADERS
+    return [SAME_ORIGIN_REFERRER if k == b"referrer-policy" else (k, v) for k, v in HEADERS]
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -56,12 +69,13 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith(REVALIDATE_PREFIX)
+        fixed = _headers_for(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in HEADERS} | {b"cache-control", b"server"}
                 headers = [(k, v) for k, v in message.get("headers", []) if k not in names]
-                headers.extend(HEADERS)
+                headers.extend(fixed)
                 headers.append((b"cache-control", b"no-cache") if static else NO_STORE)
                 message["headers"] = headers
             await send(message)
