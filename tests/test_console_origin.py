@@ -73,7 +73,9 @@ def test_a_signed_in_post_with_origin_null_changes_nothing(env: Env, inspector: 
 def test_console_pages_send_their_origin_and_reporter_pages_send_nothing(env: Env) -> None:
     client = AppClient(env.app)
     for path in ("/konsol/masuk", "/en/konsol/masuk"):
-        assert client.get(path).headers["referrer-policy"] == "same-origin"
+        page = client.get(path)
+        assert page.headers["referrer-policy"] == "same-origin"
+        assert "no-referrer" not in page.text  # a <meta> would override the header
     assert client.get("/id/").headers["referrer-policy"] == "no-referrer"
 
 

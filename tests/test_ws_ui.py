@@ -362,6 +362,7 @@ def test_a_post_that_hides_or_names_another_origin_changes_nothing(ws, headers) 
     form = {"urgency": "segera", "agency": "Dinas X", "csrf": client.csrf()}
     refused = client.post(f"/kasus/{case_id}/triase", form, headers=headers)
     assert refused.status_code == 403
+    assert refused.text.startswith("Permintaan dari situs lain ditolak.\nRequest from another")
     assert desk_of(client).triage(case_id) is None
     own = client.post(f"/kasus/{case_id}/triase", form, headers={"referer": HOST + "/kasus/x"})
     assert own.status_code == 303

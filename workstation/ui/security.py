@@ -26,6 +26,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+# Plain text, before any route or template: Indonesian first, then English.
+WRONG_HOST = (
+    b"Nama host salah: antarmuka ini hanya menjawab di loopback.\n"
+    b"Wrong Host header: this UI answers only on loopback.\n"
+)
+FOREIGN = b"Permintaan dari situs lain ditolak.\nRequest from another site refused.\n"
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"referrer-policy", b"same-origin"),
@@ -71,12 +77,12 @@ class LoopbackGuard:
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         host = headers.get(b"host", b"").decode("latin-1").lower()
         if host not in self.hosts:
-            await _plain(send, 421, b"wrong Host header: this UI answers only on loopback")
+            await _plain(send, 421, WRONG_HOST)
             return
         if scope["method"] not in ("GET", "HEAD") and not self.from_us(
             headers.get(b"origin"), headers.get(b"referer")
         ):
-            await _plain(send, 403, b"request from another site refused")
+            await _plain(send, 403, FOREIGN)
             return
 
         async def with_headers(message: Message) -> None:
