@@ -30,21 +30,29 @@ def inspector(env: Env) -> Account:
     return add_account(env, "ines", "inspector", (UNIT,))
 
 
-def _sign_in(console: Console, account: Account, origin: str | None) -> object:
+def _sign_in(console: Console, account: Account, headers: dict[str, str]) -> object:
     token = CSRF.search(console.get("/konsol/masuk").text)
     assert token
     form = {"csrf": token.group(1), "username": account.username,
             "password": account.password, "totp": account.code()}  # fmt: skip
-    headers = {"Origin": origin} if origin is not None else {}
     return console.post("/konsol/masuk", data=form, headers=headers)
 
 
-@pytest.mark.parametrize("origin", ["null", "https://evil.example", "http://testserver.evil"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "null"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "http://testserver.evil"},
+        {"Referer": "https://evil.example/konsol/masuk"},
+        {"Referer": "http://testserver.evil/konsol/masuk"},
+    ],
+)
 def test_sign_in_from_a_hidden_or_foreign_origin_is_refused(
-    env: Env, inspector: Account, origin: str
+    env: Env, inspector: Account, headers: dict[str, str]
 ) -> None:
     console = Console(env)
-    answer = _sign_in(console, inspector, origin)
+    answer = _sign_in(console, inspector, headers)
     assert answer.status_code == 403  # type: ignore[attr-defined]
     text = answer.text  # type: ignore[attr-defined]
     assert "kedaluwarsa" in text or "expired" in text
@@ -52,9 +60,15 @@ def test_sign_in_from_a_hidden_or_foreign_origin_is_refused(
     assert console.get("/konsol/kasus").headers["location"] == "/konsol/masuk"
 
 
-def test_sign_in_from_our_own_origin_works(env: Env, inspector: Account) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "http://testserver"}, {"Referer": "http://testserver/konsol/masuk"}, {}],
+)
+def test_sign_in_from_our_own_origin_works(
+    env: Env, inspector: Account, headers: dict[str, str]
+) -> None:
     console = Console(env)
-    answer = _sign_in(console, inspector, "http://testserver")
+    answer = _sign_in(console, inspector, headers)
     assert answer.status_code == 303 and console.cookies  # type: ignore[attr-defined]
     assert console.get("/konsol/kasus").status_code == 200
 

@@ -102,14 +102,20 @@ def same_origin(request: Request) -> bool:
     ``Referrer-Policy: no-referrer``, a sandboxed frame, a ``data:`` URL) is
     the cross-site case this check exists for. The console's pages are served
     with ``Referrer-Policy: same-origin`` (see :mod:`web.security_headers`),
-    so browsers name our origin on our own forms and fetches. No ``Origin`` at
-    all (a script, not a browser) leaves the CSRF token to decide.
+    so browsers name our origin on our own forms and fetches. Without
+    ``Origin`` a ``Referer`` must name this host (the workstation UI checks
+    the same way); with neither (a script, not a browser) the CSRF token
+    decides.
     """
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
     host = request.headers.get("host", "")
-    return bool(host) and origin in (f"http://{host}", f"https://{host}")
+    ours = (f"http://{host}", f"https://{host}") if host else ()
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin in ours
+    referer = request.headers.get("referer")
+    if referer is not None:
+        return any(referer.startswith(f"{mine}/") for mine in ours)
+    return True
 
 
 # --- the sign-in form's token (there is no session yet) -------------------------
