@@ -17,6 +17,10 @@ An attachment named ``laporan<U+202E>fdp.exe`` must show the marker, not
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,3 +222,44 @@ def test_a_page_on_another_origin_cannot_post_to_the_ui(
     page.goto(ws.base + "/")
     assert page.locator("h1").inner_text() == "Kasus"
     lock(page, ws)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise AssertionError("peluit-ws ui exited before listening")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("peluit-ws ui did not start listening")
+
+
+def test_the_peluit_ws_ui_command_unlocks_in_the_browser(
+    page: Page, engine: str, workstation: Workstation
+) -> None:
+    """The command itself (uvicorn as it configures it), not only the ASGI app."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "peluit-ws"), "ui", str(workstation.folder),
+               "--port", str(port)]  # fmt: skip
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE) as process:  # fmt: skip
+        try:
+            _wait_for(port, process)
+            base = f"http://127.0.0.1:{port}"
+            served = Workstation(workstation.folder, workstation.case_id, base)
+            with page.expect_response(lambda r: r.url.endswith("/masuk")) as first:
+                open_page(page, base, "/masuk")
+            headers = first.value.headers
+            assert headers["referrer-policy"] == "same-origin" and "server" not in headers
+            assert_engine(page, engine)
+            unlock(page, served)
+            assert "WBS-2026-0007" in page.locator("tbody").inner_text()
+            lock(page, served)
+        finally:
+            process.terminate()
+            _out, err = process.communicate(timeout=10)
+    assert f"workstation UI on http://127.0.0.1:{port}/ (loopback only)" in err.decode()
