@@ -49,16 +49,19 @@ def prefix(lang: str) -> str:
     return "/en" if lang == "en" else ""
 
 
-MARKER = Markup('<span class="ctl" title="{code}">{shown}</span>')
+@cache  # a few dozen characters can be unsafe; a page may hold thousands of them
+def _styled(char: str) -> str:
+    shown = marker(char)  # "<U+202E>": only ASCII letters, digits, "<", "+" and ">"
+    return f'<span class="ctl" title="{shown[1:-1]}">{escape(shown)}</span>'
 
 
 def visible(value: object, *, one_line: bool = False) -> Markup:
     """Reporter text, escaped, with each control or bidi character as a styled marker."""
     out = [
-        MARKER.format(code=marker(part)[1:-1], shown=marker(part)) if unsafe else escape(part)
+        _styled(part) if unsafe else str(escape(part))
         for part, unsafe in pieces(str(value), one_line=one_line)
     ]
-    return Markup("").join(out)
+    return Markup("".join(out))  # noqa: S704 - every piece escaped above
 
 
 def visible_line(value: object) -> Markup:
