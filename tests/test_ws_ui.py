@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from run_async import run_async
 from test_ws_support import PASSPHRASE, TODAY, export_bundle, make_workstation, report_case
 
 from crypto.secret import SecretStr
 from workstation.desk import Desk
 from workstation.errors import Refused
+from workstation.terminal import safe_line, safe_text
 from workstation.ui.app import create_ui_app
+from workstation.ui.render import visible
 from workstation.ui.security import CONTENT_SECURITY_POLICY, check_bind
 from workstation.ui.words import INDONESIAN
 
@@ -425,3 +430,14 @@ def test_every_page_shows_control_characters_as_markers_even_without_the_filter(
     page = client.get(f"/kasus/{case_id}").text
     assert CONTROL.findall(page) == []
     assert 'value="Dinas&lt;U+202E&gt; PU"' in page and "a&lt;U+001B&gt;b\tc\nd" in page
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")), st.booleans())
+def test_visible_text_holds_no_control_character_and_reads_as_the_cli_prints(
+    text: str, one_line: bool
+) -> None:
+    shown = str(visible(text, one_line=one_line))
+    assert CONTROL.findall(shown) == [] and "\u2028" not in shown and "\u2029" not in shown
+    assert not one_line or "\n" not in shown
+    plain = html.unescape(re.sub(r"<[^>]*>", "", shown))
+    assert plain == (safe_line(text) if one_line else safe_text(text))
