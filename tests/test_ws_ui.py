@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from run_async import run_async
 from test_ws_support import PASSPHRASE, TODAY, export_bundle, make_workstation, report_case
 
 from crypto.secret import SecretStr
 from workstation.desk import Desk
 from workstation.errors import Refused
+from workstation.terminal import safe_line, safe_text
 from workstation.ui.app import create_ui_app
+from workstation.ui.render import visible
 from workstation.ui.security import CONTENT_SECURITY_POLICY, check_bind
 from workstation.ui.words import INDONESIAN
 
@@ -333,3 +338,107 @@ def test_every_ui_message_has_an_indonesian_translation() -> None:
     used |= set(RISK_WORDS.values())
     assert len(used) > 50
     assert sorted(used - set(INDONESIAN)) == []
+
+
+# --- origin checks as a browser sends them -------------------------------------------
+
+
+def test_pages_let_the_browser_name_our_origin_on_our_own_forms(ws) -> None:  # type: ignore[no-untyped-def]
+    # With "no-referrer" (header or <meta>), Chromium sends "Origin: null" on a
+    # same-origin form POST and the UI refused its own unlock form.
+    page = ws[0].get("/masuk")
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert 'name="referrer"' not in page.text or 'content="same-origin"' in page.text
+    assert "no-referrer" not in page.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "null"},
+        {"origin": "http://127.0.0.1:8766"},
+        {"referer": "http://evil.example/attack.html"},
+        {"referer": "http://127.0.0.1:8765.evil.example/"},
+        {"origin": "null", "referer": HOST + "/kasus"},
+    ],
+)
+def test_a_post_that_hides_or_names_another_origin_changes_nothing(ws, headers) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _ = ws
+    client.login()
+    form = {"urgency": "segera", "agency": "Dinas X", "csrf": client.csrf()}
+    refused = client.post(f"/kasus/{case_id}/triase", form, headers=headers)
+    assert refused.status_code == 403
+    assert refused.text.startswith("Permintaan dari situs lain ditolak.\nRequest from another")
+    assert desk_of(client).triage(case_id) is None
+    own = client.post(f"/kasus/{case_id}/triase", form, headers={"referer": HOST + "/kasus/x"})
+    assert own.status_code == 303
+    assert desk_of(client).triage(case_id).agency == "Dinas X"  # type: ignore[union-attr]
+
+
+# --- reporter text with control and bidi characters -----------------------------------
+
+RLO_NAME = "laporan\u202efdp.exe"  # shows as "laporanexe.pdf" when the override acts
+CONTROL_ANSWERS = {
+    "category": "suap",
+    "what": "Kepala\x1b[2J dinas\u2066 menerima\u2069 suap.\nBaris dua.",
+    "where": "Kantor\u202e dinas",
+    "when": "2026",
+}
+
+
+@pytest.fixture
+def bidi_ws(tmp_path: Path):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "ws"
+    card = make_workstation(folder)
+    files = [(RLO_NAME, "application/x-msdownload\u202e", b"MZ\x90\x00 not really a program")]
+    case = report_case(card, "WBS-2026-0002", answers=CONTROL_ANSWERS, attachments=files,
+                       identity={"name": "Budi\u202e Santoso"})  # fmt: skip
+    (tmp_path / "e.peluit").write_bytes(export_bundle(card.unit_id, [case]))
+    with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
+        desk.import_bundle(tmp_path / "e.peluit")
+    app = create_ui_app(folder, today=TODAY)
+    yield UiClient(app), case.case_id.hex()
+    app.state.ui.log_out()
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_control_and_bidi_characters_show_as_visible_markers(bidi_ws) -> None:  # type: ignore[no-untyped-def]
+    client, case_id = bidi_ws
+    client.login()
+    page = client.get(f"/kasus/{case_id}").text
+    assert CONTROL.findall(page) == []
+    marker = '<span class="ctl" title="U+202E">&lt;U+202E&gt;</span>'
+    assert f"laporan{marker}fdp.exe" in page  # the name, override shown, not obeyed
+    assert f"application/x-msdownload{marker}" in page
+    assert f"Kantor{marker} dinas" in page
+    assert 'Kepala<span class="ctl" title="U+001B">&lt;U+001B&gt;</span>[2J dinas' in page
+    assert "&lt;U+2066&gt;</span> menerima" in page
+    assert "&lt;U+2069&gt;</span> suap.\nBaris dua." in page
+    opened = client.post(f"/kasus/{case_id}/identitas", {"csrf": client.csrf(), "confirm": "1"})
+    assert CONTROL.findall(opened.text) == []
+    assert f"Budi{marker} Santoso" in opened.text
+    forward = client.get(f"/kasus/{case_id}/limpahkan").text
+    assert CONTROL.findall(forward) == [] and f"Kantor{marker} dinas" in forward
+
+
+def test_every_page_shows_control_characters_as_markers_even_without_the_filter(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, _tmp = ws
+    client.login()
+    triage = {"csrf": client.csrf(), "agency": "Dinas\u202e PU", "notes": "a\x1bb\tc\nd"}
+    assert client.post(f"/kasus/{case_id}/triase", triage).status_code == 303
+    page = client.get(f"/kasus/{case_id}").text
+    assert CONTROL.findall(page) == []
+    assert 'value="Dinas&lt;U+202E&gt; PU"' in page and "a&lt;U+001B&gt;b\tc\nd" in page
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")), st.booleans())
+def test_visible_text_holds_no_control_character_and_reads_as_the_cli_prints(
+    text: str, one_line: bool
+) -> None:
+    shown = str(visible(text, one_line=one_line))
+    assert CONTROL.findall(shown) == [] and "\u2028" not in shown and "\u2029" not in shown
+    assert not one_line or "\n" not in shown
+    plain = html.unescape(re.sub(r"<[^>]*>", "", shown))
+    assert plain == (safe_line(text) if one_line else safe_text(text))

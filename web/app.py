@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from web import api, console, errors, health, pages
+from web import api, console, errors, health, pages, slash_redirect
 from web.security_headers import SecurityHeaders
 from web.settings import Settings
 
@@ -58,4 +58,5 @@ def create_app(settings: Settings | None = None, *, store: Any = None) -> Starle
     app.state.vault = vault
     api.install(app)
     console.install(app)
+    slash_redirect.install(app.router)  # a path in Location, never the Host header
     return app

@@ -51,19 +51,32 @@ NO_STORE = (b"cache-control", b"no-store")
 REVALIDATE_PREFIX = "/static/"
 
 
+# The staff console's own forms must carry their real Origin (the console
+# refuses "Origin: null", see web.console.auth.same_origin), so its pages send
+# a referrer to this origin only; never to another site, like every page.
+CONSOLE_PREFIXES = ("/konsol/", "/en/konsol/")
+SAME_ORIGIN_REFERRER = (b"referrer-policy", b"same-origin")
+
+
+def _for_console(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [SAME_ORIGIN_REFERRER if k == b"referrer-policy" else (k, v) for k, v in headers]
+
+
 class SecurityHeaders:
     """``hsts``: add ``Strict-Transport-Security`` (the public origin is https)."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
         self.added = [*HEADERS, (b"strict-transport-security", HSTS_VALUE)] if hsts else HEADERS
+        self.console_added = _for_console(self.added)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith(REVALIDATE_PREFIX)
-        added = self.added
+        console = scope["path"].startswith(CONSOLE_PREFIXES)
+        added = self.console_added if console else self.added
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -96,16 +96,24 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-@contextmanager
-def serve_app(app: Any, *, csp: str | None = CSP) -> Iterator[str]:
-    """Serve an ASGI app on 127.0.0.1 at a free port; yields the base URL (no trailing /).
-
-    Every response gets ``csp`` as its Content-Security-Policy (``None``: the
-    app sets its own headers).
-    """
+def loopback_socket() -> socket.socket:
+    """A TCP socket bound to 127.0.0.1 at a free port (for an app that must know its port)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def serve_app(
+    app: Any, *, csp: str | None = CSP, sock: socket.socket | None = None
+) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 at a free port; yields the base URL (no trailing /).
+
+    Every response gets ``csp`` as its Content-Security-Policy (``None``: the
+    app sets its own headers). ``sock``: serve on this bound socket instead.
+    """
+    sock = sock or loopback_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         SecurityHeaders(app, csp) if csp is not None else app,

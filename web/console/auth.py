@@ -99,15 +99,26 @@ def current_staff(request: Request) -> Staff | None:
 
 
 def same_origin(request: Request) -> bool:
-    """A POST must come from our own pages: ``Origin`` (when sent) names this host."""
-    origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        # Not sent, or hidden: with our "Referrer-Policy: no-referrer" browsers
-        # send "Origin: null" on form posts. SameSite=Strict and the CSRF
-        # token still hold; a named foreign origin is refused outright.
-        return True
+    """A POST must come from our own pages: ``Origin`` (when sent) names this host.
+
+    ``Origin: null`` is refused: a page that hides its origin (its own
+    ``Referrer-Policy: no-referrer``, a sandboxed frame, a ``data:`` URL) is
+    the cross-site case this check exists for. The console's pages are served
+    with ``Referrer-Policy: same-origin`` (see :mod:`web.security_headers`),
+    so browsers name our origin on our own forms and fetches. Without
+    ``Origin`` a ``Referer`` must name this host (the workstation UI checks
+    the same way); with neither (a script, not a browser) the CSRF token
+    decides.
+    """
     host = request.headers.get("host", "")
-    return origin in (f"http://{host}", f"https://{host}")
+    ours = (f"http://{host}", f"https://{host}") if host else ()
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin in ours
+    referer = request.headers.get("referer")
+    if referer is not None:
+        return any(referer.startswith(f"{mine}/") for mine in ours)
+    return True
 
 
 # --- the sign-in form's token (there is no session yet) -------------------------

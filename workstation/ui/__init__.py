@@ -12,10 +12,16 @@ address. What protects it, and why:
   each login, held only in memory, and sent as an ``HttpOnly``,
   ``SameSite=Strict`` cookie; another local user or process must know the
   passphrase as well.
-- **CSRF token on every POST**, and an ``Origin`` other than ours is refused.
+- **CSRF token on every POST**, and a POST must come from our own origin:
+  ``Origin`` (or ``Referer`` when there is no ``Origin``) names our loopback
+  address; another site, another port or ``Origin: null`` is refused. Pages
+  send ``Referrer-Policy: same-origin`` so that the browser names our origin
+  on our own forms (:mod:`workstation.ui.security`).
 - **The online CSP**, without any script: the UI needs no JavaScript.
 - **Autoescaping everywhere.** Decrypted text from reporters is data: no
   template marks it safe, so ``<script>`` and ``{{7*7}}`` show as typed.
+  Control and bidi characters show as ``<U+202E>`` markers, as on the
+  terminal (:mod:`workstation.terminal`), never obeyed.
 
 Handlers are ``async`` on purpose: the Desk's SQLite connection belongs to the
 thread that opened it, and async handlers all run on the event loop's thread.

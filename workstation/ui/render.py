@@ -4,6 +4,13 @@ Indonesian is the default (``/``), English lives under ``/en`` (the same
 convention as the online pages), so switching needs no cookie. Messages
 are English ids translated by :mod:`workstation.ui.words`. Autoescaping is on
 for every template and no decrypted value is ever marked safe.
+
+Control and bidi characters (:mod:`workstation.terminal`, the CLI's own rule)
+never reach the page: reporter text goes through the ``visible`` (or
+``visible_line``) filter, which shows each as ``<U+202E>`` in a
+``<span class="ctl">``; every other value printed by a template is passed
+through :func:`workstation.terminal.safe_text` on its way out (Jinja's
+``finalize``), so a field a template forgets still shows the plain marker.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from workstation.code_names import name
+from workstation.terminal import marker, pieces, safe_text
 from workstation.ui.words import translate
 
 TEMPLATES = Path(str(resources.files("workstation") / "templates"))
@@ -40,14 +49,44 @@ def prefix(lang: str) -> str:
     return "/en" if lang == "en" else ""
 
 
+@cache  # a few dozen characters can be unsafe; a page may hold thousands of them
+def _styled(char: str) -> str:
+    shown = marker(char)  # "<U+202E>": only ASCII letters, digits, "<", "+" and ">"
+    return f'<span class="ctl" title="{shown[1:-1]}">{escape(shown)}</span>'
+
+
+def visible(value: object, *, one_line: bool = False) -> Markup:
+    """Reporter text, escaped, with each control or bidi character as a styled marker."""
+    out = [
+        _styled(part) if unsafe else str(escape(part))
+        for part, unsafe in pieces(str(value), one_line=one_line)
+    ]
+    return Markup("".join(out))  # noqa: S704 - every piece escaped above
+
+
+def visible_line(value: object) -> Markup:
+    """:func:`visible` for one-line fields (names, types): a newline is shown too."""
+    return visible(value, one_line=True)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return safe_text(value)
+    return value
+
+
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
+    env.filters["visible"] = visible
+    env.filters["visible_line"] = visible_line
+    return env
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:

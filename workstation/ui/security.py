@@ -2,9 +2,17 @@
 
 One pure ASGI middleware, in front of everything: a request whose ``Host``
 is not ours is answered 421 before any route runs (DNS rebinding), a POST
-whose ``Origin`` is another site is answered 403, and every response gets
-the same strict Content-Security-Policy as the online pages, without any
-script source at all.
+that does not come from our own origin is answered 403, and every response
+gets the same strict Content-Security-Policy as the online pages, without
+any script source at all.
+
+"Our own origin" is checked on what a browser sends: ``Origin`` when there is
+one (``null`` is refused: that is what a page that hides its origin sends),
+else ``Referer``. The pages are served with ``Referrer-Policy: same-origin``
+so that the browser names our origin on our own forms; with ``no-referrer``
+Chromium sends ``Origin: null`` even there, and the UI refused its own
+unlock form. No referrer ever goes to another site. A request with neither
+header (not a browser) is left to the CSRF token, which every POST needs.
 """
 
 from __future__ import annotations
@@ -18,9 +26,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+# Plain text, before any route or template: Indonesian first, then English.
+WRONG_HOST = (
+    b"Nama host salah: antarmuka ini hanya menjawab di loopback.\n"
+    b"Wrong Host header: this UI answers only on loopback.\n"
+)
+FOREIGN = b"Permintaan dari situs lain ditolak.\nRequest from another site refused.\n"
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
@@ -47,19 +61,28 @@ class LoopbackGuard:
         self.hosts = allowed_hosts(check_bind(host), port)
         self.origins = frozenset(f"http://{h}" for h in self.hosts)
 
+    def from_us(self, origin: bytes | None, referer: bytes | None) -> bool:
+        """Whether a browser says the request comes from one of our pages."""
+        if origin is not None:
+            return origin.decode("latin-1").lower() in self.origins
+        if referer is not None:
+            text = referer.decode("latin-1").lower()
+            return any(text.startswith(f"{mine}/") for mine in self.origins)
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         host = headers.get(b"host", b"").decode("latin-1").lower()
-        origin = headers.get(b"origin")
         if host not in self.hosts:
-            await _plain(send, 421, b"wrong Host header: this UI answers only on loopback")
+            await _plain(send, 421, WRONG_HOST)
             return
-        foreign = origin is not None and origin.decode("latin-1").lower() not in self.origins
-        if scope["method"] != "GET" and foreign:
-            await _plain(send, 403, b"request from another site refused")
+        if scope["method"] not in ("GET", "HEAD") and not self.from_us(
+            headers.get(b"origin"), headers.get(b"referer")
+        ):
+            await _plain(send, 403, FOREIGN)
             return
 
         async def with_headers(message: Message) -> None:
