@@ -27,11 +27,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from vault.data_folder import atime_mount
 from vault.days import jakarta_today
 from web.app import create_app
 from web.cli import main
 from web.doctor_checks import Context
-from web.doctor_machine import check_noatime, mount_options
+from web.doctor_machine import check_noatime
 from web.public_origin import PublicOrigin
 from web.settings import Settings
 
@@ -250,13 +251,11 @@ MOUNTINFO = """\
 
 
 def test_noatime_is_read_from_mountinfo(tmp_path: Path) -> None:
-    assert mount_options(MOUNTINFO, Path("/srv/peluit/var")) == (
-        "/srv/peluit",
-        {"rw", "noatime"},
-    )
-    assert mount_options(MOUNTINFO, Path("/srv/peluit-other/var"))[0] == "/srv/peluit-other"  # type: ignore[index]
-    assert mount_options(MOUNTINFO, Path("/var/lib/peluit"))[0] == "/"  # type: ignore[index]
     info = tmp_path / "mountinfo"
+    info.write_text(MOUNTINFO)
+    assert atime_mount(Path("/srv/peluit/var"), info) == ("/srv/peluit", "noatime")
+    assert atime_mount(Path("/srv/peluit-other/var"), info) == ("/srv/peluit-other", "relatime")
+    assert atime_mount(Path("/var/lib/peluit"), info) == ("/", "relatime")
     info.write_text(MOUNTINFO.replace("/srv/peluit ", f"{tmp_path} "))
     settings = replace(Settings(), data_dir=tmp_path)
     found = check_noatime(Context(settings, jakarta_today(), mountinfo=info))

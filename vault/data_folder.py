@@ -114,7 +114,14 @@ def _read_exact_size(path: Path, size: int) -> bytes:
 
 def atime_mode(path: Path, mountinfo: Path = MOUNTINFO) -> str:
     """The access-time option of the mount ``path`` lives on: ``"noatime"``,
-    ``"relatime"``, ``"strictatime"``, or ``"unknown"`` (no mount table).
+    ``"relatime"``, ``"strictatime"``, or ``"unknown"`` (no mount table)."""
+    found = atime_mount(path, mountinfo)
+    return "unknown" if found is None else found[1]
+
+
+def atime_mount(path: Path, mountinfo: Path = MOUNTINFO) -> tuple[str, str] | None:
+    """The mount point ``path`` lives on and its access-time option, or ``None``
+    when the mount table cannot be read or names no mount holding ``path``.
 
     Reads ``/proc/self/mountinfo`` and takes the mount whose mount point is
     the longest prefix of ``path`` (the last one listed wins, as mounts
@@ -125,7 +132,7 @@ def atime_mode(path: Path, mountinfo: Path = MOUNTINFO) -> str:
     try:
         lines = mountinfo.read_text("utf-8", errors="replace").splitlines()
     except OSError:
-        return "unknown"
+        return None
     best, options = "", ""
     for line in lines:
         fields = line.split()
@@ -136,9 +143,9 @@ def atime_mode(path: Path, mountinfo: Path = MOUNTINFO) -> str:
         if inside and len(point) >= len(best):
             best, options = point, fields[5]
     if not best:
-        return "unknown"
+        return None
     flags = options.split(",")
-    return next((name for name in ATIME_OPTIONS[:2] if name in flags), "strictatime")
+    return best, next((name for name in ATIME_OPTIONS[:2] if name in flags), "strictatime")
 
 
 def _unescape(field: str) -> str:

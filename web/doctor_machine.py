@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from vault.data_folder import atime_mount
 from web.doctor_checks import Context, Finding, ok, problem, skipped
 
 
@@ -30,33 +31,12 @@ def check_disk(ctx: Context) -> list[Finding]:
 # --- the machine ---------------------------------------------------------------
 
 
-def mount_options(mountinfo: str, path: Path) -> tuple[str, set[str]] | None:
-    """The mount point holding ``path`` and its options (per-mount and superblock)."""
-    best: tuple[str, set[str]] | None = None
-    target = str(path)
-    for line in mountinfo.splitlines():
-        fields = line.split()
-        if len(fields) < 10 or "-" not in fields:
-            continue
-        point = fields[4].replace("\\040", " ")
-        options = set(fields[5].split(","))
-        super_options = set(fields[fields.index("-") + 3].split(","))
-        inside = target == point or target.startswith(point.rstrip("/") + "/")
-        if inside and (best is None or len(point) >= len(best[0])):
-            best = (point, options | super_options)
-    return best
-
-
 def check_noatime(ctx: Context) -> list[Finding]:
-    try:
-        text = ctx.mountinfo.read_text()
-    except OSError:
-        return [skipped("noatime", "tidak bisa membaca mountinfo", "cannot read mountinfo")]
-    found = mount_options(text, ctx.folder.root.resolve())
+    found = atime_mount(ctx.folder.root.resolve(), ctx.mountinfo)
     if found is None:
-        return [skipped("noatime", "titik mount tidak ditemukan", "mount point not found")]
-    point, options = found
-    if "noatime" not in options:
+        return [skipped("noatime", "tabel mount tidak terbaca", "cannot read the mount table")]
+    point, mode = found
+    if mode != "noatime":
         return [
             problem(
                 "noatime",
