@@ -25,7 +25,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app_fixtures import AppClient, Submission, make_env, open_upload, solved_pow
+from app_fixtures import (
+    AppClient,
+    Submission,
+    make_env,
+    open_upload,
+    solved_pow,
+)
 
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.envelope import CHUNK_SIZE

@@ -20,7 +20,13 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
-from app_fixtures import AppClient, Submission, make_env, open_upload
+from app_fixtures import (
+    AppClient,
+    Submission,
+    case_pow,
+    make_env,
+    open_upload,
+)
 
 from crypto import envelope
 from crypto.b64 import b64u_encode
@@ -67,7 +73,7 @@ def test_pieces_in_many_network_reads_are_staged_exactly(tmp_path: Path) -> None
         assert answer.status_code == 200, answer.text
         answer = client.put(url.format(token, 2), content=third, headers=OCTETS)
         assert answer.json()["received"] == len(att)
-        body = report.case_body(token)
+        body = report.case_body(token, pow=case_pow(client))
         body["attachments"] = [{"item_id": b64u_encode(att_id), "size": len(att)}]
         created = client.post("/api/cases", json=body)
         assert created.status_code == 201, created.text
@@ -166,9 +172,7 @@ def test_one_session_has_one_piece_in_flight(tmp_path: Path) -> None:
         assert client.put(url, content=b, headers=OCTETS).status_code == 200
 
 
-def test_small_network_reads_are_gathered(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_small_network_reads_are_gathered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = make_env(tmp_path)
     report = Submission(env.unit)
     att_id, att = report.attachment(b"kecil " * 2000)

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from app_fixtures import AppClient, Env, make_env
+from app_fixtures import AppClient, Env, lookup_body, make_env
 from console_fixtures import PASSWORD, Account, Console, add_account
 from run_async import run_async
 from test_bundle_online import ReplyBundle, reporter_view, submit
@@ -406,7 +406,9 @@ def test_quick_acknowledgement_from_the_console(env: Env, inspector: Account) ->
     view = reporter_view(client, report)
     reply = next(i for i in view["items"] if i["kind"] == "reply")
     data = client.post(
-        f"/api/case/items/{reply['item_id']}", headers=report.authorization()
+        f"/api/case/items/{reply['item_id']}",
+        json=lookup_body(client),
+        headers=report.authorization(),
     ).content
     plain = open_envelope(
         data,

@@ -133,7 +133,7 @@ FIELDS: Final = frozenset(
         "upload", "case_id", "unit_id", "selector", "validator", "reporter_public_key",
         "tip", "identity", "attachments", "item_id", "envelope", "size", "pow",
         "challenge", "nonce", "message", "index", "authorization", "body",
-        "content-length", "content-type",
+        "content-length", "content-type", "purpose", "pass",
     }
 )  # fmt: skip
 

@@ -33,11 +33,16 @@ class Settings:
     debug: bool = False
     access_log: bool = False
     pow_difficulty: int = 16
+    """Base proof of work (leading zero bits) of every write and lookup."""
     lookup_failures_per_peer: int = 20
+    """Failed lookups per peer and hour at the base price; each doubling adds a bit."""
     lookup_failures_total: int = 1000
+    """Failed lookups per hour in total at the base price; each doubling adds a bit."""
     lookup_delay_seconds: float = 0.25
-    """First delay after a failed receipt lookup; it doubles per failure."""
+    """Delay before a failed receipt lookup is answered."""
     limits: Limits = field(default_factory=Limits)
+    pow_max_difficulty: int = 22
+    """The most a proof of work costs under any flood (22 bits: 20-40 s in jitless Chromium)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -32,21 +32,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from crypto import envelope, stream
-from crypto.b64 import b64u_decode
-from crypto.errors import FormatError
 from vault.errors import Conflict
 from web.api.state import api_state, call, vault
 from web.api.validation import (
     ID_SIZE,
     MAX_HEADER,
     PREFIX_SIZE,
-    b64_field,
     b64_text,
     check_prefix,
     exact_fields,
     read_json,
 )
-from web.errors import BadRequest, PowRequired, TooLarge, UploadTimeout
+from web.errors import BadRequest, TooLarge, UploadTimeout
 from web.settings import Limits
 
 # A session lives until the end of the day after it was opened (the vault
@@ -67,21 +64,9 @@ GATHER = 64 * 1024
 TOKEN_LENGTH = 43
 
 
-def verify_pow(request: Request, value: object) -> None:
-    fields = exact_fields(value, {"challenge", "nonce"}, name="pow")
-    try:
-        challenge = (
-            b64u_decode(fields["challenge"]) if isinstance(fields["challenge"], str) else b""
-        )
-        nonce = b64_field(fields, "nonce")
-    except (FormatError, BadRequest):
-        raise PowRequired() from None
-    api_state(request).pow.verify(challenge, nonce)
-
-
 async def open_upload(request: Request) -> JSONResponse:
     body = exact_fields(await read_json(request), {"pow"})
-    verify_pow(request, body["pow"])
+    api_state(request).policy.spend(body["pow"], "upload")
     token = await call(vault(request).open_upload)
     return JSONResponse({"upload": token, "expires_in": SESSION_SECONDS})
 
