@@ -62,6 +62,12 @@ class UploadTimeout(WebError):
     default_message = "The upload was too slow."
 
 
+class ClientGone(WebError):
+    """The client disconnected before its request body was complete (nobody hears the answer)."""
+
+    default_message = "The request was not complete."
+
+
 class RateLimited(WebError):
     default_message = "Too many requests; try later."
 
@@ -156,6 +162,7 @@ _TABLE: list[tuple[type[BaseException], int, str]] = [
     (BadRequest, 400, "bad_request"),
     (TooLarge, 413, "too_large"),
     (UploadTimeout, 408, "timeout"),
+    (ClientGone, 400, "bad_request"),
     (RateLimited, 429, "rate_limited"),
     (UnknownCase, 404, "not_found"),
     (vault_errors.NotFound, 404, "not_found"),

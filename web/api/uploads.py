@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import anyio
 from anyio.lowlevel import RunVar
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from crypto import envelope, stream
@@ -43,7 +43,7 @@ from web.api.validation import (
     exact_fields,
     read_json,
 )
-from web.errors import BadRequest, TooLarge, UploadTimeout
+from web.errors import BadRequest, ClientGone, TooLarge, UploadTimeout
 from web.settings import Limits
 
 # A session lives until the end of the day after it was opened (the vault
@@ -181,27 +181,30 @@ async def _read_piece(
     small = bytearray()  # small reads, gathered; they come after everything in parts
     total = 0
     checked = index != 0
-    with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
-        async for chunk in request.stream():
-            if not chunk:
-                continue
-            total += len(chunk)
-            if total > cap or (declared is not None and total > declared):
-                raise TooLarge()
-            if len(chunk) >= GATHER and not small:
-                parts.append(chunk)
-            else:
-                small += chunk
-                if len(small) >= GATHER:
-                    parts.append(bytes(small))
-                    small.clear()
-            if not checked and total >= PREFIX_SIZE:
-                first = parts[0] if parts else b""
-                head = first if len(first) >= PREFIX_SIZE else b"".join([*parts, small])
-                check_prefix(head[:PREFIX_SIZE], "envelope")
-                checked = True
-            # A trickling client must not hold a buffer for ever.
-            scope.deadline = min(deadline, anyio.current_time() + idle)
+    try:
+        with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
+            async for chunk in request.stream():
+                if not chunk:
+                    continue
+                total += len(chunk)
+                if total > cap or (declared is not None and total > declared):
+                    raise TooLarge()
+                if len(chunk) >= GATHER and not small:
+                    parts.append(chunk)
+                else:
+                    small += chunk
+                    if len(small) >= GATHER:
+                        parts.append(bytes(small))
+                        small.clear()
+                if not checked and total >= PREFIX_SIZE:
+                    first = parts[0] if parts else b""
+                    head = first if len(first) >= PREFIX_SIZE else b"".join([*parts, small])
+                    check_prefix(head[:PREFIX_SIZE], "envelope")
+                    checked = True
+                # A trickling client must not hold a buffer for ever.
+                scope.deadline = min(deadline, anyio.current_time() + idle)
+    except ClientDisconnect:
+        raise ClientGone() from None  # nobody to answer; no traceback in the log
     if scope.cancelled_caught:
         raise UploadTimeout()
     if small:
