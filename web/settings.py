@@ -41,8 +41,9 @@ class Settings:
     lookup_delay_seconds: float = 0.25
     """Delay before a failed receipt lookup is answered."""
     limits: Limits = field(default_factory=Limits)
-    pow_max_difficulty: int = 22
-    """The most a proof of work costs under any flood (22 bits: 20-40 s in jitless Chromium)."""
+    pow_max_difficulty: int = 20
+    """The most a proof of work costs under any flood: 20 bits, measured 12 s (Chromium) and
+    28 s (jitless) for a whole report, which pays two (bench/bench_flood.py --bits 20)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
