@@ -76,6 +76,8 @@ def test_every_case_endpoint_needs_the_code_and_a_proof_of_work(tmp_path: Path) 
         bad = client.post("/api/case", json=lookup_body(client), headers={"Authorization": "x"})
         assert bad.status_code == 400
         assert env.snapshot() == before
+    # a wrong code raises the lookup price through every endpoint, the message one included
+    assert env.app.state.api.policy.lookups.counter.recent(b"lookup") == 3
 
 
 def test_a_pass_opens_reads_of_its_own_code_only(tmp_path: Path) -> None:

@@ -119,6 +119,11 @@ class PowPolicy:
         pricing.count(rules)  # before any await: concurrent requests see it at once
         return Spent(purpose, bits, tuple(rules))
 
+    def failed_lookup(self, address: str | None) -> None:
+        """Count a failed lookup made through another purpose (a message with a wrong code)."""
+        pricing, rules = self._rules("lookup", "", address)
+        pricing.count(rules)
+
     def refund(self, spent: Spent) -> None:
         """Take back a lookup counted as a failure in advance: the code opened a case."""
         if spent.purpose == "lookup":

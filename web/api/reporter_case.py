@@ -69,6 +69,9 @@ async def _lookup(
     state = api_state(request)
     case = await call(vault(request).find_case, selector, validator)
     if case is None:
+        if spent is None or spent.purpose != "lookup":
+            # Guessing through another endpoint raises the lookup price all the same.
+            state.policy.failed_lookup(client_address(request))
         await asyncio.sleep(state.lookup_delay)
         raise UnknownCase()
     if spent is not None:
