@@ -35,6 +35,7 @@ from app_fixtures import (
     make_unit,
     message_pow,
     open_upload,
+    put_envelope,
     solved_pow,
 )
 
@@ -266,3 +267,29 @@ def test_a_report_flood_raises_the_price_for_that_unit_only(tmp_path: Path) -> N
     sub = Submission(env.unit)
     body = sub.case_body(open_upload(client), pow=case_pow(client))
     assert client.post("/api/cases", json=body).status_code == 201
+
+
+def test_the_files_a_case_takes_in_a_day_are_bounded(tmp_path: Path) -> None:
+    env = make_env(tmp_path, vault_limits=Limits(case_daily_attachments=1))
+    client = AppClient(env.app)
+    sub = Submission(env.unit)
+    assert client.post("/api/cases", json=sub.case_body(open_upload(client), pow=case_pow(client)))
+    token = open_upload(client)
+    listed = []
+    for _ in range(2):
+        item_id, data = sub.attachment(b"lampiran")
+        put_envelope(client, token, item_id, data, CHUNK_SIZE + 16)
+        listed.append({"item_id": b64u_encode(item_id), "size": len(data)})
+    before = env.snapshot()
+    answer = client.post(
+        "/api/case/messages",
+        headers=sub.authorization(),
+        json={
+            "pow": message_pow(client),
+            "upload": token,
+            "message": sub.sealed("message", b'{"text": "dua berkas"}'),
+            "attachments": listed,
+        },
+    )
+    assert (answer.status_code, answer.json()["error"]) == (429, "case_day_full")
+    assert env.snapshot() == before

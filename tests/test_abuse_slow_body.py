@@ -17,8 +17,10 @@ from typing import Any
 
 import anyio
 import pytest
-from app_fixtures import Env, make_env
+from app_fixtures import AppClient, Env, make_env, open_upload
 from run_async import run_async
+
+from crypto.b64 import b64u_encode
 
 BODY = b'{"pow": {"challenge": "' + b"A" * 50 + b'", "nonce": "AAAAAAAAAAA"}}'
 
@@ -125,3 +127,22 @@ def test_a_client_that_leaves_mid_body_leaves_no_traceback(
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     assert "Traceback" not in caplog.text
     assert env.snapshot() == before
+
+
+def test_a_piece_whose_client_leaves_leaves_no_traceback_and_nothing_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = make_env(tmp_path)
+    token = open_upload(AppClient(env.app))
+    before = env.snapshot()
+    path = f"/api/uploads/{token}/{b64u_encode(b'p' * 16)}/0"
+    scope = {**_scope(path, "application/octet-stream", 5000), "method": "PUT"}
+    events = [
+        {"type": "http.request", "body": b"PELU", "more_body": True},  # not yet a whole prefix
+        {"type": "http.disconnect"},
+    ]
+    with caplog.at_level(logging.DEBUG):
+        run_async(_drive, env.app, scope, events)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert env.snapshot() == before
+    assert env.store.upload_sizes(token) == {}
