@@ -57,5 +57,6 @@ class Settings:
             debug=env.get("PELUIT_DEBUG", "") == "1",
             access_log=env.get("PELUIT_ACCESS_LOG", "") == "1",
             pow_difficulty=int(env.get("PELUIT_POW_BITS", "16")),
+            pow_max_difficulty=int(env.get("PELUIT_POW_MAX_BITS", "20")),
             limits=limits,
         )
