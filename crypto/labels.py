@@ -42,6 +42,8 @@ WORKSTATION_BACKUP: Final = b"peluit/workstation/v1/backup"
 # Proof of work before an upload session (docs/spec/reporter-api-v1.md)
 POW_CHALLENGE: Final = b"peluit/pow/v1"
 POW_SOLUTION: Final = b"peluit/pow/v1/solution"
+# A receipt lookup's pass for the reads that follow it (docs/spec/reporter-api-v1.md)
+LOOKUP_PASS: Final = b"peluit/lookup-pass/v1"
 
 ALL_LABELS: Final[tuple[bytes, ...]] = (
     ENVELOPE_KEY_ID,
@@ -62,6 +64,7 @@ ALL_LABELS: Final[tuple[bytes, ...]] = (
     KEY_FILE,
     POW_CHALLENGE,
     POW_SOLUTION,
+    LOOKUP_PASS,
     WORKSTATION_STORE,
     WORKSTATION_BACKUP,
 )

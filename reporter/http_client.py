@@ -3,6 +3,13 @@
 Only ciphertext and derived values go through this module: it never sees a
 receipt code or plaintext. Plain ``http://`` is allowed only to a loopback
 address or a ``.onion`` host; everything else must be ``https://``.
+
+Every write and every receipt lookup pays a proof of work
+(docs/spec/reporter-api-v1.md). This layer pays for the callers: a JSON
+``POST`` to a paid path without a ``pow`` field gets one solved for its
+purpose (``case`` for the body's unit) at the price the server names; if the
+price rose while solving (``pow_required``), it pays once more. The ``pass``
+a lookup answers with pays for the item downloads that follow.
 """
 
 from __future__ import annotations
@@ -13,12 +20,22 @@ import urllib.parse
 import urllib.request
 from typing import Any, BinaryIO, Final
 
-from crypto.errors import PeluitError
+from crypto.b64 import b64u_decode, b64u_encode
+from crypto.errors import FormatError, PeluitError
+from crypto.proof_of_work import solve
 
 USER_AGENT: Final = "peluit-report/1"
 TIMEOUT: Final = 120.0
 MAX_JSON_ANSWER: Final = 4 << 20
 _LOOPBACK: Final = frozenset({"localhost", "127.0.0.1", "::1"})
+# What each paid path's proof of work is for (web/api/pricing.py).
+PAID: Final[dict[str, str]] = {
+    "/api/uploads": "upload",
+    "/api/cases": "case",
+    "/api/case": "lookup",
+    "/api/case/messages": "message",
+}
+PAY_ATTEMPTS: Final = 3
 
 
 class ReporterError(PeluitError):
@@ -37,6 +54,8 @@ HINTS: Final[dict[str, str]] = {
     "unit_full": "the unit reached today's limit; try again tomorrow",
     "storage_full": "the server is out of disk space; nothing was received, try again later",
     "pow_required": "try again; the proof of work may have expired",
+    "case_day_full": "this report took as many messages and files today as a day allows;"
+    " nothing was sent, try again tomorrow",
     "pow_spent": "try again with a fresh proof of work",
     "too_large": "the report or a file is over the server's size limit",
     "conflict": "try again; a fresh case id will be chosen",
@@ -64,6 +83,18 @@ class ApiClient:
         self.base = check_server_url(base_url)
         self.authorization = authorization
         self.sent_bodies: list[bytes] | None = None  # tests may record what leaves
+        self.lookup_pass: str | None = None
+
+    def solve_pow(self, purpose: str, unit_id: str | None = None) -> dict[str, str]:
+        """A challenge for ``purpose`` from the server, solved here."""
+        ask = {"purpose": purpose, **({"unit_id": unit_id} if unit_id else {})}
+        data = self._plain_json("POST", "/api/pow", ask)
+        try:
+            challenge = b64u_decode(data["challenge"])
+            nonce = solve(challenge, int(data["difficulty"]))
+        except (KeyError, TypeError, ValueError, FormatError):
+            raise ReporterError("the server's proof of work is malformed") from None
+        return {"challenge": data["challenge"], "nonce": b64u_encode(nonce)}
 
     def _request(
         self, method: str, path: str, body: bytes | None, content_type: str | None
@@ -90,6 +121,27 @@ class ApiClient:
             ) from None
 
     def json(self, method: str, path: str, payload: Any = None) -> Any:
+        """One JSON request; a paid path without a proof of work gets one (see above)."""
+        purpose = PAID.get(path) if method == "POST" else None
+        if purpose is None or (isinstance(payload, dict) and "pow" in payload):
+            return self._plain_json(method, path, payload)
+        for attempt in range(PAY_ATTEMPTS):
+            unit = payload.get("unit_id") if isinstance(payload, dict) else None
+            pow_ = self.solve_pow(purpose, unit if isinstance(unit, str) else None)
+            paid = {**(payload if isinstance(payload, dict) else {}), "pow": pow_}
+            try:
+                data = self._plain_json(method, path, paid)
+            except ReporterError as exc:
+                if exc.code != "pow_required" or attempt == PAY_ATTEMPTS - 1:
+                    raise
+                continue  # the price rose while we solved: pay the new one
+            if purpose == "lookup" and isinstance(data, dict):
+                found = data.get("pass")
+                self.lookup_pass = found if isinstance(found, str) else None
+            return data
+        raise ReporterError("the server did not accept the proof of work")  # not reached
+
+    def _plain_json(self, method: str, path: str, payload: Any = None) -> Any:
         body = None if payload is None else json.dumps(payload).encode("utf-8")
         ctype = None if body is None else "application/json"
         if method == "POST" and body is None:
@@ -110,9 +162,11 @@ class ApiClient:
         return json.loads(data)
 
     def download(self, path: str, dst: BinaryIO, max_bytes: int) -> int:
-        """POST with an empty body and copy the answer to ``dst`` (at most ``max_bytes``)."""
+        """POST the lookup's pass (or a proof of work) and copy the answer to ``dst``."""
+        paid = {"pass": self.lookup_pass} if self.lookup_pass else {"pow": self.solve_pow("lookup")}
+        body = json.dumps(paid).encode("utf-8")
         total = 0
-        with self._open(self._request("POST", path, b"", None)) as answer:
+        with self._open(self._request("POST", path, body, "application/json")) as answer:
             while piece := answer.read(1 << 16):
                 total += len(piece)
                 if total > max_bytes:

@@ -3,7 +3,9 @@
 - :func:`fetch_instance`: the instance salt, chunk size, limits and the unit
   cards, each card verified here (its self-signature) and its fingerprint
   computed here, never taken from the server's text;
-- :func:`open_upload`: a proof of work solved and spent on an upload session;
+- :func:`open_upload`: a proof of work (purpose ``upload``) solved and spent
+  on an upload session (the other paid requests are paid for in
+  ``reporter/http_client.py``);
 - :func:`upload_attachment`: a file sealed with ``seal_stream`` and sent in
   pieces as it is sealed, so neither the file nor its envelope is ever held
   whole in memory.
@@ -21,7 +23,6 @@ from typing import Any
 from crypto import envelope
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.errors import CardError, FormatError
-from crypto.proof_of_work import solve
 from crypto.unit_card import UnitCard
 from reporter.http_client import ApiClient, ReporterError
 
@@ -77,15 +78,8 @@ def unit_card(instance: Instance, unit_id: str) -> UnitCard:
     return verify_card(instance.cards[unit_id], unit_id)
 
 
-def solve_pow(client: ApiClient) -> dict[str, str]:
-    data = client.json("POST", "/api/pow", {})
-    try:
-        challenge = b64u_decode(data["challenge"])
-        difficulty = int(data["difficulty"])
-        nonce = solve(challenge, difficulty)
-    except (KeyError, TypeError, ValueError, FormatError):
-        raise ReporterError("the server's proof of work is malformed") from None
-    return {"challenge": data["challenge"], "nonce": b64u_encode(nonce)}
+def solve_pow(client: ApiClient, purpose: str = "upload") -> dict[str, str]:
+    return client.solve_pow(purpose)
 
 
 def open_upload(client: ApiClient) -> str:

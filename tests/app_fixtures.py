@@ -9,7 +9,9 @@ Test-only settings, each with its reason:
 - proof of work at 8 bits instead of 20: the tests solve many challenges in
   pure Python and would otherwise spend seconds each (the verification path
   is the same at any difficulty);
-- the lookup throttle's delay at 0 unless a test measures it.
+- the price of a proof of work under a flood at most 12 bits instead of 22
+  (same reason; the rising price itself is what the abuse tests measure);
+- the delay before a failed lookup's answer at 0.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from web.settings import Limits, Settings
 
 UNIT_ID = "inspektorat-demo"
 TEST_POW_BITS = 8
+TEST_POW_MAX_BITS = 12
 
 
 @dataclass
@@ -105,7 +108,6 @@ def make_env(
     unit = make_unit()
     store.register_unit(unit.card.to_json())
     app = create_app(settings, store=store)
-    app.state.api.throttle.base_delay = 0.0
     return Env(app, store, data, unit)
 
 
@@ -145,8 +147,12 @@ class Submission:
             "Authorization": f"Peluit {b64u_encode(self.selector)}.{b64u_encode(self.validator)}"
         }
 
-    def case_body(self, upload: str, tip: bytes = b'{"apa": "uji"}') -> dict[str, Any]:
+    def case_body(
+        self, upload: str, tip: bytes = b'{"apa": "uji"}', *, pow: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The ``POST /api/cases`` body; ``pow`` from :func:`case_pow` (left out if None)."""
         return {
+            **({"pow": pow} if pow is not None else {}),
             "upload": upload,
             "case_id": b64u_encode(self.case_id),
             "unit_id": self.unit.card.unit_id,
@@ -158,12 +164,29 @@ class Submission:
         }
 
 
-def solved_pow(client: Any) -> dict[str, str]:
+def solved_pow(client: Any, purpose: str = "upload", unit_id: str | None = None) -> dict[str, str]:
+    """A challenge for ``purpose`` (and ``unit_id`` for ``case``), solved."""
     from crypto.b64 import b64u_decode
 
-    answer = client.post("/api/pow", json={}).json()
+    ask: dict[str, str] = {"purpose": purpose}
+    if unit_id is not None:
+        ask["unit_id"] = unit_id
+    answer = client.post("/api/pow", json=ask).json()
     nonce = solve(b64u_decode(answer["challenge"]), answer["difficulty"])
     return {"challenge": answer["challenge"], "nonce": b64u_encode(nonce)}
+
+
+def case_pow(client: Any, unit_id: str = UNIT_ID) -> dict[str, str]:
+    return solved_pow(client, "case", unit_id)
+
+
+def lookup_body(client: Any) -> dict[str, Any]:
+    """The body of ``POST /api/case`` (or an item read): a solved ``lookup`` challenge."""
+    return {"pow": solved_pow(client, "lookup")}
+
+
+def message_pow(client: Any) -> dict[str, str]:
+    return solved_pow(client, "message")
 
 
 def open_upload(client: Any) -> str:

@@ -25,11 +25,25 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app_fixtures import AppClient, Submission, make_env, open_upload, solved_pow
+from app_fixtures import (
+    TEST_POW_BITS,
+    UNIT_ID,
+    AppClient,
+    Submission,
+    case_pow,
+    make_env,
+    make_unit,
+    message_pow,
+    open_upload,
+    put_envelope,
+    solved_pow,
+)
 
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.envelope import CHUNK_SIZE
 from crypto.proof_of_work import leading_zero_bits, solution_digest
+from vault.limits import Limits
+from web.api.pricing import Volumes
 
 OCTETS = {"Content-Type": "application/octet-stream"}
 
@@ -147,3 +161,135 @@ def test_trickling_and_stalled_pieces_are_cut_off(tmp_path: Path) -> None:
     # the same piece sent properly still goes through
     answer = client.put(url, content=piece, headers=OCTETS)
     assert answer.status_code == 200 and answer.json()["received"] == len(piece)
+
+
+# --- issue 17: writes pay a rising price, follow-ups are bounded per case and day ----
+
+
+def _message(client: AppClient, sub: Submission, text: bytes) -> Any:
+    return client.post(
+        "/api/case/messages",
+        headers=sub.authorization(),
+        json={
+            "pow": message_pow(client),
+            "upload": None,
+            "message": sub.sealed("message", text),
+            "attachments": [],
+        },
+    )
+
+
+def test_a_message_flood_is_bounded_per_case_and_day_and_pays_more(tmp_path: Path) -> None:
+    """The issue sent 200 messages of 64 KB in 7.5 s, with no proof of work, all kept."""
+    env = make_env(tmp_path)
+    env.app.state.api.policy.volumes = Volumes(messages=5)
+    client = AppClient(env.app)
+    sub = Submission(env.unit)
+    assert client.post("/api/cases", json=sub.case_body(open_upload(client), pow=case_pow(client)))
+    unpaid = client.post(
+        "/api/case/messages",
+        headers=sub.authorization(),
+        json={"upload": None, "message": sub.sealed("message", b"{}"), "attachments": []},
+    )
+    assert unpaid.status_code == 400  # no proof of work: refused before any lookup
+    first_price = client.post("/api/pow", json={"purpose": "message"}).json()["difficulty"]
+    for _ in range(Limits().case_daily_messages):
+        answer = _message(client, sub, b'{"text": "' + b"x" * 60_000 + b'"}')
+        assert answer.status_code == 201, answer.text
+    price = client.post("/api/pow", json={"purpose": "message"}).json()["difficulty"]
+    assert first_price == TEST_POW_BITS < price  # 20 messages in the window: two doublings
+    before = env.snapshot()
+    for _ in range(5):
+        refused = client.post(
+            "/api/case/messages?lang=en",
+            headers=sub.authorization(),
+            json={
+                "pow": message_pow(client),
+                "upload": None,
+                "message": sub.sealed("message", b'{"text": "lagi"}'),
+                "attachments": [],
+            },
+        )
+        assert (refused.status_code, refused.json()["error"]) == (429, "case_day_full")
+        assert "NOT been sent" in refused.json()["message"]
+    assert env.snapshot() == before
+    # another case is not affected
+    other = Submission(env.unit)
+    body = other.case_body(open_upload(client), pow=case_pow(client))
+    assert client.post("/api/cases", json=body).status_code == 201
+    assert _message(client, other, b'{"text": "halo"}').status_code == 201
+
+
+def test_the_bytes_a_case_takes_in_a_day_are_bounded(tmp_path: Path) -> None:
+    env = make_env(tmp_path, vault_limits=Limits(case_daily_bytes=200_000))
+    client = AppClient(env.app)
+    sub = Submission(env.unit)
+    assert client.post("/api/cases", json=sub.case_body(open_upload(client), pow=case_pow(client)))
+    sizes = []
+    while True:
+        answer = _message(client, sub, b'{"text": "' + b"x" * 60_000 + b'"}')
+        if answer.status_code != 201:
+            break
+        sizes.append(answer.json()["items"][0]["size"])
+    assert (answer.status_code, answer.json()["error"]) == (429, "case_day_full")
+    assert 1 <= len(sizes) <= 3
+    stored = sum(i.size for i in env.store.list_envelopes(sub.case_id.hex()))
+    assert stored <= 200_000
+
+
+def test_a_report_flood_raises_the_price_for_that_unit_only(tmp_path: Path) -> None:
+    """The issue filled a unit's daily ceiling with one 16-bit proof of work per report."""
+    env = make_env(tmp_path)
+    other_unit = make_unit("inspektorat-lain")
+    env.store.register_unit(other_unit.card.to_json())
+    env.app.state.api.policy.volumes = Volumes(cases_per_unit=2, cases=1000)
+    client = AppClient(env.app)
+
+    def price(unit_id: str) -> int:
+        ask = {"purpose": "case", "unit_id": unit_id}
+        bits: int = client.post("/api/pow", json=ask).json()["difficulty"]
+        return bits
+
+    stale = case_pow(client)  # solved at the base price before the flood
+    prices = []
+    for _ in range(7):
+        sub = Submission(env.unit)
+        body = sub.case_body(open_upload(client), pow=case_pow(client))
+        assert client.post("/api/cases", json=body).status_code == 201
+        prices.append(price(UNIT_ID))
+    assert prices == sorted(prices) and prices[-1] == TEST_POW_BITS + 2  # 7 = (2**3 - 1) * 2
+    assert price("inspektorat-lain") == TEST_POW_BITS  # the quiet unit costs the base
+    # a stock of cheap challenges gathered before the flood no longer pays
+    late = Submission(env.unit).case_body(open_upload(client), pow=stale)
+    answer = client.post("/api/cases", json=late)
+    assert (answer.status_code, answer.json()["error"]) == (400, "pow_required")
+    # an honest reporter pays the current price and gets through
+    sub = Submission(env.unit)
+    body = sub.case_body(open_upload(client), pow=case_pow(client))
+    assert client.post("/api/cases", json=body).status_code == 201
+
+
+def test_the_files_a_case_takes_in_a_day_are_bounded(tmp_path: Path) -> None:
+    env = make_env(tmp_path, vault_limits=Limits(case_daily_attachments=1))
+    client = AppClient(env.app)
+    sub = Submission(env.unit)
+    assert client.post("/api/cases", json=sub.case_body(open_upload(client), pow=case_pow(client)))
+    token = open_upload(client)
+    listed = []
+    for _ in range(2):
+        item_id, data = sub.attachment(b"lampiran")
+        put_envelope(client, token, item_id, data, CHUNK_SIZE + 16)
+        listed.append({"item_id": b64u_encode(item_id), "size": len(data)})
+    before = env.snapshot()
+    answer = client.post(
+        "/api/case/messages",
+        headers=sub.authorization(),
+        json={
+            "pow": message_pow(client),
+            "upload": token,
+            "message": sub.sealed("message", b'{"text": "dua berkas"}'),
+            "attachments": listed,
+        },
+    )
+    assert (answer.status_code, answer.json()["error"]) == (429, "case_day_full")
+    assert env.snapshot() == before

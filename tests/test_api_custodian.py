@@ -11,7 +11,14 @@ import os
 from pathlib import Path
 
 import pytest
-from app_fixtures import TEST_POW_BITS, AppClient, Submission, Workstation, open_upload
+from app_fixtures import (
+    TEST_POW_BITS,
+    AppClient,
+    Submission,
+    Workstation,
+    case_pow,
+    open_upload,
+)
 
 from crypto.b64 import b64u_encode
 from crypto.envelope import Context, open_envelope, seal
@@ -53,7 +60,7 @@ def test_identity_sealed_to_the_custodian_is_accepted_and_only_it_opens(custodia
     app, store, unit, custodian = custodian_env
     client = AppClient(app)
     sub = Submission(unit)
-    body = sub.case_body(open_upload(client))
+    body = sub.case_body(open_upload(client), pow=case_pow(client))
     body["identity"] = identity_for(sub, custodian)
     response = client.post("/api/cases", json=body)
     assert response.status_code == 201, response.text
@@ -70,7 +77,7 @@ def test_identity_sealed_to_the_unit_key_is_refused(custodian_env) -> None:  # t
     app, store, unit, _custodian = custodian_env
     client = AppClient(app)
     sub = Submission(unit)
-    body = sub.case_body(open_upload(client))
+    body = sub.case_body(open_upload(client), pow=case_pow(client))
     body["identity"] = identity_for(sub, unit.xwing)
     response = client.post("/api/cases", json=body)
     assert response.status_code == 400

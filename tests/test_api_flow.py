@@ -6,7 +6,16 @@ import io
 import json
 from pathlib import Path
 
-from app_fixtures import AppClient, Submission, make_env, open_upload, put_envelope
+from app_fixtures import (
+    AppClient,
+    Submission,
+    case_pow,
+    lookup_body,
+    make_env,
+    message_pow,
+    open_upload,
+    put_envelope,
+)
 
 from crypto import envelope
 from crypto.b64 import b64u_decode, b64u_encode
@@ -36,7 +45,7 @@ def test_submit_lookup_read_decrypt_and_add_message(tmp_path: Path) -> None:
         token = open_upload(client)
         att_id, att = report.attachment(evidence)
         put_envelope(client, token, att_id, att, envelope.CHUNK_SIZE + 16)
-        body = report.case_body(token, tip=b'{"apa": "pungli di loket"}')
+        body = report.case_body(token, tip=b'{"apa": "pungli di loket"}', pow=case_pow(client))
         body["identity"] = report.sealed("identity", b'{"nama": "Budi"}')
         body["attachments"] = [{"item_id": b64u_encode(att_id), "size": len(att)}]
         created = client.post("/api/cases", json=body)
@@ -44,7 +53,7 @@ def test_submit_lookup_read_decrypt_and_add_message(tmp_path: Path) -> None:
         assert created.json()["status"] == "diterima"
         assert created.json()["case_ref"].startswith("WBS-")
 
-        case = client.post("/api/case", headers=report.authorization())
+        case = client.post("/api/case", json=lookup_body(client), headers=report.authorization())
         assert case.status_code == 200, case.text
         view = case.json()
         assert b64u_decode(view["case_id"]) == report.case_id
@@ -57,7 +66,11 @@ def test_submit_lookup_read_decrypt_and_add_message(tmp_path: Path) -> None:
         opened = {}
         for item in view["items"]:
             item_id = b64u_decode(item["item_id"])
-            blob = client.post(f"/api/case/items/{item['item_id']}", headers=report.authorization())
+            blob = client.post(
+                f"/api/case/items/{item['item_id']}",
+                json={"pass": view["pass"]},
+                headers=report.authorization(),
+            )
             assert blob.status_code == 200
             assert blob.headers["content-type"] == "application/octet-stream"
             assert len(blob.content) == item["size"]
@@ -76,7 +89,9 @@ def test_submit_lookup_read_decrypt_and_add_message(tmp_path: Path) -> None:
         # The reporter reads their own tip back with the key from the code.
         tip_item = next(i for i in view["items"] if i["kind"] == "tip")
         tip_blob = client.post(
-            f"/api/case/items/{tip_item['item_id']}", headers=report.authorization()
+            f"/api/case/items/{tip_item['item_id']}",
+            json={"pass": view["pass"]},
+            headers=report.authorization(),
         ).content
         assert open_envelope(
             tip_blob, [report.reporter], report.context("tip", b64u_decode(tip_item["item_id"]))
@@ -97,10 +112,17 @@ def test_submit_lookup_read_decrypt_and_add_message(tmp_path: Path) -> None:
         sent = client.post(
             "/api/case/messages",
             headers=report.authorization(),
-            json={"upload": None, "message": message, "attachments": []},
+            json={
+                "pow": message_pow(client),
+                "upload": None,
+                "message": message,
+                "attachments": [],
+            },
         )
         assert sent.status_code == 201, sent.text
-        view = client.post("/api/case", headers=report.authorization()).json()
+        view = client.post(
+            "/api/case", json=lookup_body(client), headers=report.authorization()
+        ).json()
         assert [i["kind"] for i in view["items"]][-2:] == ["reply", "message"]
         assert [i["author"] for i in view["items"]][-2:] == ["unit", "reporter"]
 
@@ -109,7 +131,9 @@ def test_message_with_attachment_needs_its_own_upload_session(tmp_path: Path) ->
     env = make_env(tmp_path)
     report = Submission(env.unit)
     with AppClient(env.app) as client:
-        created = client.post("/api/cases", json=report.case_body(open_upload(client)))
+        created = client.post(
+            "/api/cases", json=report.case_body(open_upload(client), pow=case_pow(client))
+        )
         assert created.status_code == 201
         token = open_upload(client)
         att_id, att = report.attachment(b"photo")
@@ -119,6 +143,7 @@ def test_message_with_attachment_needs_its_own_upload_session(tmp_path: Path) ->
             "/api/case/messages",
             headers=report.authorization(),
             json={
+                "pow": message_pow(client),
                 "upload": token,
                 "message": message,
                 "attachments": [{"item_id": b64u_encode(att_id), "size": len(att)}],

@@ -13,10 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_fixtures import AppClient, Env, Submission, make_env, open_upload, put_envelope, solved_pow
+from app_fixtures import (
+    AppClient,
+    Env,
+    Submission,
+    case_pow,
+    make_env,
+    open_upload,
+    put_envelope,
+    solved_pow,
+)
 
 from crypto import envelope
 from crypto.b64 import b64u_encode
+from crypto.context import is_unit_id
 from web.errors import MESSAGES
 
 OCTETS = {"Content-Type": "application/octet-stream"}
@@ -42,6 +52,10 @@ def refused(
 
 
 def post_case(env: Env, client: AppClient, body: Any, status: int, code: str) -> None:
+    """Post ``body`` with a fresh proof of work (each refusal below spends one)."""
+    if isinstance(body, dict) and "pow" in body:
+        unit = body.get("unit_id")
+        body["pow"] = case_pow(client, unit if is_unit_id(unit) else env.unit.card.unit_id)
     refused(env, client, "POST", "/api/cases", status, code, json=body)
 
 
@@ -93,7 +107,7 @@ def test_a_json_body_over_the_cap_is_refused_before_parsing(env: Env) -> None:
 def test_wrong_fields_of_a_case(env: Env, change: dict[str, Any]) -> None:
     report = Submission(env.unit)
     with AppClient(env.app) as client:
-        body = report.case_body(open_upload(client))
+        body = report.case_body(open_upload(client), pow=case_pow(client))
         body.update(change)
         post_case(env, client, body, 400, "bad_request")
 
@@ -103,7 +117,7 @@ def test_missing_fields_of_a_case(env: Env) -> None:
     with AppClient(env.app) as client:
         token = open_upload(client)
         for name in ("upload", "case_id", "selector", "tip", "attachments"):
-            body = report.case_body(token)
+            body = report.case_body(token, pow=case_pow(client))
             del body[name]
             post_case(env, client, body, 400, "bad_request")
 
@@ -112,7 +126,7 @@ def test_truncated_padded_wrong_recipient_and_oversized_envelopes(env: Env) -> N
     report = Submission(env.unit)
     with AppClient(env.app) as client:
         token = open_upload(client)
-        body = report.case_body(token)
+        body = report.case_body(token, pow=case_pow(client))
         tip = report.sealed("tip", b"{}")
         raw = __import__("crypto.b64", fromlist=["x"]).b64u_decode(tip["envelope"])
         for bad in (raw[:-1], raw + b"\x00", raw[:100], b"NOTPELU" + raw[7:]):
@@ -130,10 +144,10 @@ def test_unknown_unit_and_unknown_upload_session(env: Env) -> None:
     report = Submission(env.unit)
     with AppClient(env.app) as client:
         token = open_upload(client)
-        body = report.case_body(token)
+        body = report.case_body(token, pow=case_pow(client))
         body["unit_id"] = "inspektorat-lain"
         post_case(env, client, body, 404, "not_found")
-        body = report.case_body("A" * 43)
+        body = report.case_body("A" * 43, pow=case_pow(client))
         post_case(env, client, body, 404, "not_found")
 
 
@@ -141,10 +155,15 @@ def test_existing_case_id_is_a_conflict(env: Env) -> None:
     report = Submission(env.unit)
     with AppClient(env.app) as client:
         assert (
-            client.post("/api/cases", json=report.case_body(open_upload(client))).status_code == 201
+            client.post(
+                "/api/cases", json=report.case_body(open_upload(client), pow=case_pow(client))
+            ).status_code
+            == 201
         )
         again = Submission(env.unit, case_id=report.case_id)
-        post_case(env, client, again.case_body(open_upload(client)), 409, "conflict")
+        post_case(
+            env, client, again.case_body(open_upload(client), pow=case_pow(client)), 409, "conflict"
+        )
 
 
 def test_attachments_must_match_the_session_exactly(env: Env) -> None:
@@ -153,7 +172,7 @@ def test_attachments_must_match_the_session_exactly(env: Env) -> None:
         token = open_upload(client)
         att_id, att = report.attachment(b"scan")
         put_envelope(client, token, att_id, att, PIECE)
-        body = report.case_body(token)
+        body = report.case_body(token, pow=case_pow(client))
         post_case(env, client, body, 400, "bad_request")  # left over in the session
         body["attachments"] = [{"item_id": b64u_encode(att_id), "size": len(att) + 4096}]
         post_case(env, client, body, 400, "bad_request")  # wrong size
@@ -281,7 +300,7 @@ def test_pieces_after_the_session_expired(tmp_path: Path) -> None:
         env.store.sweep()
         refused(env, client, "PUT", piece_url(token, att_id, 0), 404, "not_found",
                 content=att, headers=OCTETS)  # fmt: skip
-        post_case(env, client, report.case_body(token), 404, "not_found")
+        post_case(env, client, report.case_body(token, pow=case_pow(client)), 404, "not_found")
 
 
 # --- error answers ------------------------------------------------------------
@@ -337,5 +356,5 @@ def test_the_units_daily_ceiling_is_unit_full(env: Env) -> None:
     env.store.update_unit_settings(env.unit.card.unit_id, daily_case_ceiling=0)
     report = Submission(env.unit)
     with AppClient(env.app) as client:
-        body = report.case_body(open_upload(client))
+        body = report.case_body(open_upload(client), pow=case_pow(client))
         post_case(env, client, body, 429, "unit_full")

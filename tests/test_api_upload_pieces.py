@@ -20,7 +20,13 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
-from app_fixtures import AppClient, Submission, make_env, open_upload
+from app_fixtures import (
+    AppClient,
+    Submission,
+    case_pow,
+    make_env,
+    open_upload,
+)
 
 from crypto import envelope
 from crypto.b64 import b64u_encode
@@ -67,7 +73,7 @@ def test_pieces_in_many_network_reads_are_staged_exactly(tmp_path: Path) -> None
         assert answer.status_code == 200, answer.text
         answer = client.put(url.format(token, 2), content=third, headers=OCTETS)
         assert answer.json()["received"] == len(att)
-        body = report.case_body(token)
+        body = report.case_body(token, pow=case_pow(client))
         body["attachments"] = [{"item_id": b64u_encode(att_id), "size": len(att)}]
         created = client.post("/api/cases", json=body)
         assert created.status_code == 201, created.text

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_fixtures import AppClient, Env, Submission, Workstation, make_env, make_unit, open_upload
+from app_fixtures import (
+    AppClient,
+    Env,
+    Submission,
+    Workstation,
+    case_pow,
+    lookup_body,
+    make_env,
+    make_unit,
+    open_upload,
+)
 
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.bundle import BundleReader, Entry, Kind
@@ -110,13 +120,16 @@ def resign(data: bytes, key: SigningKey) -> bytes:
 
 def submit(env: Env, client: AppClient, unit: Workstation | None = None) -> Submission:
     report = Submission(unit or env.unit)
-    created = client.post("/api/cases", json=report.case_body(open_upload(client)))
+    created = client.post(
+        "/api/cases",
+        json=report.case_body(open_upload(client), pow=case_pow(client, report.unit.card.unit_id)),
+    )
     assert created.status_code == 201, created.text
     return report
 
 
 def reporter_view(client: AppClient, report: Submission) -> dict[str, Any]:
-    answer = client.post("/api/case", headers=report.authorization())
+    answer = client.post("/api/case", json=lookup_body(client), headers=report.authorization())
     assert answer.status_code == 200, answer.text
     result: dict[str, Any] = answer.json()
     return result
@@ -172,7 +185,9 @@ def test_round_trip_export_read_reply_import_reporter_sees_it(env: Env) -> None:
         assert [b64u_decode(item["item_id"]).hex() for item in replies] == [reply_id]
         assert replies[0]["author"] == "unit"
         fetched = client.post(
-            f"/api/case/items/{replies[0]['item_id']}", headers=report.authorization()
+            f"/api/case/items/{replies[0]['item_id']}",
+            json=lookup_body(client),
+            headers=report.authorization(),
         )
         assert fetched.status_code == 200, fetched.text
         reply_context = Context(

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from app_fixtures import AppClient, Env, make_env
+from app_fixtures import AppClient, Env, lookup_body, make_env
 from console_fixtures import PASSWORD, Account, Console, add_account
 from run_async import run_async
 from test_bundle_online import ReplyBundle, reporter_view, submit
@@ -97,11 +97,26 @@ def test_lock_out_after_failed_sign_ins_says_so(env: Env, inspector: Account) ->
     answers = [console.login(wrong) for _ in range(5)]
     assert [a.status_code for a in answers] == [401, 401, 401, 401, 429]
     assert "Sign-in failed" in answers[0].text or "Gagal masuk" in answers[0].text
-    assert "locked for 15 minutes" in answers[4].text or "dikunci" in answers[4].text
+    assert "wait 30 seconds" in answers[4].text or "tunggu 30 detik" in answers[4].text
     # even the right code is refused while locked
     locked = console.login(inspector)
     assert locked.status_code == 429
     assert "peluit-konsol" not in locked.headers.get("set-cookie", "")
+
+
+def test_a_crowd_of_sign_ins_is_turned_away_before_any_hash(
+    env: Env, inspector: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vault import staff_login
+
+    full = staff_login.HashGate(concurrent=1, queue=0)
+    monkeypatch.setattr(staff_login, "DEFAULT_GATE", full)
+    with full.admit():  # someone else's sign-in is being hashed right now
+        answer = Console(env).login(inspector)
+    assert answer.status_code == 503
+    assert "Wait a few seconds" in answer.text or "Tunggu beberapa detik" in answer.text
+    assert "peluit-konsol" not in answer.headers.get("set-cookie", "")
+    assert signed_in(env, inspector)  # and once it is done, sign-in works
 
 
 def test_the_cookie_is_host_only_httponly_strict(env: Env, inspector: Account) -> None:
@@ -406,7 +421,9 @@ def test_quick_acknowledgement_from_the_console(env: Env, inspector: Account) ->
     view = reporter_view(client, report)
     reply = next(i for i in view["items"] if i["kind"] == "reply")
     data = client.post(
-        f"/api/case/items/{reply['item_id']}", headers=report.authorization()
+        f"/api/case/items/{reply['item_id']}",
+        json=lookup_body(client),
+        headers=report.authorization(),
     ).content
     plain = open_envelope(
         data,

@@ -243,15 +243,19 @@ def test_overdue_cases(tmp_path: Path) -> None:
 
 
 def test_the_reporter_api_shows_the_deadline(tmp_path: Path) -> None:
-    from app_fixtures import AppClient, Submission, make_env, open_upload
+    from app_fixtures import AppClient, Submission, case_pow, lookup_body, make_env, open_upload
     from vault_fixtures import FixedDay
 
     env = make_env(tmp_path, today=FixedDay(D(2026, 11, 23)))
     report = Submission(env.unit)
     with AppClient(env.app) as client:
-        created = client.post("/api/cases", json=report.case_body(open_upload(client)))
+        created = client.post(
+            "/api/cases", json=report.case_body(open_upload(client), pow=case_pow(client))
+        )
         assert created.status_code == 201, created.text
-        view = client.post("/api/case", headers=report.authorization()).json()
+        view = client.post(
+            "/api/case", json=lookup_body(client), headers=report.authorization()
+        ).json()
     assert view["deadline"] == {
         "stage": "triage",
         "due": "2026-11-26",

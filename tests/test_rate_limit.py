@@ -1,12 +1,9 @@
-"""The failed-lookup throttle: HMAC'd peers, caps, growing delays, daily rotation."""
+"""Peer keys and the rising price: HMAC'd peers, sliding windows, doubling prices."""
 
 from __future__ import annotations
 
-import pytest
-from run_async import run_async
-
-from web.errors import RateLimited
-from web.rate_limit import LookupThrottle, PeerKeyer
+from web.pow_price import Pricing, Rule, WindowCounter, rising_bits
+from web.rate_limit import PeerKeyer
 
 
 class Clock:
@@ -15,11 +12,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def fail(throttle: LookupThrottle, address: str) -> None:
-    peer = throttle.check(address)
-    run_async(throttle.failed, peer)
 
 
 def test_peer_keys_are_hmacs_that_rotate_daily() -> None:
@@ -32,44 +24,45 @@ def test_peer_keys_are_hmacs_that_rotate_daily() -> None:
     assert keyer.peer_key("203.0.113.5") != first
 
 
-def test_no_address_is_kept_anywhere_in_the_throttle() -> None:
-    throttle = LookupThrottle(per_peer=5, total=100, base_delay=0)
-    fail(throttle, "203.0.113.77")
-    assert "203.0.113.77" not in repr(throttle.__dict__)
-    assert b"203.0.113.77" not in repr(throttle.__dict__).encode()
+def test_the_price_doubles_with_volume_and_stops_at_the_cap() -> None:
+    assert [rising_bits(16, n, 10, 22) for n in (0, 9, 10, 29, 30, 69, 70, 10**9)] == [
+        16, 16, 17, 17, 18, 18, 19, 22,
+    ]  # fmt: skip
 
 
-def test_per_peer_cap_then_refusal_before_any_work() -> None:
-    throttle = LookupThrottle(per_peer=3, total=100, base_delay=0)
-    for _ in range(3):
-        fail(throttle, "a")
-    with pytest.raises(RateLimited):
-        throttle.check("a")
-    throttle.check("b")  # another peer is not affected
-
-
-def test_global_cap_over_a_sliding_hour() -> None:
+def test_volume_slides_out_of_the_window_and_can_be_taken_back() -> None:
     clock = Clock()
-    throttle = LookupThrottle(per_peer=100, total=4, base_delay=0, clock=clock)
-    for peer in "abcd":
-        fail(throttle, peer)
-    with pytest.raises(RateLimited):
-        throttle.check("e")
-    clock.now += 3601
-    throttle.check("e")
+    counter = WindowCounter(600, clock=clock)
+    pricing = Pricing(8, 12, counter)
+    rules = [Rule(b"case/a", 2), Rule(b"case", 100)]
+    for _ in range(6):
+        pricing.count(rules)
+    assert pricing.price(rules) == 10  # 6 = 3 * 2 + ...: two doublings for unit a
+    assert pricing.price([Rule(b"case/b", 2), Rule(b"case", 100)]) == 8  # unit b is quiet
+    pricing.count(rules, -1)
+    assert counter.recent(b"case/a") == 5
+    clock.now += 601
+    assert counter.recent(b"case/a") == 0 and pricing.price(rules) == 8
 
 
-def test_delay_grows_and_is_capped() -> None:
-    throttle = LookupThrottle(per_peer=100, total=100, base_delay=0.25, max_delay=8)
-    assert [throttle.delay_for(n) for n in range(0, 8)] == [0, 0.25, 0.5, 1, 2, 4, 8, 8]
+def test_no_address_is_kept_in_the_counters() -> None:
+    from web.api.pricing import PowPolicy, Volumes
+    from web.proof_of_work import ProofOfWork
 
+    pow_ = ProofOfWork(8)
+    policy = PowPolicy(
+        pow_, Pricing(8, 12, WindowCounter(600)), Pricing(8, 12, WindowCounter(3600)),
+        PeerKeyer(), Volumes(),
+    )  # fmt: skip
+    challenge, bits = policy.challenge("lookup", "", "203.0.113.77")
+    from crypto.b64 import b64u_encode
+    from crypto.proof_of_work import solve
 
-def test_failures_are_forgotten_when_the_key_rotates() -> None:
-    clock = Clock()
-    throttle = LookupThrottle(per_peer=2, total=100, base_delay=0, clock=clock)
-    fail(throttle, "a")
-    fail(throttle, "a")
-    with pytest.raises(RateLimited):
-        throttle.check("a")
-    clock.now += 24 * 3600
-    throttle.check("a")
+    nonce = solve(challenge, bits)
+    policy.spend(
+        {"challenge": b64u_encode(challenge), "nonce": b64u_encode(nonce)},
+        "lookup",
+        address="203.0.113.77",
+    )
+    assert "203.0.113.77" not in repr(policy.__dict__)
+    assert b"203.0.113.77" not in repr(policy.__dict__).encode()

@@ -20,6 +20,7 @@ from vault.database import Commit, in_write_transaction
 from vault.errors import BadInput, Conflict, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
+from vault.limits import Limits, check_case_day
 from vault.status import CaseStatus
 
 CLOSED = frozenset({CaseStatus.DITUTUP})
@@ -44,11 +45,14 @@ def append_envelopes(
     author: str,
     today: dt.date,
     commit: Commit | None = None,
+    limits: Limits | None = None,
 ) -> list[EnvelopeInfo]:
     """Add the envelopes already put in ``batch`` to a case, atomically.
 
     ``db`` serves the checks; ``commit`` writes the rows (see
     :func:`vault.cases.create_case`), by default in a transaction on ``db``.
+    A reporter's envelopes are held to ``limits``' daily bounds per case
+    (:func:`vault.limits.check_case_day`), checked inside the transaction.
     """
     case = get_case(db, case_id)
     if author not in ("reporter", "unit"):
@@ -67,6 +71,8 @@ def append_envelopes(
             "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", [case.case_id]
         ).fetchone()[0]
         rows = batch.rows(case.case_id, author, day, first)
+        if author == "reporter" and limits is not None:
+            check_case_day(tx, case.case_id, day, rows, limits)
         try:
             insert_envelope_rows(tx, rows)
             batch.store(tx)

@@ -9,8 +9,10 @@ have, so a file that was allowed before encryption is never refused after.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from crypto import envelope
+from vault.errors import LimitExceeded
 
 MIB = 1 << 20
 GIB = 1 << 30
@@ -26,6 +28,13 @@ class Limits:
     attachments_per_upload: int = 50
     upload_max_age_days: int = 1
     """An upload session older than this many days is removed by the sweep."""
+    case_daily_messages: int = 20
+    """Follow-up messages a reporter may add to one case in one day."""
+    case_daily_attachments: int = 50
+    """Files a reporter may add to one case in one day (those of the report itself count)."""
+    case_daily_bytes: int = 1 * GIB
+    """Ciphertext a reporter may add to one case in one day, tip and files included
+    (plaintext: about the report limit)."""
     temp_grace_seconds: int = 3600
     """A blob or temporary file without a database row is left alone this long
     (it may belong to a transaction in progress in another worker)."""
@@ -37,3 +46,32 @@ class Limits:
     @property
     def report_ciphertext_max(self) -> int:
         return envelope.sealed_size(self.report_plaintext_max, MAX_RECIPIENTS)
+
+
+def check_case_day(
+    db: Any, case_id: str, day: str, rows: list[dict[str, Any]], limits: Limits
+) -> None:
+    """Refuse (``LimitExceeded``, ``case_daily_*``) what would take a case past today's bounds.
+
+    Counts the reporter's envelopes of ``day`` already in the case plus
+    ``rows`` (about to be written, in the same transaction, so two requests
+    cannot both slip under a bound).
+    """
+    counted = db.execute(
+        "SELECT coalesce(sum(kind = 'message'), 0), coalesce(sum(kind = 'attachment'), 0),"
+        " coalesce(sum(size), 0) FROM envelopes"
+        " WHERE case_id = ? AND author = 'reporter' AND day = ?",
+        [case_id, day],
+    ).fetchone()
+    messages = counted[0] + sum(r["kind"] == "message" for r in rows)
+    attachments = counted[1] + sum(r["kind"] == "attachment" for r in rows)
+    size = counted[2] + sum(int(r["size"]) for r in rows)
+    for name, value, limit in (
+        ("case_daily_messages", messages, limits.case_daily_messages),
+        ("case_daily_attachments", attachments, limits.case_daily_attachments),
+        ("case_daily_bytes", size, limits.case_daily_bytes),
+    ):
+        if value > limit:
+            raise LimitExceeded(
+                "This report has received as much as one day allows.", limit_name=name, limit=limit
+            )

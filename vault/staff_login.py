@@ -5,22 +5,31 @@ accepted one step either side). The step of the last accepted code is
 stored per account and any code of that step or earlier is refused, so a
 code seen over someone's shoulder cannot be used again.
 
-Throttling lives in memory (:class:`LoginThrottle`), like the reporter
-lookup throttle: after 5 failures in a row an account is locked for 15
-minutes, and a global cap stops guessing spread across many accounts. The
-lock applies to a username whether it exists or not, and every refusal has
-the same message, so the answer does not tell which accounts exist. A wrong
-current password on the password form counts as a failure too, so a
-session left open cannot be used to guess the password.
+Throttling lives in memory (:class:`LoginThrottle`), per account only: the
+5th failure in a row locks the account for 30 seconds, each further failure
+doubles that (at most 15 minutes), and a success clears the count. There is
+no server-wide pause: failures spread across many usernames lock only those
+names, never another staff member out. The lock applies to a username
+whether it exists or not, and every refusal has the same message, so the
+answer does not tell which accounts exist. A wrong current password on the
+password form counts as a failure too, so a session left open cannot be
+used to guess the password.
+
+Argon2id (64 MiB) runs only through :class:`HashGate`: at most 2
+verifications at once and 4 waiting; any more are refused at once with
+:class:`SignInBusy` (503 "try again"), before any hash, so a flood of
+sign-ins holds at most 6 worker threads and 128 MiB and cannot starve the
+reporter API that shares the thread pool.
 """
 
 from __future__ import annotations
 
-import collections
+import contextlib
 import datetime as dt
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlite_utils import Database
@@ -46,78 +55,116 @@ class WrongPassword(StaffError):
 
 
 class AccountLocked(StaffError):
-    default_message = (
-        "Too many failed sign-ins: this account is locked for 15 minutes. Try again later."
-    )
+    default_message = "Too many failed sign-ins for this account: wait a while and try again."
+
+    def __init__(self, seconds: int = 0) -> None:
+        super().__init__(
+            f"Too many failed sign-ins for this account: wait {seconds} seconds and try again."
+            if seconds
+            else None
+        )
+        self.seconds = seconds
 
 
-class LoginsSuspended(AccountLocked):
-    default_message = "Too many failed sign-ins on this server: sign-in is paused for a while."
+class SignInBusy(StaffError):
+    """More sign-ins are being checked than the server hashes at once (503)."""
+
+    default_message = "Many sign-ins are being checked right now. Wait a few seconds and try again."
 
 
 class LoginThrottle:
-    """Failed sign-ins per username and in total, in memory, on an injectable clock."""
+    """Failed sign-ins per username, in memory, on an injectable clock; no global pause."""
 
     def __init__(
         self,
         *,
         max_failures: int = 5,
-        lock_seconds: float = 900,
-        global_max: int = 100,
-        global_window: float = 900,
+        first_lock_seconds: float = 30,
+        max_lock_seconds: float = 900,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_failures = max_failures
-        self.lock_seconds = lock_seconds
-        self.global_max = global_max
-        self.global_window = global_window
+        self.first_lock_seconds = first_lock_seconds
+        self.max_lock_seconds = max_lock_seconds
         self.clock = clock
         self._failures: dict[str, int] = {}
         self._locked_until: dict[str, float] = {}
-        self._recent: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
+
+    def lock_seconds(self, failures: int) -> float:
+        """How long the ``failures``-th failure in a row locks the account (0: not at all)."""
+        if failures < self.max_failures:
+            return 0.0
+        doublings = min(failures - self.max_failures, 32)
+        return float(min(self.max_lock_seconds, self.first_lock_seconds * 2**doublings))
 
     def check(self, username: str) -> None:
         now = self.clock()
         with self._lock:
-            while self._recent and self._recent[0] <= now - self.global_window:
-                self._recent.popleft()
-            if len(self._recent) >= self.global_max:
-                raise LoginsSuspended()
             until = self._locked_until.get(username)
             if until is not None:
                 if now < until:
-                    raise AccountLocked()
-                del self._locked_until[username]
-                self._failures.pop(username, None)
+                    raise AccountLocked(math.ceil(until - now))
+                del self._locked_until[username]  # the count stays: the next lock is longer
 
     def failed(self, username: str) -> bool:
         """Count a failure; return True if it locked the account."""
         now = self.clock()
         with self._lock:
-            self._recent.append(now)
-            count = self._failures.get(username, 0) + 1
-            self._failures[username] = count
-            if count >= self.max_failures:
-                self._locked_until[username] = now + self.lock_seconds
-                return True
             if len(self._failures) > 100_000:  # bound memory under a spray
                 self._failures.clear()
+                self._locked_until = {u: t for u, t in self._locked_until.items() if t > now}
+            count = self._failures.get(username, 0) + 1
+            self._failures[username] = count
+            seconds = self.lock_seconds(count)
+            if seconds:
+                self._locked_until[username] = now + seconds
+                return True
             return False
+
+    def locked_for(self, username: str) -> int:
+        """Whole seconds left on the account's lock (for the message)."""
+        until = self._locked_until.get(username, 0.0)
+        return max(0, math.ceil(until - self.clock()))
 
     def succeeded(self, username: str) -> None:
         with self._lock:
             self._failures.pop(username, None)
 
 
+class HashGate:
+    """At most ``concurrent`` password hashes at once, ``queue`` waiting; others refused."""
+
+    def __init__(self, concurrent: int = 2, queue: int = 4) -> None:
+        self._slots = threading.BoundedSemaphore(concurrent)
+        self._limit = concurrent + queue
+        self._admitted = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        with self._lock:
+            if self._admitted >= self._limit:
+                raise SignInBusy()
+            self._admitted += 1
+        try:
+            with self._slots:
+                yield
+        finally:
+            with self._lock:
+                self._admitted -= 1
+
+
+DEFAULT_GATE = HashGate()
 DEFAULT_THROTTLE = LoginThrottle()
 
 
-def _password_matches(encoded: str, password: str) -> bool:
-    try:
-        return hasher.verify(encoded, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+def _password_matches(encoded: str, password: str, gate: HashGate | None) -> bool:
+    with (gate or DEFAULT_GATE).admit():
+        try:
+            return hasher.verify(encoded, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 def authenticate(
@@ -129,6 +176,7 @@ def authenticate(
     throttle: LoginThrottle = DEFAULT_THROTTLE,
     now: Callable[[], float] = time.time,
     today: dt.date | None = None,
+    gate: HashGate | None = None,
 ) -> StaffUser:
     """The account, if the password and a fresh TOTP code match; else :class:`LoginFailed`.
 
@@ -147,7 +195,9 @@ def authenticate(
             " FROM staff_users WHERE username = ?",
             [username],
         ).fetchone()
-    ok = _password_matches(row[1] if row else _DUMMY_HASH, raw if isinstance(raw, str) else "")
+    ok = _password_matches(
+        row[1] if row else _DUMMY_HASH, raw if isinstance(raw, str) else "", gate
+    )
     if row is not None and ok and not row[4]:
         secret = staff_totp.secret_of(db, row[0], row[2], row[5])
         step = staff_totp.matching_step(secret, totp_code, now())
@@ -176,7 +226,7 @@ def authenticate(
     audit_log.append(db, actor=audit_log.SYSTEM, action="login_failed", subject=subject, today=day)
     if locked:
         audit_log.append(db, actor=audit_log.SYSTEM, action="lockout", subject=subject, today=day)
-        raise AccountLocked()
+        raise AccountLocked(throttle.locked_for(key))
     raise LoginFailed()
 
 
@@ -187,6 +237,7 @@ def check_current_password(
     *,
     throttle: LoginThrottle = DEFAULT_THROTTLE,
     today: dt.date | None = None,
+    gate: HashGate | None = None,
 ) -> None:
     """Refuse (:class:`WrongPassword`) unless ``password`` is the account's current one.
 
@@ -199,7 +250,7 @@ def check_current_password(
     row = db.conn.execute(
         "SELECT password_hash FROM staff_users WHERE username = ? AND disabled = 0", [username]
     ).fetchone()
-    if row is not None and _password_matches(row[0], raw if isinstance(raw, str) else ""):
+    if row is not None and _password_matches(row[0], raw if isinstance(raw, str) else "", gate):
         throttle.succeeded(username)
         return
     day = today_or(today)
@@ -207,5 +258,5 @@ def check_current_password(
     audit_log.append(db, actor=username, action="login_failed", subject=username, today=day)
     if locked:
         audit_log.append(db, actor=audit_log.SYSTEM, action="lockout", subject=username, today=day)
-        raise AccountLocked()
+        raise AccountLocked(throttle.locked_for(username))
     raise WrongPassword()

@@ -327,7 +327,13 @@ class SqliteVaultStore:
             batch.add_staged(upload_token or "", item_id)
         with self._db.opened() as db:
             added = case_envelopes.append_envelopes(
-                db, batch, case_id, author="reporter", today=self.today(), commit=self._commits.run
+                db,
+                batch,
+                case_id,
+                author="reporter",
+                today=self.today(),
+                commit=self._commits.run,
+                limits=self.limits,
             )
         if upload_token is not None:
             self._discard_after_commit(upload_token)

@@ -62,6 +62,12 @@ class UploadTimeout(WebError):
     default_message = "The upload was too slow."
 
 
+class ClientGone(WebError):
+    """The client disconnected before its request body was complete (nobody hears the answer)."""
+
+    default_message = "The request was not complete."
+
+
 class RateLimited(WebError):
     default_message = "Too many requests; try later."
 
@@ -110,8 +116,18 @@ MESSAGES: Final[dict[str, Message]] = {
         "Too many attempts. Try again later.",
     ),
     "unit_full": (
-        "Unit ini sudah menerima batas laporan hari ini. Coba lagi besok.",
-        "This unit has reached today's limit of reports. Try again tomorrow.",
+        "Server menerima jumlah laporan yang tidak biasa untuk unit ini hari ini dan sudah"
+        " mencapai batas penyimpanannya. Laporan Anda BELUM terkirim. Coba lagi besok, atau"
+        " hubungi unit ini melalui saluran lain.",
+        "The server has received an unusual number of reports for this unit today and has"
+        " reached its storage limit. Your report has NOT been sent. Try again tomorrow, or"
+        " reach this unit through another channel.",
+    ),
+    "case_day_full": (
+        "Laporan ini sudah menerima pesan dan berkas sebanyak yang diizinkan untuk satu hari."
+        " Pesan Anda BELUM terkirim. Coba lagi besok.",
+        "This report has received as many messages and files today as one day allows."
+        " Your message has NOT been sent. Try again tomorrow.",
     ),
     "unit_retired": (
         "Inspektorat ini tidak lagi menerima laporan baru. Buka halamannya untuk melihat ke mana"
@@ -139,7 +155,7 @@ FIELDS: Final = frozenset(
         "upload", "case_id", "unit_id", "selector", "validator", "reporter_public_key",
         "tip", "identity", "attachments", "item_id", "envelope", "size", "pow",
         "challenge", "nonce", "message", "index", "authorization", "body",
-        "content-length", "content-type",
+        "content-length", "content-type", "purpose", "pass",
     }
 )  # fmt: skip
 
@@ -152,6 +168,7 @@ _TABLE: list[tuple[type[BaseException], int, str]] = [
     (BadRequest, 400, "bad_request"),
     (TooLarge, 413, "too_large"),
     (UploadTimeout, 408, "timeout"),
+    (ClientGone, 400, "bad_request"),
     (RateLimited, 429, "rate_limited"),
     (UnknownCase, 404, "not_found"),
     (vault_errors.NotFound, 404, "not_found"),
@@ -198,6 +215,11 @@ def _limit_is_unit_ceiling(exc: BaseException) -> bool:
     return isinstance(exc, vault_errors.LimitExceeded) and "unit" in getattr(exc, "limit_name", "")
 
 
+def _limit_is_case_day(exc: BaseException) -> bool:
+    name = getattr(exc, "limit_name", "")
+    return isinstance(exc, vault_errors.LimitExceeded) and name.startswith("case_daily_")
+
+
 def _storage_full(exc: BaseException) -> bool:
     """A full disk (or quota, or file size limit) under a blob, a piece or the database."""
     if isinstance(exc, OSError):
@@ -217,6 +239,8 @@ def describe(exc: BaseException, lang: str = "id") -> tuple[int, str, str]:
         return 500, "server_error", message_for("server_error", lang)
     if _limit_is_unit_ceiling(exc):
         return 429, "unit_full", message_for("unit_full", lang)
+    if _limit_is_case_day(exc):
+        return 429, "case_day_full", message_for("case_day_full", lang)
     for exc_class, status, code in _TABLE:
         if isinstance(exc, exc_class):
             message = message_for(code, lang)

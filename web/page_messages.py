@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "derive_slow": _("This code was made in a browser with WebAssembly. Without it (Tor Browser Safer level) opening it takes about {seconds} seconds. You may switch this site to the Standard level for this page."),
     "derive_done": _("Your keys are ready."),
     "pow_running": _("Checking that you are not an automated sender (a few seconds)…"),
+    "case_day_full": _("This report has received as many messages and files today as one day allows. Your message has NOT been sent. Try again tomorrow."),
     "encrypting": _("Encrypting and uploading attachment {n} of {total}: {percent}%"),
     "sending": _("Sending your encrypted report…"),
     "network_error": _("The connection failed. Your report has NOT been sent. Check your connection and try again."),

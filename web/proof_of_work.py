@@ -13,6 +13,12 @@ A solution is an 8-byte ``nonce`` such that
 ``difficulty`` zero bits. Single use is enforced with an in-memory set of
 spent challenges, each kept until it expires.
 
+A challenge is issued for a *scope* (what it may pay for: a new upload
+session, a report to one unit, a message, a lookup from one peer; see
+:mod:`web.api.pricing`) and at the difficulty that scope costs at that
+moment. The scope is not sent: it is part of the HMAC input, so a challenge
+issued cheaply for one scope fails to verify for another.
+
 The puzzle itself (what a solution is, and a pure-Python solver for the
 command-line client and the tests) lives in ``crypto/proof_of_work.py``, so
 the server and the client share one definition of a solution.
@@ -82,35 +88,48 @@ class ProofOfWork:
         return self._keys
 
     @staticmethod
-    def _tag(key: bytes, fields: bytes) -> bytes:
-        return hmac.new(key, LABEL + fields, hashlib.sha256).digest()[:TAG_SIZE]
+    def _tag(key: bytes, fields: bytes, scope: bytes) -> bytes:
+        mac = hmac.new(key, LABEL + fields, hashlib.sha256)
+        if scope:
+            mac.update(b"\x00" + scope)
+        return mac.digest()[:TAG_SIZE]
 
     def _minute(self) -> int:
         return int(self.clock() // 60)
 
     # --- challenges ---------------------------------------------------------
 
-    def issue(self) -> bytes:
-        """A fresh challenge at the configured difficulty."""
+    def issue(self, difficulty: int | None = None, scope: bytes = b"") -> bytes:
+        """A fresh challenge for ``scope`` at ``difficulty`` (the configured one by default)."""
+        bits = self.difficulty if difficulty is None else difficulty
+        if not self.difficulty <= bits <= MAX_DIFFICULTY:
+            raise ValueError("difficulty below the base or over 40 bits")
         expiry = self._minute() + LIFETIME_MINUTES
         fields = struct.pack(">I", expiry) + secrets.token_bytes(RANDOM_SIZE)
-        fields += bytes([self.difficulty])
-        return fields + self._tag(self._current_keys()[0].secret, fields)
+        fields += bytes([bits])
+        return fields + self._tag(self._current_keys()[0].secret, fields, scope)
 
-    def verify(self, challenge: bytes, nonce: bytes) -> None:
-        """Accept a solution once; raise :class:`PowRequired` or :class:`PowSpent`."""
+    def verify(
+        self, challenge: bytes, nonce: bytes, scope: bytes = b"", minimum: int | None = None
+    ) -> int:
+        """Accept a solution once; raise :class:`PowRequired` or :class:`PowSpent`.
+
+        The challenge must have been issued for ``scope`` at ``minimum`` bits
+        or more (the configured difficulty by default). Returns its difficulty.
+        """
         if len(challenge) != CHALLENGE_SIZE or len(nonce) != NONCE_SIZE:
             raise PowRequired()
         fields, tag = challenge[:-TAG_SIZE], challenge[-TAG_SIZE:]
         genuine = False
         for key in self._current_keys():
-            genuine |= hmac.compare_digest(self._tag(key.secret, fields), tag)
+            genuine |= hmac.compare_digest(self._tag(key.secret, fields, scope), tag)
         if not genuine:
             raise PowRequired()
         (expiry,) = struct.unpack(">I", fields[:4])
         difficulty = fields[-1]
         now = self._minute()
-        if expiry <= now or expiry > now + LIFETIME_MINUTES or difficulty < self.difficulty:
+        floor = self.difficulty if minimum is None else max(self.difficulty, minimum)
+        if expiry <= now or expiry > now + LIFETIME_MINUTES or difficulty < floor:
             raise PowRequired()
         if leading_zero_bits(solution_digest(challenge, nonce)) < difficulty:
             raise PowRequired()
@@ -118,6 +137,7 @@ class ProofOfWork:
         if challenge in self._spent:
             raise PowSpent()
         self._spent[challenge] = expiry
+        return difficulty
 
     def _forget_expired(self, now: int) -> None:
         if now == self._swept_minute:

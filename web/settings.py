@@ -45,10 +45,16 @@ class Settings:
     debug: bool = False
     access_log: bool = False
     pow_difficulty: int = 16
+    """Base proof of work (leading zero bits) of every write and lookup."""
     lookup_failures_per_peer: int = 20
+    """Failed lookups per peer and hour at the base price; each doubling adds a bit."""
     lookup_failures_total: int = 1000
+    """Failed lookups per hour in total at the base price; each doubling adds a bit."""
     lookup_delay_seconds: float = 0.25
-    """First delay after a failed receipt lookup; it doubles per failure."""
+    """Delay before a failed receipt lookup is answered."""
+    pow_max_difficulty: int = 20
+    """The most a proof of work costs under any flood: 20 bits, measured 12 s (Chromium) and
+    28 s (jitless) for a whole report, which pays two (bench/bench_flood.py --bits 20)."""
     notify_command: str = ""
     backup_dir: Path | None = None
     """``PELUIT_BACKUP_DIR``: where the nightly backups go (deploy/peluit-backup); doctor looks."""
@@ -196,6 +202,13 @@ KEYS: dict[str, Key] = {
             f"bilangan bulat 0 sampai {MAX_POW_BITS}",
             f"a whole number from 0 to {MAX_POW_BITS}",
             lambda s, v: replace(s, pow_difficulty=_whole(v, 0, MAX_POW_BITS)),
+        ),
+        Key(
+            "PELUIT_POW_MAX_BITS",
+            "20",
+            f"bilangan bulat 0 sampai {MAX_POW_BITS}",
+            f"a whole number from 0 to {MAX_POW_BITS}",
+            lambda s, v: replace(s, pow_max_difficulty=_whole(v, 0, MAX_POW_BITS)),
         ),
         Key(
             "PELUIT_ATTACHMENT_MIB",

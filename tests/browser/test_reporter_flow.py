@@ -243,14 +243,21 @@ def test_report_and_come_back(
 
         message = f"Nomor kontrak 027/{marker}"
         page.fill("#message", message)
+        # a file added later: the page pays a proof of work for its upload session,
+        # another for the message, and another for the lookup that shows the result
+        later = tmp_path / "kontrak.txt"
+        later.write_bytes(b"kontrak tambahan " * 100)
+        page.set_input_files("#files", str(later))
         page.click("#send-message")
         page.wait_for_function(
-            "() => document.querySelectorAll('#conversation li').length === 7", timeout=60_000
+            "() => document.querySelectorAll('#conversation li').length === 8", timeout=60_000
         )
         for body in sent():
             assert marker.encode() not in body
         infos = [i for i in env.store.list_envelopes(case.case_id) if i.kind == "message"]
         assert len(infos) == 1
+        added = [i for i in env.store.list_envelopes(case.case_id) if i.kind == "attachment"]
+        assert len(added) == 3 and added[-1].day == infos[0].day
         data = b"".join(env.store.stream_envelope(case.case_id, infos[0].item_id))
         ctx = Context(case.unit_id, case_id, "message", bytes.fromhex(infos[0].item_id))
         assert json.loads(open_envelope(data, unit_key, ctx))["text"] == message

@@ -1,7 +1,7 @@
 """The reporter JSON API (docs/spec/reporter-api-v1.md), mounted at ``/api``.
 
 ``routes()`` gives the routes; ``install(app)`` puts the API's in-memory
-state (proof-of-work keys and spent set, the lookup throttle) on
+state (proof-of-work keys, spent set and prices, the lookup pass key) on
 ``app.state``. Errors become JSON through ``web.errors``.
 """
 

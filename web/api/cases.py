@@ -6,7 +6,10 @@ exact fields, base64url, exact lengths, a reporter key that parses, a tip
 and the reporter's key, attachments that match the upload session exactly.
 The store then checks again and commits the case, its rows and its blobs in
 one transaction (``409`` for an existing case id, ``429 unit_full`` at the
-unit's daily ceiling).
+unit's daily ceiling, a storage guard set by the unit's administrator).
+The request spends a proof of work for purpose ``case`` and this unit
+(web/api/pricing.py), checked after the cheap field checks and before any
+work on envelopes or storage.
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ from web.errors import BadRequest
 
 CASES_BODY = 3 * MIB  # a tip and an identity envelope of 1 MiB each, in base64url
 REQUIRED = {
-    "upload", "case_id", "unit_id", "selector", "validator", "reporter_public_key", "tip",
-    "attachments",
+    "pow", "upload", "case_id", "unit_id", "selector", "validator", "reporter_public_key",
+    "tip", "attachments",
 }  # fmt: skip
 
 
@@ -66,6 +69,8 @@ async def create_case(request: Request) -> JSONResponse:
     unit_id = body["unit_id"]
     if not is_unit_id(unit_id):
         raise BadRequest("unit_id")
+    # Priced per unit and in total: a flood of reports to one unit costs its sender more.
+    state.policy.spend(body["pow"], "case", unit_id)
     selector = b64_field(body, "selector", SECRET_SIZE)
     validator = b64_field(body, "validator", SECRET_SIZE)
     reporter_key = b64_field(body, "reporter_public_key", PUBLIC_KEY_SIZE)

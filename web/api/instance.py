@@ -9,7 +9,8 @@ from starlette.responses import JSONResponse
 
 from crypto import envelope
 from crypto.b64 import b64u_encode
-from web.api.state import api_state, call, vault
+from web.api.pricing import challenge_json, purpose_of
+from web.api.state import api_state, call, client_address, vault
 from web.api.validation import exact_fields, read_json
 
 
@@ -45,6 +46,9 @@ async def instance(request: Request) -> JSONResponse:
 
 
 async def pow_challenge(request: Request) -> JSONResponse:
-    exact_fields(await read_json(request), set())
-    pow_ = api_state(request).pow
-    return JSONResponse({"challenge": b64u_encode(pow_.issue()), "difficulty": pow_.difficulty})
+    """A challenge for ``{"purpose", "unit_id"}`` at its current price (web/api/pricing.py)."""
+    body = exact_fields(await read_json(request), set(), {"purpose", "unit_id"})
+    purpose, unit_id = purpose_of(body)
+    policy = api_state(request).policy
+    challenge, bits = policy.challenge(purpose, unit_id, client_address(request))
+    return JSONResponse(challenge_json(challenge, bits, purpose))

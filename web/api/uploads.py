@@ -28,25 +28,22 @@ from __future__ import annotations
 
 import anyio
 from anyio.lowlevel import RunVar
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from crypto import envelope, stream
-from crypto.b64 import b64u_decode
-from crypto.errors import FormatError
 from vault.errors import Conflict
 from web.api.state import api_state, call, vault
 from web.api.validation import (
     ID_SIZE,
     MAX_HEADER,
     PREFIX_SIZE,
-    b64_field,
     b64_text,
     check_prefix,
     exact_fields,
     read_json,
 )
-from web.errors import BadRequest, PowRequired, TooLarge, UploadTimeout
+from web.errors import BadRequest, ClientGone, TooLarge, UploadTimeout
 from web.settings import Limits
 
 # A session lives until the end of the day after it was opened (the vault
@@ -67,21 +64,9 @@ GATHER = 64 * 1024
 TOKEN_LENGTH = 43
 
 
-def verify_pow(request: Request, value: object) -> None:
-    fields = exact_fields(value, {"challenge", "nonce"}, name="pow")
-    try:
-        challenge = (
-            b64u_decode(fields["challenge"]) if isinstance(fields["challenge"], str) else b""
-        )
-        nonce = b64_field(fields, "nonce")
-    except (FormatError, BadRequest):
-        raise PowRequired() from None
-    api_state(request).pow.verify(challenge, nonce)
-
-
 async def open_upload(request: Request) -> JSONResponse:
     body = exact_fields(await read_json(request), {"pow"})
-    verify_pow(request, body["pow"])
+    api_state(request).policy.spend(body["pow"], "upload")
     token = await call(vault(request).open_upload)
     return JSONResponse({"upload": token, "expires_in": SESSION_SECONDS})
 
@@ -196,27 +181,30 @@ async def _read_piece(
     small = bytearray()  # small reads, gathered; they come after everything in parts
     total = 0
     checked = index != 0
-    with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
-        async for chunk in request.stream():
-            if not chunk:
-                continue
-            total += len(chunk)
-            if total > cap or (declared is not None and total > declared):
-                raise TooLarge()
-            if len(chunk) >= GATHER and not small:
-                parts.append(chunk)
-            else:
-                small += chunk
-                if len(small) >= GATHER:
-                    parts.append(bytes(small))
-                    small.clear()
-            if not checked and total >= PREFIX_SIZE:
-                first = parts[0] if parts else b""
-                head = first if len(first) >= PREFIX_SIZE else b"".join([*parts, small])
-                check_prefix(head[:PREFIX_SIZE], "envelope")
-                checked = True
-            # A trickling client must not hold a buffer for ever.
-            scope.deadline = min(deadline, anyio.current_time() + idle)
+    try:
+        with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
+            async for chunk in request.stream():
+                if not chunk:
+                    continue
+                total += len(chunk)
+                if total > cap or (declared is not None and total > declared):
+                    raise TooLarge()
+                if len(chunk) >= GATHER and not small:
+                    parts.append(chunk)
+                else:
+                    small += chunk
+                    if len(small) >= GATHER:
+                        parts.append(bytes(small))
+                        small.clear()
+                if not checked and total >= PREFIX_SIZE:
+                    first = parts[0] if parts else b""
+                    head = first if len(first) >= PREFIX_SIZE else b"".join([*parts, small])
+                    check_prefix(head[:PREFIX_SIZE], "envelope")
+                    checked = True
+                # A trickling client must not hold a buffer for ever.
+                scope.deadline = min(deadline, anyio.current_time() + idle)
+    except ClientDisconnect:
+        raise ClientGone() from None  # nobody to answer; no traceback in the log
     if scope.cancelled_caught:
         raise UploadTimeout()
     if small:

@@ -21,6 +21,7 @@ from crypto.xwing import KEY_ID_SIZE, key_id_of
 from vault.envelope_shape import PREFIX_SIZE as VAULT_PREFIX_SIZE
 from vault.envelope_shape import body_is_plausible
 from web.errors import BadRequest, TooLarge
+from web.request_body import bounded_chunks
 
 KIB: Final = 1024
 MIB: Final = 1 << 20
@@ -44,7 +45,7 @@ async def read_body(request: Request, cap: int) -> bytes:
             raise TooLarge()
     parts: list[bytes] = []
     total = 0
-    async for chunk in request.stream():
+    async for chunk in bounded_chunks(request):  # a read deadline; a client gone is no traceback
         total += len(chunk)
         if total > cap:
             raise TooLarge()

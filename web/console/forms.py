@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from web.errors import BadRequest, TooLarge, WebError
+from web.request_body import bounded_chunks
 
 FORM_MAX = 16 * 1024
 MAX_FIELDS = 64
@@ -86,7 +87,7 @@ async def read_form(request: Request) -> Form:
     if content_type != "application/x-www-form-urlencoded":
         raise BadRequest("content-type")
     body = bytearray()
-    async for chunk in request.stream():
+    async for chunk in bounded_chunks(request):
         body.extend(chunk)
         if len(body) > FORM_MAX:
             raise TooLarge()

@@ -20,6 +20,7 @@ from web.console.auth import guard, require_csrf, staff_of
 from web.console.routes_cases import _case_id
 from web.console.state import call, console
 from web.errors import BadRequest, TooLarge
+from web.request_body import bounded_chunks
 
 BODY_MAX = 2 * 1024 * 1024
 
@@ -57,7 +58,7 @@ async def _json_body(request: Request) -> dict[str, object]:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise BadRequest("content-type")
     body = bytearray()
-    async for chunk in request.stream():
+    async for chunk in bounded_chunks(request):
         body.extend(chunk)
         if len(body) > BODY_MAX:
             raise TooLarge()

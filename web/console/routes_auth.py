@@ -1,8 +1,11 @@
 """Sign-in (username, password, TOTP code), sign-out and the password form.
 
 Sign-in answers the same for a wrong username, password or code (the
-vault's :class:`vault.staff.LoginFailed`); after 5 failures the account is
-locked for 15 minutes and the page says so. An account whose password
+vault's :class:`vault.staff.LoginFailed`); from the 5th failure in a row the
+account is locked for 30 seconds, doubling with each further failure (at
+most 15 minutes), and the page says how long. When more sign-ins are being
+hashed than the server allows at once, the page answers 503 "try again in
+a few seconds" without hashing (vault/staff_login.py). An account whose password
 someone else chose (created or reset by an administrator) must choose its
 own before any other page opens: the flag lives in the database, and the
 session set below only caches it. The password form asks for the current
@@ -15,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from crypto.secret import SecretStr
-from vault.staff import AccountLocked, LoginFailed, LoginsSuspended, WrongPassword
+from vault.staff import AccountLocked, LoginFailed, SignInBusy, WrongPassword
 from web.console.auth import (
     check_login_token,
     clear_session_cookie,
@@ -39,8 +42,8 @@ def _(message: str) -> str:
 
 
 LOGIN_FAILED = _("Sign-in failed: check the username, password and code.")
-LOCKED = _("Too many failed sign-ins: this account is locked for 15 minutes. Try again later.")
-SUSPENDED = _("Too many failed sign-ins on this server: sign-in is paused for a while.")
+LOCKED = _("Too many failed sign-ins for this account: wait {seconds} seconds and try again.")
+BUSY = _("Many sign-ins are being checked right now. Wait a few seconds and try again.")
 PASSWORDS_DIFFER = _("The two new passwords are not the same.")
 PASSWORD_SAVED = _("Your new password is saved.")
 WRONG_CURRENT = _("The current password is not right.")
@@ -79,10 +82,11 @@ async def login(request: Request) -> Response:
     state = console(request)
     try:
         user = await call(state.store.authenticate, username, password, code)
-    except LoginsSuspended:
-        return _login_page(request, 429, problem=gettext(lang, SUSPENDED), username=username)
-    except AccountLocked:
-        return _login_page(request, 429, problem=gettext(lang, LOCKED), username=username)
+    except SignInBusy:
+        return _login_page(request, 503, problem=gettext(lang, BUSY), username=username)
+    except AccountLocked as locked:
+        problem = gettext(lang, LOCKED).format(seconds=locked.seconds)
+        return _login_page(request, 429, problem=problem, username=username)
     except LoginFailed:
         return _login_page(request, 401, problem=gettext(lang, LOGIN_FAILED), username=username)
     if await call(state.store.password_change_required, user):
@@ -130,10 +134,11 @@ async def password(request: Request) -> Response:
         await call(state.store.change_own_password, staff.session.user, current, SecretStr(new))
     except WrongPassword:
         return again(400, WRONG_CURRENT)
-    except LoginsSuspended:
-        return again(429, SUSPENDED)
-    except AccountLocked:
-        return again(429, LOCKED)
+    except SignInBusy:
+        return again(503, BUSY)
+    except AccountLocked as locked:
+        problem = gettext(language(request), LOCKED).format(seconds=locked.seconds)
+        return render(request, "password.html", status_code=429, forced=forced, problem=problem)
     state.password_change_pending.discard(staff.user_id)
     # Every other session of this account ends; this browser gets a fresh one.
     state.sessions.destroy_user(staff.user_id)

@@ -31,6 +31,8 @@ export const KEY_FILE = "peluit/key-file/v1";
 // Proof of work before an upload session (docs/spec/reporter-api-v1.md)
 export const POW_CHALLENGE = "peluit/pow/v1";
 export const POW_SOLUTION = "peluit/pow/v1/solution";
+// A receipt lookup's pass for the reads that follow it (server-side only; mirrored)
+export const LOOKUP_PASS = "peluit/lookup-pass/v1";
 
 // Workstation store and backup keys (offline tool; mirrored so the test sees every label)
 export const WORKSTATION_STORE = "peluit/workstation/v1/store";
@@ -41,7 +43,7 @@ export const ALL_LABELS = Object.freeze([
   RECEIPT_SELECTOR, RECEIPT_VALIDATOR, RECEIPT_XWING_SEED, RECEIPT_VALIDATOR_HASH,
   SIG_UNIT_CARD, SIG_REPLY, SIG_ACK_TEMPLATE, SIG_REPLY_BUNDLE, SIG_EXPORT_BUNDLE, SIG_FORWARD,
   CARD_FINGERPRINT, KEY_FILE, POW_CHALLENGE, POW_SOLUTION,
-  WORKSTATION_STORE, WORKSTATION_BACKUP,
+  LOOKUP_PASS, WORKSTATION_STORE, WORKSTATION_BACKUP,
 ]);
 
 /** The label's ASCII bytes. */

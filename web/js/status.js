@@ -14,10 +14,9 @@ import { parseUnitCard } from "./unit-card.js";
 import * as api from "./pages/api.js";
 import { FilePicker, uploadAll } from "./pages/attachments.js";
 import { $, canEncrypt, el, focusHeading, setText, show, t } from "./pages/dom.js";
-import { solve } from "./pages/pow.js";
 
 const app = $("app");
-const session = { auth: null, keys: null, view: null, unit: null };
+const session = { auth: null, keys: null, view: null, unit: null, pass: null };
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function codeProblem(text) {
@@ -79,7 +78,7 @@ function describeTip(doc) {
 async function renderItem(item) {
   const ctx = ctxOf(item);
   if (item.kind === "attachment") return entry(t("attachment"), `${Math.round(item.size / 1024)} KB · ${item.day}`);
-  const bytes = await api.fetchItem(session.auth, item.item_id);
+  const bytes = await api.fetchItem(session.auth, item.item_id, session.pass);
   let plain;
   try {
     plain = await openEnvelope(bytes, [session.keys.keyPair], ctx);
@@ -103,9 +102,10 @@ async function renderItem(item) {
   return entry(`${t("from_you")} · ${item.day}`, `${doc.text || ""}${names}`);
 }
 
-async function render() {
-  const view = await api.fetchCase(session.auth);
+async function render(onProgress) {
+  const view = await api.paid("lookup", null, onProgress, (pow) => api.fetchCase(session.auth, pow));
   session.view = view;
+  session.pass = view.pass;
   session.unit = await parseUnitCard(JSON.stringify(view.unit.card));
   setText($("case-ref"), view.case_ref);
   setText($("status"), statusText(view.status));
@@ -136,7 +136,10 @@ async function openCase() {
       },
     });
     session.auth = api.reporterAuth(session.keys.selector, session.keys.validator);
-    await render();
+    setText($("derive-status"), t("pow_running"));
+    await render((f) => {
+      $("derive-progress").value = Math.round(f * 100);
+    });
     input.value = "";
     show($("derive-progress"), false);
     setText($("derive-status"), "");
@@ -171,8 +174,7 @@ async function sendMessage() {
     let attachments = [];
     if (files.entries.length > 0) {
       setText($("send-status"), t("pow_running"));
-      const pow = await solve(await api.newChallenge());
-      upload = (await api.openUpload(pow)).upload;
+      upload = (await api.paid("upload", null, (f) => ($("send-progress").value = Math.round(f * 5)), api.openUpload)).upload;
       attachments = await uploadAll(upload, files.entries, [unitKey], base, (n, total, f) => {
         setText($("send-status"), t("encrypting", { n, total, percent: Math.round(f * 100) }));
         $("send-progress").value = Math.round(((n - 1 + f) / total) * 90);
@@ -182,14 +184,17 @@ async function sendMessage() {
     const doc = { text, attachments: files.describe() };
     const ctx = { ...base, kind: "message", itemId };
     const envelope = await sealEnvelope(utf8(JSON.stringify(doc)), [unitKey, session.keys.keyPair.publicKeyBytes], ctx);
-    await api.sendMessage(session.auth, { upload, message: { item_id: b64uEncode(itemId), envelope: b64uEncode(envelope) }, attachments });
+    setText($("send-status"), t("pow_running"));
+    const payload = { upload, message: { item_id: b64uEncode(itemId), envelope: b64uEncode(envelope) }, attachments };
+    await api.paid("message", null, (f) => ($("send-progress").value = 90 + Math.round(f * 8)), (pow) => api.sendMessage(session.auth, { ...payload, pow }));
     $("message").value = "";
     files.clear();
     $("send-progress").value = 100;
     setText($("send-status"), t("message_sent"));
     await render();
   } catch (error) {
-    const key = error instanceof api.ApiError && error.status === 0 ? "network_error" : "server_error";
+    const known = error instanceof api.ApiError && error.code === "case_day_full";
+    const key = error instanceof api.ApiError && error.status === 0 ? "network_error" : known ? "case_day_full" : "server_error";
     setText($("message-error"), t(key));
   } finally {
     $("send-message").disabled = false;

@@ -12,7 +12,6 @@ import { parseUnitCard } from "./unit-card.js";
 import * as api from "./pages/api.js";
 import { FilePicker, uploadAll } from "./pages/attachments.js";
 import { $, canEncrypt, focusHeading, setText, show, t } from "./pages/dom.js";
-import { solve } from "./pages/pow.js";
 
 const app = $("app");
 const unitId = app.dataset.unit;
@@ -146,7 +145,7 @@ function progress(text, fraction) {
 
 async function alreadyReceived(auth) {
   try {
-    return await api.fetchCase(auth);
+    return await api.paid("lookup", null, null, (pow) => api.fetchCase(auth, pow));
   } catch {
     return null;
   }
@@ -167,8 +166,7 @@ async function send() {
     state.attempted = true;
     if (existing) return done(existing.case_ref, existing.status_since);
     progress(t("pow_running"), 0);
-    const pow = await solve(await api.newChallenge(), (f) => progress(t("pow_running"), f * 0.1));
-    const { upload } = await api.openUpload(pow);
+    const { upload } = await api.paid("upload", null, (f) => progress(t("pow_running"), f * 0.05), api.openUpload);
     const base = { unitId, caseId: state.caseId };
     const unitKey = unit.xwingPublicKey;
     const reporterKey = derived.keyPair.publicKeyBytes;
@@ -203,7 +201,10 @@ async function send() {
       const sealed = await sealEnvelope(utf8(JSON.stringify(who)), [idKey, reporterKey], idCtx);
       report.identity = { item_id: b64uEncode(state.identityId), envelope: b64uEncode(sealed) };
     }
-    const receipt = await api.createCase(report);
+    progress(t("pow_running"), 0.93);
+    const receipt = await api.paid("case", unitId, (f) => progress(t("pow_running"), 0.93 + f * 0.06), (pow) =>
+      api.createCase({ ...report, pow }),
+    );
     done(receipt.case_ref, receipt.submitted);
   } catch (error) {
     const key = error instanceof api.ApiError && error.status === 0 ? "network_error" : "server_error";

@@ -2,6 +2,7 @@
 // own origin; nothing here sends plaintext or the receipt code.
 
 import { b64uDecode, b64uEncode } from "../b64.js";
+import { solve } from "./pow.js";
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -49,7 +50,27 @@ async function call(method, path, { json, body, auth, raw = false } = {}) {
 }
 
 export const getInstance = () => call("GET", "/api/instance");
-export const newChallenge = () => call("POST", "/api/pow", { json: {} });
+/** A challenge for `purpose` ("upload", "case" with a unit id, "message", "lookup") at its current price. */
+export const newChallenge = (purpose, unitId) =>
+  call("POST", "/api/pow", { json: unitId ? { purpose, unit_id: unitId } : { purpose } });
+
+/**
+ * Pay for one request with a fresh proof of work: `send(pow)` makes the
+ * request. The price may rise while we solve (someone floods the server);
+ * the server then answers pow_required and we pay once more at the new price.
+ */
+export async function paid(purpose, unitId, onProgress, send) {
+  for (let attempt = 0; ; attempt++) {
+    const challenge = await newChallenge(purpose, unitId);
+    const pow = await solve(challenge, onProgress);
+    try {
+      return await send(pow);
+    } catch (error) {
+      if (attempt >= 2 || !(error instanceof ApiError) || error.code !== "pow_required") throw error;
+    }
+  }
+}
+
 export const openUpload = (pow) => call("POST", "/api/uploads", { json: { pow } });
 // The piece goes as a Blob: Chromium sends a 1 MiB Uint8Array or ArrayBuffer
 // body about ten times slower than the same bytes in a Blob (measured with
@@ -63,8 +84,9 @@ export function reporterAuth(selector, validator) {
   return `Peluit ${b64uEncode(selector)}.${b64uEncode(validator)}`;
 }
 
-export const fetchCase = (auth) => call("POST", "/api/case", { json: {}, auth });
-export const fetchItem = (auth, itemId) => call("POST", `/api/case/items/${itemId}`, { json: {}, auth, raw: true });
+// A lookup pays a proof of work; its answer carries a pass for the item reads.
+export const fetchCase = (auth, pow) => call("POST", "/api/case", { json: { pow }, auth });
+export const fetchItem = (auth, itemId, pass) => call("POST", `/api/case/items/${itemId}`, { json: { pass }, auth, raw: true });
 export const sendMessage = (auth, payload) => call("POST", "/api/case/messages", { json: payload, auth });
 
 export { b64uDecode, b64uEncode };
