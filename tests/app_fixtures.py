@@ -97,6 +97,8 @@ def make_env(
     settings = Settings(
         data_dir=data,
         pow_difficulty=TEST_POW_BITS,
+        pow_max_difficulty=TEST_POW_MAX_BITS,
+        lookup_delay_seconds=0.0,
         lookup_failures_per_peer=per_peer,
         lookup_failures_total=total,
         limits=Limits(attachment_bytes=attachment_mib << 20),

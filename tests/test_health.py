@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from app_fixtures import AppClient, Submission, make_env, open_upload
+from app_fixtures import AppClient, Submission, case_pow, make_env, open_upload
 
 
 def snapshot(response: httpx.Response) -> tuple[int, bytes, list[tuple[str, str]]]:
@@ -20,7 +20,9 @@ def snapshot(response: httpx.Response) -> tuple[int, bytes, list[tuple[str, str]
 
 def submit(client: AppClient, env: object) -> None:
     report = Submission(env.unit)  # type: ignore[attr-defined]
-    created = client.post("/api/cases", json=report.case_body(open_upload(client)))
+    token = open_upload(client)
+    pow_ = case_pow(client, env.unit.card.unit_id)  # type: ignore[attr-defined]
+    created = client.post("/api/cases", json=report.case_body(token, pow=pow_))
     assert created.status_code == 201, created.text
 
 

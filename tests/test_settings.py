@@ -144,7 +144,6 @@ def with_origin(env: Env, origin: str | None) -> Env:
         env.app.state.settings, public_url=PublicOrigin.parse(origin) if origin else None
     )
     app = create_app(settings, store=env.store)
-    app.state.api.throttle.base_delay = 0.0
     return Env(app, env.store, env.data, env.unit)
 
 

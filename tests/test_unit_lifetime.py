@@ -13,7 +13,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from app_fixtures import AppClient, Env, Submission, make_env, make_unit, open_upload
+from app_fixtures import (
+    AppClient,
+    Env,
+    Submission,
+    case_pow,
+    lookup_body,
+    make_env,
+    make_unit,
+    message_pow,
+    open_upload,
+)
 from console_fixtures import add_account
 
 from crypto import envelope
@@ -28,7 +38,8 @@ from web.cli import main
 def submit(env: Env, client: AppClient) -> tuple[Submission, object]:
     report = Submission(env.unit)
     token = open_upload(client)
-    return report, client.post("/api/cases", json=report.case_body(token))
+    body = report.case_body(token, pow=case_pow(client, env.unit.card.unit_id))
+    return report, client.post("/api/cases", json=body)
 
 
 def reply_to(env: Env, report: Submission) -> None:
@@ -71,20 +82,26 @@ def test_retired_unit_refuses_new_reports_but_keeps_its_reporters(
         assert refused.json()["error"] == "unit_retired"  # type: ignore[attr-defined]
         assert "tidak lagi menerima laporan baru" in refused.json()["message"]  # type: ignore[attr-defined]
         token = open_upload(client)
-        english = client.post("/api/cases?lang=en", json=Submission(env.unit).case_body(token))
+        body = Submission(env.unit).case_body(token, pow=case_pow(client, unit_id))
+        english = client.post("/api/cases?lang=en", json=body)
         assert "no longer accepts new reports" in english.json()["message"]
         after = env.snapshot()
         assert after["cases"] == before["cases"] and after["envelopes"] == before["envelopes"]
 
         # the earlier reporter still reads the reply and writes back
-        case = client.post("/api/case", headers=earlier.authorization())
+        case = client.post("/api/case", json=lookup_body(client), headers=earlier.authorization())
         assert case.status_code == 200
         assert "reply" in [item["kind"] for item in case.json()["items"]]
         message = earlier.sealed("message", b'{"text": "masih di sini"}')
         sent = client.post(
             "/api/case/messages",
             headers=earlier.authorization(),
-            json={"upload": None, "message": message, "attachments": []},
+            json={
+                "pow": message_pow(client),
+                "upload": None,
+                "message": message,
+                "attachments": [],
+            },
         )
         assert sent.status_code in (200, 201), sent.text
 
