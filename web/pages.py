@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from web.page_messages import messages
+from web.questionnaire_labels import labels as questionnaire_labels
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -40,6 +41,7 @@ def environment(lang: str) -> Environment:
     env.globals["asset"] = asset
     catalog = translations(lang)
     env.globals["page_messages"] = lambda: messages(catalog.gettext)
+    env.globals["questionnaire_labels"] = lambda: questionnaire_labels(lang)
     return env
 
 
