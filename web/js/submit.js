@@ -53,11 +53,11 @@ function validate() {
   return { answers, first };
 }
 
-/** Once a field was found wanting, check it again as the reporter fixes it. */
+/** Once the reporter pressed "Continue", check each field again as it changes. */
 function recheckWhileTyping() {
   for (const f of fields()) {
     const again = () => {
-      if (f.input.getAttribute("aria-invalid") !== "true") return;
+      if (!state.checked) return;
       checkField(f);
       if (!document.querySelector('[data-field] [aria-invalid="true"]')) setText($("form-error"), "");
     };
@@ -96,6 +96,7 @@ async function startReceipt() {
 }
 
 function onContinue() {
+  state.checked = true;
   const { answers, first } = validate();
   setText($("form-error"), first ? t("form_invalid") : "");
   if (first) {
