@@ -152,6 +152,19 @@ def submit(options: Options, client: ApiClient | None = None) -> Submitted:
         raise ReporterError("the server's answer is malformed") from None
 
 
+def described_files(item_ids: list[bytes], paths: list[Path]) -> list[dict[str, Any]]:
+    """What a message tells the inspector about its files, as the browser does.
+
+    Sealed inside the message: the server never sees a name. The file's own
+    name only (never its folder); no type is claimed (the workstation sniffs).
+    """
+    return [
+        {"item_id": b64u_encode(item_id), "name": path.name, "type": "",
+         "size": path.stat().st_size, "cleaned": False}
+        for item_id, path in zip(item_ids, paths, strict=True)
+    ]  # fmt: skip
+
+
 # --- coming back -----------------------------------------------------------
 
 
@@ -253,13 +266,16 @@ class Session:
     def send(self, text: str, attachments: list[Path]) -> None:
         if len(attachments) > self.instance.limits.get("attachments", 0):
             raise ReporterError("too many attachments for this server")
-        plaintext = json.dumps({"text": text}, ensure_ascii=False).encode("utf-8")
+        item_ids = [new_id() for _ in attachments]
+        document: dict[str, Any] = {"text": text}
+        if attachments:
+            document["attachments"] = described_files(item_ids, attachments)
+        plaintext = json.dumps(document, ensure_ascii=False).encode("utf-8")
         if len(plaintext) > self.instance.limits.get("message_bytes", 0):
             raise ReporterError("the message is too long")
         token = open_upload(self.client) if attachments else None
         uploaded = []
-        for path in attachments:
-            item_id = new_id()
+        for item_id, path in zip(item_ids, attachments, strict=True):
             size = upload_attachment(
                 self.client, token or "", path, self.card, self.case_id, item_id,
                 self.instance.limits.get("attachment_bytes", 0),
