@@ -4,6 +4,7 @@ JavaScript, no secure context, nothing left behind in the browser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -216,6 +217,11 @@ def test_try_again_shows_only_after_a_failed_send(
     held[0].continue_()
     page.wait_for_selector("#step-done", state="visible")
     assert page.is_hidden("#retry")
+    # The day it was received, in words ("Rabu, 2 Desember 2026"), not ISO.
+    weekdays = {"id": "Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu",
+                "en": "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"}[lang]  # fmt: skip
+    received = page.text_content("#done-day") or ""
+    assert re.fullmatch(rf"({weekdays}), \d{{1,2}} \w+ \d{{4}}", received)
     # The browser logs the planted failure and the retry's "not yet received"
     # lookup (404); nothing else may be logged.
     expected = {

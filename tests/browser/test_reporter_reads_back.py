@@ -28,9 +28,10 @@ from typing import Any
 import pytest
 from app_fixtures import AppClient, Submission, make_env, open_upload, put_envelope
 from babel.dates import format_date
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from browser.conftest import assert_engine, open_page, serve_app
+from browser.test_reporter_pages import serious_violations
 from crypto import envelope
 from crypto.b64 import b64u_encode
 from crypto.envelope import Context, seal
@@ -313,3 +314,26 @@ def test_days_read_as_words(
     assert long_day(view["deadline"]["due"], lang) in deadline
     weekday = dt.date.fromisoformat(view["items"][0]["day"]).weekday()
     assert submitted.startswith(WEEKDAYS[lang][weekday])
+
+
+def test_the_opened_case_has_no_serious_accessibility_violation(
+    browser: Browser, engine: str, tmp_path: Path, served: Any
+) -> None:
+    made = make_case(tmp_path, TIP, follow_up=True)
+    ask_a_question(made)
+    base = served(made)
+    # axe-core is injected as a script, which the page's CSP rightly forbids.
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        for lang in ("id", "en"):
+            page.goto(f"{base}/{lang}/cek")
+            page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+            page.fill("#code", made.code.digits)
+            page.click("#open")
+            page.wait_for_selector("#case", state="visible")
+            assert page.locator("#conversation dl.answers").count() == 1
+            assert serious_violations(page) == []
+    finally:
+        context.close()
