@@ -337,3 +337,13 @@ def test_the_opened_case_has_no_serious_accessibility_violation(
             assert serious_violations(page) == []
     finally:
         context.close()
+
+
+def test_a_tip_without_a_questionnaire_reads_with_the_current_form(
+    page: Page, engine: str, tmp_path: Path, served: Any
+) -> None:
+    """An old or command-line tip: flat answers, no version; unknown keys as they came."""
+    made = make_case(tmp_path, {"category": "suap", "apa": "pungli di loket"})
+    open_case(page, engine, served(made), "id", made.code)
+    shown = dict(answers_shown(page))
+    assert shown == {"Jenis pelanggaran": "Suap, pemerasan, pungli", "apa": "pungli di loket"}

@@ -92,7 +92,7 @@ function describeTip(doc, day) {
 
 /** The names the reporter's browser sealed with a tip or message, remembered by item id. */
 function attachedNames(doc) {
-  const described = Array.isArray(doc.attachments) ? doc.attachments : [];
+  const described = Array.isArray(doc?.attachments) ? doc.attachments : [];
   for (const a of described) if (a && typeof a.name === "string") session.names.set(a.item_id, a.name);
   return described.filter((a) => a && typeof a.name === "string").map((a) => a.name);
 }
@@ -127,7 +127,7 @@ async function renderItem(item) {
   if (item.kind === "tip") return describeTip(doc, longDay(item.day));
   if (item.kind === "identity") return entry(t("your_identity"), [doc.name, doc.nip, doc.contact].filter(Boolean).join("\n"));
   const names = attachedNames(doc).map((name) => `\n${t("attachment")}: ${name}`).join("");
-  return entry(`${t("from_you")} · ${longDay(item.day)}`, `${doc.text || ""}${names}`);
+  return entry(`${t("from_you")} · ${longDay(item.day)}`, `${doc?.text || ""}${names}`);
 }
 
 async function render() {

@@ -27,6 +27,7 @@ const blank = (value) => value === "" || value === null || value === undefined;
 
 /** [label, words] pairs in the form's order, then unknown keys. */
 export function answerRows(doc) {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return [["", plain(doc)]];
   const nested = doc.answers && typeof doc.answers === "object" && !Array.isArray(doc.answers);
   const given = new Map(Object.entries(nested ? doc.answers : doc).filter(([k]) => nested || !META.has(k)));
   const rows = [];
