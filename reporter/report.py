@@ -201,6 +201,19 @@ def _send_report(
         raise ReporterError("the server's answer is malformed") from None
 
 
+def described_files(item_ids: list[bytes], paths: list[Path]) -> list[dict[str, Any]]:
+    """What a message tells the inspector about its files, as the browser does.
+
+    Sealed inside the message: the server never sees a name. The file's own
+    name only (never its folder); no type is claimed (the workstation sniffs).
+    """
+    return [
+        {"item_id": b64u_encode(item_id), "name": path.name, "type": "",
+         "size": path.stat().st_size, "cleaned": False}
+        for item_id, path in zip(item_ids, paths, strict=True)
+    ]  # fmt: skip
+
+
 # --- coming back -----------------------------------------------------------
 
 
@@ -323,17 +336,20 @@ class Session:
     def send(self, text: str, attachments: list[Path], say: Say = _quiet) -> None:
         if len(attachments) > self.instance.limits.get("attachments", 0):
             raise ReporterError("too many attachments for this server")
-        plaintext = json.dumps({"text": text}, ensure_ascii=False).encode("utf-8")
+        item_ids = [new_id() for _ in attachments]
+        document: dict[str, Any] = {"text": text}
+        if attachments:
+            document["attachments"] = described_files(item_ids, attachments)
+        plaintext = json.dumps(document, ensure_ascii=False).encode("utf-8")
         if len(plaintext) > self.instance.limits.get("message_bytes", 0):
             raise ReporterError("the message is too long")
         with prepared(attachments, say) as files:
-            self._send_message(plaintext, files)
+            self._send_message(plaintext, item_ids, files)
 
-    def _send_message(self, plaintext: bytes, files: list[Ready]) -> None:
+    def _send_message(self, plaintext: bytes, item_ids: list[bytes], files: list[Ready]) -> None:
         token = open_upload(self.client) if files else None
         uploaded = []
-        for ready in files:
-            item_id = new_id()
+        for item_id, ready in zip(item_ids, files, strict=True):
             size = upload_attachment(
                 self.client, token or "", ready.path, self.card, self.case_id, item_id,
                 self.instance.limits.get("attachment_bytes", 0),

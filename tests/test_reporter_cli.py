@@ -28,6 +28,7 @@ import uvicorn
 from app_fixtures import Env, make_env
 
 from crypto import envelope
+from crypto.b64 import b64u_encode
 from crypto.reply import sign_reply
 from crypto.signing import SigningKey
 from crypto.xwing import XWingPublicKey
@@ -248,3 +249,37 @@ def test_plain_http_to_a_remote_server_is_refused() -> None:
         check_server_url("http://peluit.example.go.id")
     assert check_server_url("http://abc.onion/") == "http://abc.onion"
     assert check_server_url("https://peluit.example.go.id/") == "https://peluit.example.go.id"
+
+
+def test_a_file_sent_with_a_message_keeps_its_name(
+    served: tuple[Env, Recorder, str, LogCatcher], tmp_path: Path
+) -> None:
+    """Issue 15: "reporter says ? (?)" for files sent by `peluit-report send`."""
+    env, _recorder, url, _logs = served
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"apa": "uji"}))
+    done = cli("submit", "--server", url, "--unit", env.unit.card.unit_id,
+               "--answers", str(answers), "--fingerprint", env.unit.card.fingerprint())  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    code_text = re.search(r"receipt code: ((?:\d{4} ){5}\d{4})", done.stdout)[1]  # type: ignore[index]
+    folder = tmp_path / "rahasia"
+    folder.mkdir()
+    contract = folder / "kontrak_027.pdf"
+    contract.write_bytes(b"%PDF-1.4 kontrak")
+    sent = cli("send", "--server", url, "--message", "Kontrak terlampir.",
+               "--attach", str(contract), stdin=code_text)  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+
+    keys = derive(parse(code_text), env.store.instance_salt())
+    case = env.store.find_case(keys.selector, keys.validator)
+    infos = {i.kind: i for i in env.store.list_envelopes(case.case_id)}
+    message = infos["message"]
+    ctx = envelope.Context(case.unit_id, bytes.fromhex(case.case_id), "message",
+                           bytes.fromhex(message.item_id))  # fmt: skip
+    blob = b"".join(env.store.stream_envelope(case.case_id, message.item_id))
+    document = json.loads(envelope.open_envelope(blob, [env.unit.xwing], ctx))
+    assert document["text"] == "Kontrak terlampir."
+    [told] = document["attachments"]
+    assert told["name"] == "kontrak_027.pdf"  # the name only, never the folder
+    assert told["item_id"] == b64u_encode(bytes.fromhex(infos["attachment"].item_id))
+    assert told["size"] == len(b"%PDF-1.4 kontrak")

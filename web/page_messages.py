@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "message_empty": _("Write a message or choose a file."),
     "message_sent": _("Your message was received."),
     "unreadable": _("This item could not be decrypted."),
+    "status_perlu_informasi_answered": _("More information needed: your answer was sent and the inspectorate has it. It will go on with your report once it has read your answer."),
+    "deadline_paused_answered": _("The clock stays paused until the inspectorate has read your answer and goes on with your report."),
 }
 
 

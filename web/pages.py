@@ -18,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from web.day_words import long_day, short_day
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from web.page_messages import messages
+from web.questionnaire_labels import labels as questionnaire_labels
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -40,6 +42,9 @@ def environment(lang: str) -> Environment:
     env.globals["asset"] = asset
     catalog = translations(lang)
     env.globals["page_messages"] = lambda: messages(catalog.gettext)
+    env.globals["questionnaire_labels"] = lambda: questionnaire_labels(lang)
+    env.filters["long_day"] = lambda value: long_day(value, lang)
+    env.filters["short_day"] = lambda value: short_day(value, lang)
     return env
 
 

@@ -127,7 +127,7 @@ def _print_case(view: CaseView) -> None:
     print("\n== Lampiran / Attachments ==")
     for a in view.reading.attachments:
         name, given_type = safe_line(a.reporter_name) or "?", safe_line(a.reporter_type) or "?"
-        told = f"reporter says {name} ({given_type})"
+        told = f"reporter says {name}" + (f" ({given_type})" if a.reporter_type else "")
         kind = a.sniffed.label if a.sniffed else f"unreadable: {a.error}"
         print(f"[{a.number}] {kind}; {a.size} bytes encrypted; {told}; day {a.day}")
         for warning in a.sniffed.warnings if a.sniffed else ():

@@ -118,15 +118,17 @@ def reporter_file_name(
 ) -> str:
     """The file name the reporter gave an attachment ("" if none or unreadable).
 
-    Only the case's tip is opened: saving one attachment under its name must
-    not decrypt (and sniff) every other attachment of the case.
+    Only the case's tip and the reporter's messages are opened (a file sent
+    later is named in its message): saving one attachment under its name
+    must not decrypt (and sniff) every other attachment of the case.
     """
     described: dict[str, dict[str, Any]] = {}
-    for tip_row in store.envelopes(row.case_id):
-        if tip_row.kind == "tip":
+    for text_row in store.envelopes(row.case_id):
+        if text_row.kind in ("tip", "message"):
             with contextlib.suppress(DecryptionError, WorkstationError):
-                tip = _json_text(open_bytes(store, tip_row, keys))
-                described.update(described_attachments(tip))
+                text = _json_text(open_bytes(store, text_row, keys))
+                for item_id, told in described_attachments(text).items():
+                    described.setdefault(item_id, told)  # the first word (the tip's) stands
     name = described.get(b64u_encode(bytes.fromhex(row.item_id)), {}).get("name")
     return name if isinstance(name, str) else ""
 
@@ -148,9 +150,15 @@ def read_case(
                 described.update(described_attachments(tip))
             except (DecryptionError, WorkstationError) as bad:
                 reading.tip_error = bad.user_message
+    # Messages first: a file sent with a follow-up message is named in it.
+    texts = {
+        row.item_id: _text_item(store, row, keys, verify_key, described)
+        for row in rows
+        if row.kind in ("message", "reply")
+    }
     for row in rows:
         if row.kind in ("message", "reply"):
-            reading.items.append(_text_item(store, row, keys, verify_key))
+            reading.items.append(texts[row.item_id])
         elif row.kind == "attachment":
             reading.attachments.append(_attachment(store, row, keys, described))
         elif row.kind == "identity":
@@ -159,7 +167,11 @@ def read_case(
 
 
 def _text_item(
-    store: WorkstationStore, row: EnvelopeRow, keys: list[XWingPrivateKey], verify_key: VerifyKey
+    store: WorkstationStore,
+    row: EnvelopeRow,
+    keys: list[XWingPrivateKey],
+    verify_key: VerifyKey,
+    described: dict[str, dict[str, Any]],
 ) -> TextItem:
     try:
         plaintext = open_bytes(store, row, keys)
@@ -167,7 +179,11 @@ def _text_item(
             item = reply_text(store.unit_id, verify_key, context_of(store.unit_id, row), plaintext)
             text, note = item.text, item.note
         else:
-            value = _json_text(plaintext).get("text")
+            message = _json_text(plaintext)
+            if row.author == "reporter":
+                for item_id, told in described_attachments(message).items():
+                    described.setdefault(item_id, told)  # a message cannot rename the tip's files
+            value = message.get("text")
             text, note = (value if isinstance(value, str) else ""), ""
     except (DecryptionError, WorkstationError) as bad:
         text, note = "", f"cannot be read: {bad.user_message}"

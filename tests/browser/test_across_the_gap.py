@@ -12,6 +12,8 @@ and the unit card; the workstation's keys come from a real key ceremony.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import secrets
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from receipts.receipt_code import parse
 from vault.store import open_store
 from web.app import create_app
 from web.settings import Settings
+from workstation.cli_commands import _print_case
 from workstation.desk import Desk
 
 pytestmark = pytest.mark.browser
@@ -119,3 +122,41 @@ def test_a_report_crosses_the_gap_and_the_answer_comes_back(
         assert verified.count() == 1
         assert reply_text in verified.inner_text()
         assert page.locator("#conversation li.warning").count() == 0
+
+        # -- issue 15: every file keeps the name the reporter gave it ----------------
+        # the tip's files on the reporter's page
+        shown = page.locator("#conversation li").all_inner_texts()
+        boxes = sorted(text.split("\n")[0] for text in shown if text.startswith("Lampiran"))
+        assert boxes == ["Lampiran: bukti.jpg", "Lampiran: scan.png"]
+        # a file sent with a follow-up message
+        contract = tmp_path / "kontrak_027.pdf"
+        contract.write_bytes(b"%PDF-1.4 kontrak " + secrets.token_bytes(64))
+        page.fill("#message", "Nomor kontrak terlampir.")
+        page.set_input_files("#files", [str(contract)])
+        page.wait_for_function("() => document.querySelectorAll('#file-list li').length === 1")
+        page.click("#send-message")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#conversation li .who')]"
+            ".some(w => w.textContent === 'Lampiran: kontrak_027.pdf')"
+        )
+        second = tmp_path / "usb" / "export-2.bundle"
+        with second.open("wb") as out:
+            store.export_bundle(card.unit_id, out, actor="ines")
+        with Desk.open(workstation, SecretStr(PASSPHRASE)) as desk:
+            desk.import_bundle(second)
+            view = desk.case(reference)
+            names = sorted(a.reporter_name for a in view.reading.attachments)
+            assert names == ["bukti.jpg", "kontrak_027.pdf", "scan.png"]
+            later = next(
+                a for a in view.reading.attachments if a.reporter_name == "kontrak_027.pdf"
+            )
+            (tmp_path / "out").mkdir()
+            saved = desk.save_attachment(
+                reference, str(later.number), tmp_path / "out", use_name=True
+            )
+            assert saved.path.name.endswith("kontrak_027.pdf")
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                _print_case(view)
+        assert "reporter says kontrak_027.pdf" in printed.getvalue()
+        assert "reporter says ?" not in printed.getvalue()

@@ -153,3 +153,32 @@ def test_a_forged_standard_message_is_a_warning_on_the_reporters_page(
         warnings = page.locator("#conversation li.warning")
         assert warnings.count() == 1
         assert forged_text not in (page.text_content("#conversation") or "")
+
+
+def test_the_case_pages_say_days_in_words(page: Page, engine: str, scene: dict[str, Any]) -> None:
+    """Issue 15: "Senin, 7 Desember 2026" on the case page, "7 Des 2026" in tables."""
+    import datetime as dt
+    import re
+
+    from babel.dates import format_date
+
+    env, base = scene["env"], scene["base"]
+    case = env.store.get_case(scene["case"])
+    deadline = env.store.case_deadline(scene["case"])
+    name, totp = account(env, "inspector")
+    open_page(page, base, "/konsol/masuk")
+    sign_in(page, base, name, totp)
+    iso = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    for prefix, locale in (("/konsol", "id"), ("/en/konsol", "en_GB")):
+        page.goto(f"{base}{prefix}/kasus/{scene['case']}")
+        assert iso.findall(page.inner_text("main")) == []
+        submitted = dt.date.fromisoformat(case.submitted_day)
+        words = format_date(submitted, "EEEE, d MMMM y", locale=locale)
+        assert (page.text_content("#case-submitted") or "").startswith(words)
+        due = format_date(deadline.due, "EEEE, d MMMM y", locale=locale)
+        assert page.text_content("#case-due") == due
+        assert words in (page.text_content("#case-status") or "")
+        assert format_date(submitted, "medium", locale=locale) in page.inner_text("#items")
+        page.goto(f"{base}{prefix}/kasus")
+        assert iso.findall(page.inner_text("main")) == []
+        assert format_date(submitted, "medium", locale=locale) in page.inner_text("main")

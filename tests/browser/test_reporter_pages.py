@@ -4,15 +4,16 @@ JavaScript, no secure context, nothing left behind in the browser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_fixtures import UNIT_ID, make_env
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, Route
 
-from browser.conftest import CHROMIUM, ENGINES, open_page, serve_app
+from browser.conftest import CHROMIUM, ENGINES, assert_engine, open_page, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -144,3 +145,89 @@ def test_the_accessibility_check_can_fail(browser: Browser, server: str) -> None
         assert {"label", "color-contrast"} <= found
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_fixed_field_loses_its_error(page: Page, engine: str, server: str, lang: str) -> None:
+    """ "Mohon isi bagian ini." goes away as soon as the field is filled."""
+    open_page(page, server, f"/{lang}/lapor/{UNIT_ID}")
+    page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+    assert_engine(page, engine)
+    page.click("#continue")  # the empty form: every required field is named
+    for field in ("category", "what", "where", "when"):
+        assert page.is_visible(f"#q-{field}-error")
+    assert page.is_visible("#form-error")
+
+    page.fill("#q-what", "Pungutan liar di loket")
+    page.select_option("#q-category", "suap")
+    for field in ("what", "category"):
+        assert page.is_hidden(f"#q-{field}-error")
+        assert page.get_attribute(f"#q-{field}", "aria-invalid") == "false"
+    assert page.is_visible("#q-where-error") and page.is_visible("#form-error")
+
+    page.fill("#q-what", "")  # emptied again: the error comes back
+    assert page.is_visible("#q-what-error")
+    page.fill("#q-what", "Pungutan liar di loket")
+    page.fill("#q-where", "Loket pelayanan")
+    page.fill("#q-when", "Maret 2026")
+    for field in ("category", "what", "where", "when"):
+        assert page.is_hidden(f"#q-{field}-error")
+    assert page.is_hidden("#form-error")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_try_again_shows_only_after_a_failed_send(
+    page: Page, engine: str, server: str, lang: str
+) -> None:
+    """While the report is on its way the page offers no "Coba lagi" to press."""
+    page.set_default_timeout(180_000)
+    open_page(page, server, f"/{lang}/lapor/{UNIT_ID}")
+    page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+    assert_engine(page, engine)
+    assert page.is_hidden("#retry")
+    page.select_option("#q-category", "suap")
+    page.fill("#q-what", "Pungutan liar di loket")
+    page.fill("#q-where", "Loket pelayanan")
+    page.fill("#q-when", "Maret 2026")
+    page.click("#continue")
+    page.wait_for_function("() => document.getElementById('derive-progress').value === 100")
+    page.check("#saved")
+
+    held: list[Route] = []
+    failing = {"on": True}
+
+    def hold_or_fail(route: Route) -> None:
+        if failing["on"]:
+            route.abort()
+        else:
+            held.append(route)  # answered below, once the page was looked at
+
+    page.route("**/api/cases?*", hold_or_fail)
+    page.click("#send")  # the connection fails: now, and only now, "Coba lagi"
+    page.wait_for_selector("#send-error:not(:empty)")
+    assert page.is_visible("#retry")
+
+    failing["on"] = False
+    page.click("#retry")
+    page.wait_for_function("() => document.getElementById('send-error').textContent === ''")
+    while not held:
+        page.wait_for_timeout(50)
+    assert page.is_visible("#step-send") and page.is_visible("#not-yet")
+    assert page.is_hidden("#retry")
+    held[0].continue_()
+    page.wait_for_selector("#step-done", state="visible")
+    assert page.is_hidden("#retry")
+    # The day it was received, in words ("Rabu, 2 Desember 2026"), not ISO.
+    weekdays = {"id": "Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu",
+                "en": "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"}[lang]  # fmt: skip
+    received = page.text_content("#done-day") or ""
+    assert re.fullmatch(rf"({weekdays}), \d{{1,2}} \w+ \d{{4}}", received)
+    # The browser logs the planted failure and the retry's "not yet received"
+    # lookup (404); nothing else may be logged.
+    expected = {
+        "Failed to load resource: net::ERR_FAILED",
+        "Failed to load resource: the server responded with a status of 404 (Not Found)",
+    }
+    record = page.peluit  # type: ignore[attr-defined]
+    assert set(record.console_errors) <= expected
+    record.console_errors.clear()

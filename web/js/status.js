@@ -13,7 +13,9 @@ import { verifyUnitReply } from "./reply.js";
 import { parseUnitCard } from "./unit-card.js";
 import * as api from "./pages/api.js";
 import { FilePicker, uploadAll } from "./pages/attachments.js";
+import { longDay } from "./pages/dates.js";
 import { $, canEncrypt, el, focusHeading, setText, show, t } from "./pages/dom.js";
+import { answerList } from "./pages/tip-view.js";
 
 const app = $("app");
 const session = { auth: null, keys: null, view: null, unit: null, pass: null };
@@ -44,18 +46,29 @@ function onCodeInput() {
   input.setAttribute("aria-invalid", $("code-error").textContent ? "true" : "false");
 }
 
-function statusText(status) {
-  return t(`status_${status}`);
+function statusText(status, answered) {
+  return answered ? t("status_perlu_informasi_answered") : t(`status_${status}`);
 }
 
-function deadlineText(deadline) {
+/**
+ * The inspectorate asked (perlu_informasi) and the reporter has written since:
+ * a message of the reporter's after the unit's last reply, on or after the day
+ * the question was asked. The clock stays paused until the unit goes on.
+ */
+function answeredQuestion(view) {
+  if (view.status !== "perlu_informasi") return false;
+  const last = view.items.findLast((item) => item.kind === "message" || item.kind === "reply");
+  return Boolean(last) && last.author === "reporter" && last.day >= view.status_since;
+}
+
+function deadlineText(deadline, answered) {
   if (!deadline) return t("deadline_none");
-  if (deadline.paused) return t("deadline_paused");
+  if (deadline.paused) return answered ? t("deadline_paused_answered") : t("deadline_paused");
   const stage = t(`stage_${deadline.stage}`);
   const days = deadline.working_days_left;
-  if (days < 0) return t("deadline_overdue", { stage_past: t(`stage_${deadline.stage}_past`), date: deadline.due });
+  if (days < 0) return t("deadline_overdue", { stage_past: t(`stage_${deadline.stage}_past`), date: longDay(deadline.due) });
   if (days === 0) return t("deadline_today", { stage });
-  return t("deadline_due", { stage, date: deadline.due, days });
+  return t("deadline_due", { stage, date: longDay(deadline.due), days });
 }
 
 function ctxOf(item) {
@@ -68,38 +81,52 @@ function entry(who, text, className = "") {
   return li;
 }
 
-function describeTip(doc) {
-  const answers = doc.answers || {};
-  const lines = Object.entries(answers).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`);
-  for (const a of doc.attachments || []) lines.push(`${t("attachment")}: ${a.name}`);
-  return lines.join("\n");
+function describeTip(doc, day) {
+  const li = entry(`${t("your_report")} · ${day}`, "");
+  li.append(answerList(doc));
+  const names = attachedNames(doc).map((name) => `${t("attachment")}: ${name}`);
+  if (names.length) li.append(el("span", names.join("\n")));
+  return li;
+}
+
+/** The names the reporter's browser sealed with a tip or message, remembered by item id. */
+function attachedNames(doc) {
+  const described = Array.isArray(doc?.attachments) ? doc.attachments : [];
+  for (const a of described) if (a && typeof a.name === "string") session.names.set(a.item_id, a.name);
+  return described.filter((a) => a && typeof a.name === "string").map((a) => a.name);
+}
+
+function attachmentEntry(item) {
+  const name = session.names.get(item.item_id);
+  const size = `${Math.max(1, Math.round(item.size / 1024))} KB`;
+  return entry(name ? `${t("attachment")}: ${name}` : t("attachment"), `${size} · ${longDay(item.day)}`);
 }
 
 async function renderItem(item) {
   const ctx = ctxOf(item);
-  if (item.kind === "attachment") return entry(t("attachment"), `${Math.round(item.size / 1024)} KB · ${item.day}`);
+  if (item.kind === "attachment") return null; // named after the texts are open
   const bytes = await api.fetchItem(session.auth, item.item_id, session.pass);
   let plain;
   try {
     plain = await openEnvelope(bytes, [session.keys.keyPair], ctx);
   } catch {
-    return entry(t("unreadable"), item.day, "warning");
+    return entry(t("unreadable"), longDay(item.day), "warning");
   }
   if (item.kind === "reply") {
     try {
       // "Standard message" only when the template signature itself verified.
       const { body, standard } = await verifyUnitReply(plain, session.unit.ed25519PublicKey, ctx);
       const who = standard ? t("from_unit_standard") : t("from_unit");
-      return entry(`${who} · ${item.day}`, String(body.text ?? ""), "unit-msg");
+      return entry(`${who} · ${longDay(item.day)}`, String(body.text ?? ""), "unit-msg");
     } catch {
-      return entry(t("unverified"), item.day, "warning");
+      return entry(t("unverified"), longDay(item.day), "warning");
     }
   }
   const doc = JSON.parse(decoder.decode(plain));
-  if (item.kind === "tip") return entry(`${t("your_report")} · ${item.day}`, describeTip(doc));
+  if (item.kind === "tip") return describeTip(doc, longDay(item.day));
   if (item.kind === "identity") return entry(t("your_identity"), [doc.name, doc.nip, doc.contact].filter(Boolean).join("\n"));
-  const names = (doc.attachments || []).map((a) => `\n${t("attachment")}: ${a.name}`).join("");
-  return entry(`${t("from_you")} · ${item.day}`, `${doc.text || ""}${names}`);
+  const names = attachedNames(doc).map((name) => `\n${t("attachment")}: ${name}`).join("");
+  return entry(`${t("from_you")} · ${longDay(item.day)}`, `${doc?.text || ""}${names}`);
 }
 
 async function render(onProgress) {
@@ -108,12 +135,14 @@ async function render(onProgress) {
   session.pass = view.pass;
   session.unit = await parseUnitCard(JSON.stringify(view.unit.card));
   setText($("case-ref"), view.case_ref);
-  setText($("status"), statusText(view.status));
-  setText($("deadline"), deadlineText(view.deadline));
+  const answered = answeredQuestion(view);
+  setText($("status"), statusText(view.status, answered));
+  setText($("deadline"), deadlineText(view.deadline, answered));
   const list = $("conversation");
   const rendered = [];
+  session.names = new Map();
   for (const item of view.items) rendered.push(await renderItem(item));
-  list.replaceChildren(...rendered);
+  list.replaceChildren(...rendered.map((li, i) => li ?? attachmentEntry(view.items[i])));
 }
 
 async function openCase() {

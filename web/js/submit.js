@@ -11,6 +11,7 @@ import { generateReceiptCode, groupCode } from "./receipt.js";
 import { parseUnitCard } from "./unit-card.js";
 import * as api from "./pages/api.js";
 import { FilePicker, uploadAll } from "./pages/attachments.js";
+import { longDay } from "./pages/dates.js";
 import { $, canEncrypt, focusHeading, setText, show, t } from "./pages/dom.js";
 
 const app = $("app");
@@ -30,20 +31,38 @@ function fields() {
   }));
 }
 
+function checkField(f) {
+  const value = f.input.value.trim();
+  let problem = "";
+  if (f.required && value === "") problem = t("required");
+  else if (f.max && value.length > f.max) problem = t("too_long", { max: f.max });
+  setText(f.error, problem);
+  f.input.setAttribute("aria-invalid", problem ? "true" : "false");
+  return { value, problem };
+}
+
 function validate() {
   let first = null;
   const answers = {};
   for (const f of fields()) {
-    const value = f.input.value.trim();
-    let problem = "";
-    if (f.required && value === "") problem = t("required");
-    else if (f.max && value.length > f.max) problem = t("too_long", { max: f.max });
-    setText(f.error, problem);
-    f.input.setAttribute("aria-invalid", problem ? "true" : "false");
+    const { value, problem } = checkField(f);
     if (problem && first === null) first = f.input;
     answers[f.id] = value;
   }
   return { answers, first };
+}
+
+/** Once the reporter pressed "Continue", check each field again as it changes. */
+function recheckWhileTyping() {
+  for (const f of fields()) {
+    const again = () => {
+      if (!state.checked) return;
+      checkField(f);
+      if (!document.querySelector('[data-field] [aria-invalid="true"]')) setText($("form-error"), "");
+    };
+    f.input.addEventListener("input", again);
+    f.input.addEventListener("change", again);
+  }
 }
 
 function identity() {
@@ -78,6 +97,7 @@ async function startReceipt() {
 }
 
 function onContinue() {
+  state.checked = true;
   const { answers, first } = validate();
   setText($("form-error"), first ? t("form_invalid") : "");
   if (first) {
@@ -219,7 +239,7 @@ function done(ref, day) {
   progress(t("sending"), 1);
   show($("step-send"), false);
   setText($("done-ref"), ref);
-  setText($("done-day"), day);
+  setText($("done-day"), longDay(day));
   show($("step-done"));
   focusHeading("done-h");
 }
@@ -233,6 +253,7 @@ async function init() {
   setText($("fingerprint"), state.unit.fingerprint);
   state.files = new FilePicker({ input: $("files"), list: $("file-list"), error: $("files-error"), limits: state.instance.limits });
   setupReceiptButtons();
+  recheckWhileTyping();
   $("continue").addEventListener("click", onContinue);
   $("send").addEventListener("click", send);
   $("retry").addEventListener("click", send);

@@ -1,0 +1,51 @@
+// The reporter's own report, shown as the form was: each question's label and
+// the chosen option's words in the page's language, from the questionnaire
+// version the report was made with (the check page's "questionnaires" data
+// block, web/questionnaire_labels.py). Answers no version knows are shown
+// under their key, as they came.
+
+import { $, el } from "./dom.js";
+
+const META = new Set(["questionnaire", "questionnaire_version", "lang", "attachments"]);
+let catalog = null;
+
+function forms() {
+  if (catalog === null) catalog = JSON.parse($("questionnaires").textContent);
+  return catalog;
+}
+
+function formOf(doc) {
+  const { default: fallback, current, forms: known } = forms();
+  const id = typeof doc.questionnaire === "string" ? doc.questionnaire : fallback;
+  const keys = [`${id}@${doc.questionnaire_version}`, `${id}@${current[id]}`, `${fallback}@${current[fallback]}`];
+  const key = keys.find((k) => Object.hasOwn(known, k));
+  return key ? known[key] : { fields: [] };
+}
+
+const plain = (value) => (typeof value === "string" ? value : JSON.stringify(value));
+const blank = (value) => value === "" || value === null || value === undefined;
+
+/** [label, words] pairs in the form's order, then unknown keys. */
+export function answerRows(doc) {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return [["", plain(doc)]];
+  const nested = doc.answers && typeof doc.answers === "object" && !Array.isArray(doc.answers);
+  const given = new Map(Object.entries(nested ? doc.answers : doc).filter(([k]) => nested || !META.has(k)));
+  const rows = [];
+  for (const field of formOf(doc).fields) {
+    if (!given.has(field.id)) continue;
+    const value = given.get(field.id);
+    given.delete(field.id);
+    if (blank(value)) continue;
+    const chosen = typeof value === "string" && Object.hasOwn(field.options, value);
+    rows.push([field.label, chosen ? field.options[value] : plain(value)]);
+  }
+  for (const [key, value] of given) if (!blank(value)) rows.push([key, plain(value)]);
+  return rows;
+}
+
+/** The answers as a description list. */
+export function answerList(doc) {
+  const list = el("dl", "", "answers");
+  for (const [label, words] of answerRows(doc)) list.append(el("dt", label), el("dd", words));
+  return list;
+}
