@@ -327,6 +327,28 @@ def test_report_page_shows_svg_without_script(ws) -> None:  # type: ignore[no-un
     assert bad.status_code == 400
 
 
+def test_report_page_chooses_the_units_layout(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    client.login()
+    page = client.get("/laporan").text
+    assert '<option value="pergub-ntb-5-2024" selected>' in page
+    assert "Periode (2026-11, 2026-Q4 atau 2026)" in page and "Pergub NTB" in page
+    chosen = client.post("/laporan/tata-letak", {"csrf": client.csrf(), "layout": "nasional"})
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/laporan"
+    back = client.get("/laporan").text
+    assert '<option value="nasional" selected>' in back
+    assert "Periode (2026-11, 2026-Q4, 2026-S2 atau 2026)" in back
+    shown = client.get("/laporan?period=2026-S2").text
+    assert re.findall(r'<h3 data-section="([a-z]+)">', shown) == [
+        "category", "status", "compliance", "outcome"]  # fmt: skip
+    unknown = client.post("/laporan/tata-letak", {"csrf": client.csrf(), "layout": "tidak-ada"})
+    assert unknown.status_code == 400 and "tidak ada" in unknown.text
+    from workstation import report_layout
+
+    assert report_layout.chosen_name(desk_of(client).store) == "nasional"
+    assert client.get("/en/laporan").text.count("2026-11, 2026-Q4, 2026-S2 or 2026") == 1
+
+
 def test_every_ui_message_has_an_indonesian_translation() -> None:
     used: set[str] = set()
     for path in [*(ROOT / "workstation/templates").glob("*.html"),

@@ -148,10 +148,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
                        parents=[where])  # fmt: skip
     p.add_argument("--period", required=True, help="2026-11, 2026-Q4, 2026-S2 or 2026")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
-    p.add_argument("--layout", metavar="NAME", help="this time only: another layout than the unit's")
+    p.add_argument(
+        "--layout", metavar="NAME", help="this time only: another layout than the unit's"
+    )
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("report-layout", parents=[where],
-                       help="list report layouts, or choose the unit's (NAME) or add one (--add)")  # fmt: skip
+                       help="list report layouts, choose the unit's or add one")  # fmt: skip
     p.add_argument("name", nargs="?", help="pergub-ntb-5-2024, nasional or the unit's own")
     p.add_argument("--add", metavar="FILE", help="check a layout file, keep it and choose it")
     p.set_defaults(func=cmd_report_layout)

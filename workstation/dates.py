@@ -37,10 +37,10 @@ def _words(value: object, lang: str, pattern: str) -> str:
 
 
 def long_day(value: object, lang: str) -> str:
-    """"Senin, 7 Desember 2026" (``id``) or "Monday, 7 December 2026" (``en``)."""
+    """Indonesian "Senin, 7 Desember 2026" or English "Monday, 7 December 2026"."""
     return _words(value, lang, LONG_PATTERN)
 
 
 def short_day(value: object, lang: str) -> str:
-    """"7 Des 2026" (``id``) or "7 Dec 2026" (``en``)."""
+    """Indonesian "7 Des 2026" or English "7 Dec 2026"."""
     return _words(value, lang, SHORT_PATTERN)

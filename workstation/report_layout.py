@@ -76,10 +76,12 @@ class Layout:
     sections: tuple[Section, ...]
 
     def period_words(self, lang: str) -> str:
-        """"2026-11, 2026-Q4 atau 2026" — the periods this layout reports on, as examples."""
+        """The periods this layout reports on, as examples: "2026-11, 2026-Q4 atau 2026"."""
         examples = [PERIODS[kind][2] for kind in self.periods]
         joiner = " atau " if lang == "id" else " or "
-        return examples[0] if len(examples) == 1 else ", ".join(examples[:-1]) + joiner + examples[-1]
+        return (
+            examples[0] if len(examples) == 1 else ", ".join(examples[:-1]) + joiner + examples[-1]
+        )
 
 
 class LayoutRefused(Refused):
@@ -87,7 +89,9 @@ class LayoutRefused(Refused):
 
     def __init__(self, source: str, id_text: str, en_text: str) -> None:
         self.source = source
-        super().__init__(f"tata letak laporan {source}: {id_text} / report layout {source}: {en_text}")
+        super().__init__(
+            f"tata letak laporan {source}: {id_text} / report layout {source}: {en_text}"
+        )
 
 
 # --- reading and checking -------------------------------------------------------------
@@ -103,64 +107,101 @@ def parse(data: bytes, source: str) -> Layout:
         line = getattr(bad, "lineno", None)
         where = f" (baris {line})" if line else ""
         where_en = f" (line {line})" if line else ""
-        raise LayoutRefused(source, f"bukan JSON yang sah{where}",
-                            f"not valid JSON{where_en}") from None  # fmt: skip
+        raise LayoutRefused(
+            source, f"bukan JSON yang sah{where}", f"not valid JSON{where_en}"
+        ) from None
     if not isinstance(doc, dict):
-        raise LayoutRefused(source, "isinya harus satu objek JSON {…}", "it must be one JSON object {…}")
+        raise LayoutRefused(
+            source, "isinya harus satu objek JSON {…}", "it must be one JSON object {…}"
+        )
     if doc.get("format") != FORMAT:
         raise LayoutRefused(source, f'"format" harus "{FORMAT}"', f'"format" must be "{FORMAT}"')
     unknown = sorted(set(doc) - _KEYS)
     if unknown:
-        raise LayoutRefused(source, f"kunci tidak dikenal: {', '.join(unknown)}",
-                            f"unknown keys: {', '.join(unknown)}")  # fmt: skip
+        raise LayoutRefused(
+            source,
+            f"kunci tidak dikenal: {', '.join(unknown)}",
+            f"unknown keys: {', '.join(unknown)}",
+        )
     name = doc.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise LayoutRefused(source, '"name" hanya huruf kecil, angka dan "-" (paling banyak 40)',
-                            '"name" is lowercase letters, digits and "-" (at most 40)')  # fmt: skip
+        raise LayoutRefused(
+            source,
+            '"name" hanya huruf kecil, angka dan "-" (paling banyak 40)',
+            '"name" is lowercase letters, digits and "-" (at most 40)',
+        )
     comment = doc.get("comment", "")
     if not isinstance(comment, str):
         raise LayoutRefused(source, '"comment" harus teks', '"comment" must be text')
-    return Layout(name, comment, _words(doc, "title", source), _words(doc, "intro", source),
-                  _periods(doc.get("periods"), source), _sections(doc.get("sections"), source))  # fmt: skip
+    return Layout(
+        name,
+        comment,
+        _words(doc, "title", source),
+        _words(doc, "intro", source),
+        _periods(doc.get("periods"), source),
+        _sections(doc.get("sections"), source),
+    )
 
 
 def _words(doc: dict[str, Any], key: str, source: str) -> Words:
     value = doc.get(key)
-    if (not isinstance(value, dict) or set(value) != {"id", "en"}
-            or not all(isinstance(v, str) and v.strip() for v in value.values())):  # fmt: skip
-        raise LayoutRefused(source, f'"{key}" harus berisi teks "id" dan "en", keduanya terisi',
-                            f'"{key}" must hold an "id" and an "en" text, both filled in')  # fmt: skip
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"id", "en"}
+        or not all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
+        raise LayoutRefused(
+            source,
+            f'"{key}" harus berisi teks "id" dan "en", keduanya terisi',
+            f'"{key}" must hold an "id" and an "en" text, both filled in',
+        )
     return Words(value["id"].strip(), value["en"].strip())
 
 
 def _periods(value: object, source: str) -> tuple[str, ...]:
     known = ", ".join(PERIODS)
     if not isinstance(value, list) or not value:
-        raise LayoutRefused(source, f'"periods" harus daftar yang tidak kosong dari: {known}',
-                            f'"periods" must be a non-empty list of: {known}')  # fmt: skip
+        raise LayoutRefused(
+            source,
+            f'"periods" harus daftar yang tidak kosong dari: {known}',
+            f'"periods" must be a non-empty list of: {known}',
+        )
     for kind in value:
         if kind not in PERIODS:
-            raise LayoutRefused(source, f'periode "{kind}" tidak dikenal; yang ada: {known}',
-                                f'unknown period "{kind}"; known: {known}')  # fmt: skip
+            raise LayoutRefused(
+                source,
+                f'periode "{kind}" tidak dikenal; yang ada: {known}',
+                f'unknown period "{kind}"; known: {known}',
+            )
     if len(set(value)) != len(value):
-        raise LayoutRefused(source, '"periods" menyebut satu periode dua kali',
-                            '"periods" names a period twice')  # fmt: skip
+        raise LayoutRefused(
+            source, '"periods" menyebut satu periode dua kali', '"periods" names a period twice'
+        )
     return tuple(value)
 
 
 def _sections(value: object, source: str) -> tuple[Section, ...]:
     known = ", ".join(SECTIONS)
     if not isinstance(value, list) or not value:
-        raise LayoutRefused(source, f'"sections" harus daftar yang tidak kosong; bagian yang ada: {known}',
-                            f'"sections" must be a non-empty list; known sections: {known}')  # fmt: skip
+        raise LayoutRefused(
+            source,
+            f'"sections" harus daftar yang tidak kosong; bagian yang ada: {known}',
+            f'"sections" must be a non-empty list; known sections: {known}',
+        )
     result = []
     for number, entry in enumerate(value, 1):
         if not isinstance(entry, dict) or set(entry) != {"show", "title"}:
-            raise LayoutRefused(source, f'bagian ke-{number} harus berisi "show" dan "title" saja',
-                                f'section {number} must hold "show" and "title" only')  # fmt: skip
+            raise LayoutRefused(
+                source,
+                f'bagian ke-{number} harus berisi "show" dan "title" saja',
+                f'section {number} must hold "show" and "title" only',
+            )
         if entry["show"] not in SECTIONS:
-            raise LayoutRefused(source, f'bagian ke-{number}: "{entry["show"]}" tidak dikenal; yang ada: {known}',
-                                f'section {number}: unknown "{entry["show"]}"; known: {known}')  # fmt: skip
+            raise LayoutRefused(
+                source,
+                f'bagian ke-{number}: "{entry["show"]}" tidak dikenal; yang ada: {known}',
+                f'section {number}: unknown "{entry["show"]}"; known: {known}',
+            )
         result.append(Section(entry["show"], _words(entry, "title", f"{source}, #{number}")))
     shows = [s.show for s in result]
     if len(set(shows)) != len(shows):
@@ -173,8 +214,11 @@ def _sections(value: object, source: str) -> tuple[Section, ...]:
 
 def shipped() -> dict[str, bytes]:
     folder = resources.files("workstation") / "report_layouts"
-    return {entry.name.removesuffix(".json"): entry.read_bytes()
-            for entry in folder.iterdir() if entry.name.endswith(".json")}  # fmt: skip
+    return {
+        entry.name.removesuffix(".json"): entry.read_bytes()
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json")
+    }
 
 
 def _own(folder: Path) -> dict[str, Path]:
@@ -197,12 +241,17 @@ def load(folder: Path, name: str) -> Layout:
     path = _own(folder).get(name)
     if path is None:
         names = ", ".join(available(folder))
-        raise Refused(f"tata letak laporan {name!r} tidak ada; yang ada: {names} / "
-                      f"no report layout {name!r}; available: {names}")  # fmt: skip
+        raise Refused(
+            f"tata letak laporan {name!r} tidak ada; yang ada: {names} / "
+            f"no report layout {name!r}; available: {names}"
+        )
     layout = parse(path.read_bytes()[: MAX_BYTES + 1], str(path))
     if layout.name != name:
-        raise LayoutRefused(str(path), f'"name" harus "{name}", sama dengan nama berkas',
-                            f'"name" must be "{name}", the same as the file name')  # fmt: skip
+        raise LayoutRefused(
+            str(path),
+            f'"name" harus "{name}", sama dengan nama berkas',
+            f'"name" must be "{name}", the same as the file name',
+        )
     return layout
 
 
@@ -229,8 +278,11 @@ def add(folder: Path, file: Path) -> Layout:
     data = file.read_bytes()[: MAX_BYTES + 1]
     layout = parse(data, str(file))
     if layout.name in shipped():
-        raise LayoutRefused(str(file), f'"{layout.name}" adalah tata letak bawaan; pilih nama lain',
-                            f'"{layout.name}" is a shipped layout; choose another name')  # fmt: skip
+        raise LayoutRefused(
+            str(file),
+            f'"{layout.name}" adalah tata letak bawaan; pilih nama lain',
+            f'"{layout.name}" is a shipped layout; choose another name',
+        )
     where = folder / FOLDER
     where.mkdir(mode=0o700, exist_ok=True)
     temporary = where / f".{layout.name}.json.new"

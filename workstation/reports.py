@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from workstation.charts import Bar, bar_chart
 from workstation import report_layout
+from workstation.charts import Bar, bar_chart
 from workstation.code_names import both
 from workstation.dates import long_day, short_day
 from workstation.errors import Refused
@@ -155,7 +155,9 @@ class Report:
     @property
     def span_words(self) -> Words:
         start, end = self.period.start, self.period.end
-        return Words(*(f"{short_day(start, lang)} – {short_day(end, lang)}" for lang in ("id", "en")))
+        return Words(
+            *(f"{short_day(start, lang)} – {short_day(end, lang)}" for lang in ("id", "en"))
+        )
 
     @property
     def as_of_words(self) -> Words:
@@ -322,8 +324,8 @@ def charts(report: Report) -> dict[str, Markup]:
         result[table.key] = Markup(bar_chart(f"chart-{table.key}", table.title, bars))  # noqa: S704 - escaped in bar_chart
     bars = [Bar(both(c.stage), c.shown(), c.met / c.total if c.total >= SMALL else None)
             for c in report.compliance]  # fmt: skip
-    for section, table in report.parts():
-        if table is None:
+    for section, shown in report.parts():
+        if shown is None:
             result["compliance"] = Markup(  # noqa: S704 - escaped in bar_chart
                 bar_chart("chart-compliance", section.title.both, bars)
             )
