@@ -129,10 +129,15 @@ async def report_page(request: Request) -> Response:
         return render(request, "message.html", title=t("Report written"),
                       lines=[str(p) for p in written])  # fmt: skip
     period = request.query_params.get("period", "")[:10]
-    layout = report_layout.chosen(desk.folder, desk.store)
+    chosen, error = report_layout.chosen_name(desk.store), ""
+    try:
+        layout = report_layout.load(desk.folder, chosen)
+    except report_layout.LayoutRefused as bad:  # an edited file: say why, offer the others
+        layout, error = report_layout.load(desk.folder, report_layout.DEFAULT), bad.user_message
     context: dict[str, Any] = {"period": period, "report": None, "layout": layout,
+                               "chosen": chosen, "error": error,
                                "layouts": report_layout.available(desk.folder)}  # fmt: skip
-    if period:
+    if period and not error:
         report = reports.build(desk, reports.Period.parse(period), layout=layout)
         context.update(report=report, charts=reports.charts(report), both=both)
     return render(request, "report_form.html", title=t("Reports"), **context)
