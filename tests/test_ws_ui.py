@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -325,6 +326,42 @@ def test_report_page_shows_svg_without_script(ws) -> None:  # type: ignore[no-un
     assert "<svg" in page and "<script" not in page and "WBS-2026-0001" not in page
     bad = client.get("/laporan?period=2026-13")
     assert bad.status_code == 400
+
+
+def test_report_page_chooses_the_units_layout(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    client.login()
+    page = client.get("/laporan").text
+    assert '<option value="pergub-ntb-5-2024" selected>' in page
+    assert "Periode (2026-11, 2026-Q4 atau 2026)" in page and "Pergub NTB" in page
+    chosen = client.post("/laporan/tata-letak", {"csrf": client.csrf(), "layout": "nasional"})
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/laporan"
+    back = client.get("/laporan").text
+    assert '<option value="nasional" selected>' in back
+    assert "Periode (2026-11, 2026-Q4, 2026-S2 atau 2026)" in back
+    shown = client.get("/laporan?period=2026-S2").text
+    assert re.findall(r'<h3 data-section="([a-z]+)">', shown) == [
+        "category", "status", "compliance", "outcome"]  # fmt: skip
+    unknown = client.post("/laporan/tata-letak", {"csrf": client.csrf(), "layout": "tidak-ada"})
+    assert unknown.status_code == 400 and "tidak ada" in unknown.text
+    from workstation import report_layout
+
+    assert report_layout.chosen_name(desk_of(client).store) == "nasional"
+    assert client.get("/en/laporan").text.count("2026-11, 2026-Q4, 2026-S2 or 2026") == 1
+    # the unit's own file, chosen, then broken by an edit: the page says why and still offers
+    # the other layouts
+    own = ws[1] / "report-layouts" / "unit-sendiri.json"
+    own.parent.mkdir()
+    layout = json.loads(report_layout.shipped()["nasional"])
+    own.write_text(json.dumps({**layout, "name": "unit-sendiri"}), "utf-8")
+    client.post("/laporan/tata-letak", {"csrf": client.csrf(), "layout": "unit-sendiri"})
+    own.write_text(json.dumps({**layout, "name": "unit-sendiri", "periods": ["weekly"]}), "utf-8")
+    broken = client.get("/laporan?period=2026-S2")
+    assert broken.status_code == 200 and '<option value="unit-sendiri" selected>' in broken.text
+    assert 'periode "weekly" tidak dikenal' in html.unescape(broken.text)
+    assert "<svg" not in broken.text
+    chosen = client.post("/laporan/tata-letak", {"csrf": client.csrf(), "layout": "nasional"})
+    assert chosen.status_code == 303
 
 
 def test_every_ui_message_has_an_indonesian_translation() -> None:

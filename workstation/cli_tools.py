@@ -1,4 +1,4 @@
-"""``peluit-ws ui``, ``forward``, ``open-forward`` and ``report``.
+"""``peluit-ws ui``, ``forward``, ``open-forward``, ``report`` and ``report-layout``.
 
 Kept apart from :mod:`workstation.cli_commands` (the case commands) so each
 file stays one concept: these three look outward (a browser on loopback, a
@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from crypto.unit_card import UnitCard
-from workstation import forwarding, prompts
+from workstation import forwarding, prompts, report_layout
 from workstation.cli_commands import desk_for, folder_of
 from workstation.keyring import read_bytes
 from workstation.lifecycle import TARGETS
@@ -81,11 +81,34 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     period = reports.Period.parse(args.period)
     with desk_for(args) as desk:
-        report = reports.build(desk, period)
+        layout = report_layout.load(desk.folder, args.layout) if args.layout else None
+        report = reports.build(desk, period, layout=layout)
     written = reports.write(report, Path(args.out))
     for path in written:
         print(f"written: {safe_line(str(path))}")
     print(f"{report.total_text} case(s) submitted in {period.label}; cells under 3 shown as <3")
+    print(f"tata letak / layout: {report.layout.name}")
+    return 0
+
+
+def cmd_report_layout(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        name = args.name
+        if args.add:
+            name = report_layout.add(desk.folder, Path(args.add)).name
+            print(f"ditambahkan / added: {name}")
+        if name:
+            report_layout.choose(desk.folder, desk.store, name)
+        current = report_layout.chosen_name(desk.store)
+        for each in report_layout.available(desk.folder):
+            mark = "*" if each == current else " "
+            try:
+                layout = report_layout.load(desk.folder, each)
+            except report_layout.LayoutRefused as bad:
+                print(f"! {each}: {safe_line(bad.user_message)}")
+                continue
+            print(f"{mark} {each}: {safe_line(layout.title.id)} ({layout.period_words('id')})")
+    print(f"dipakai / in use: {current}")
     return 0
 
 
@@ -123,6 +146,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.set_defaults(func=cmd_open_forward)
     p = sub.add_parser("report", help="aggregate figures for leadership (HTML with SVG, CSV)",
                        parents=[where])  # fmt: skip
-    p.add_argument("--period", required=True, help="2026-11, 2026-Q4 or 2026")
+    p.add_argument("--period", required=True, help="2026-11, 2026-Q4, 2026-S2 or 2026")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    p.add_argument(
+        "--layout", metavar="NAME", help="this time only: another layout than the unit's"
+    )
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("report-layout", parents=[where],
+                       help="list report layouts, choose the unit's or add one")  # fmt: skip
+    p.add_argument("name", nargs="?", help="pergub-ntb-5-2024, nasional or the unit's own")
+    p.add_argument("--add", metavar="FILE", help="check a layout file, keep it and choose it")
+    p.set_defaults(func=cmd_report_layout)

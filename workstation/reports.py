@@ -1,7 +1,13 @@
-"""Leadership reports: aggregate figures for the Pembina and the Pengarah (Pergub NTB 5/2024).
+"""Leadership reports: aggregate figures for the unit's leadership, in the unit's layout.
 
-``peluit-ws report --period 2026-11|2026-Q4|2026 --out DIR`` writes a
+``peluit-ws report --period 2026-11|2026-Q4|2026-S2|2026 --out DIR`` writes a
 printable HTML page with SVG charts (no script) and the same figures as CSV.
+Which periods a report may cover, which sections it shows in which order and
+their titles come from the unit's layout (:mod:`workstation.report_layout`:
+``pergub-ntb-5-2024``, the default, for the Pembina and the Pengarah of Pergub
+NTB 5/2024; ``nasional`` after SE MenPANRB 08/2012; or the unit's own).
+Days are printed in words in both languages (:mod:`workstation.dates`); the
+CSV keeps ISO days for spreadsheets.
 Cases counted are those **submitted in the period**; their status is the one
 this workstation knows today (queued changes included).
 
@@ -35,11 +41,14 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from workstation import report_layout
 from workstation.charts import Bar, bar_chart
 from workstation.code_names import both
+from workstation.dates import long_day, short_day
 from workstation.errors import Refused
 from workstation.forwarding import write_new
 from workstation.questionnaire import form
+from workstation.report_layout import PERIODS, Layout, Words
 from workstation.working_days import WorkingCalendar
 
 if TYPE_CHECKING:
@@ -48,7 +57,7 @@ if TYPE_CHECKING:
 SMALL = 3
 POLICY = {"triage": 3, "first_followup": 5, "feedback": 30, "conclusion": 60}  # working days
 TRIAGE_ENDS = ("diverifikasi", "dilimpahkan", "tidak_dapat_ditindaklanjuti")
-_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?\Z")
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4])|-S([12]))?\Z")
 UNSET = "belum-ditentukan"
 
 
@@ -57,25 +66,30 @@ class Period:
     label: str
     start: dt.date
     end: dt.date  # inclusive
+    kind: str = "month"  # a key of report_layout.PERIODS
 
     @classmethod
     def parse(cls, text: str) -> Period:
         match = _PERIOD.match(text.strip())
         if not match:
-            raise Refused("the period is a month (2026-11), a quarter (2026-Q4) or a year (2026)")
+            raise Refused("the period is a month (2026-11), a quarter (2026-Q4),"
+                          " a half-year (2026-S2) or a year (2026)")  # fmt: skip
         year = int(match.group(1))
         if match.group(2):
             month = int(match.group(2))
             if not 1 <= month <= 12:
                 raise Refused("the month is 01 to 12")
-            first, last = month, month
+            first, last, kind = month, month, "month"
         elif match.group(3):
             quarter = int(match.group(3))
-            first, last = 3 * quarter - 2, 3 * quarter
+            first, last, kind = 3 * quarter - 2, 3 * quarter, "quarter"
+        elif match.group(4):
+            half = int(match.group(4))
+            first, last, kind = 6 * half - 5, 6 * half, "semester"
         else:
-            first, last = 1, 12
+            first, last, kind = 1, 12, "year"
         end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
-        return cls(text.strip(), dt.date(year, first, 1), end)
+        return cls(text.strip(), dt.date(year, first, 1), end, kind)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -130,12 +144,29 @@ class Report:
     as_of: dt.date
     unit_name: str
     total: int
-    tables: list[Table]
+    layout: Layout
+    tables: list[Table]  # the layout's table sections, in its order
     compliance: list[Compliance]
 
     @property
     def total_text(self) -> str:
         return "<3" if 0 < self.total < SMALL else str(self.total)
+
+    @property
+    def span_words(self) -> Words:
+        start, end = self.period.start, self.period.end
+        return Words(
+            *(f"{short_day(start, lang)} – {short_day(end, lang)}" for lang in ("id", "en"))
+        )
+
+    @property
+    def as_of_words(self) -> Words:
+        return Words(long_day(self.as_of, "id"), long_day(self.as_of, "en"))
+
+    def parts(self) -> list[tuple[report_layout.Section, Table | None]]:
+        """Each section of the layout with its table (None for deadline compliance)."""
+        tables = {t.key: t for t in self.tables}
+        return [(s, tables.get(s.show)) for s in self.layout.sections]
 
 
 def suppress(values: list[int]) -> list[tuple[str, int | None]]:
@@ -233,7 +264,23 @@ def stage_result(facts: CaseFacts, stage: str, calendar: WorkingCalendar,
     return "late" if calendar.working_days_between(start, as_of) > limit else None
 
 
-def build(desk: Desk, period: Period, *, calendar: WorkingCalendar | None = None) -> Report:
+def _check_period(layout: Layout, period: Period) -> None:
+    if period.kind in layout.periods:
+        return
+    kinds_id = ", ".join(PERIODS[k][0] for k in layout.periods)
+    kinds_en = ", ".join(PERIODS[k][1] for k in layout.periods)
+    raise Refused(
+        f"tata letak {layout.name} melaporkan per {kinds_id} ({layout.period_words('id')}),"
+        f" bukan per {PERIODS[period.kind][0]} / the {layout.name} layout reports by {kinds_en}"
+        f" ({layout.period_words('en')}), not by {PERIODS[period.kind][1]}"
+    )
+
+
+def build(desk: Desk, period: Period, *, layout: Layout | None = None,
+          calendar: WorkingCalendar | None = None) -> Report:  # fmt: skip
+    """The figures for ``period`` in ``layout`` (default: the unit's chosen layout)."""
+    layout = layout or report_layout.chosen(desk.folder, desk.store)
+    _check_period(layout, period)
     calendar = calendar or WorkingCalendar.for_folder(desk.folder)
     today = dt.date.fromisoformat(desk.today())
     as_of = min(today, period.end)
@@ -246,23 +293,22 @@ def build(desk: Desk, period: Period, *, calendar: WorkingCalendar | None = None
 
     concluded = [c for c in cases if c.outcome]
     referred = [c for c in cases if c.target]
-    tables = [
-        table("category", "Jenis pelanggaran / Kind of wrongdoing",
-              Counter(c.category for c in cases), categories),
-        table("status", "Status / Status", Counter(c.status for c in cases),
-              {c.status: both(c.status) for c in cases}),
-        table("agency", "Instansi / Agency", Counter(c.agency for c in cases),
-              {UNSET: "Belum ditentukan / Not yet set"}),
-        table("outcome", "Hasil / Outcome", Counter(c.outcome for c in concluded),
-              {c.outcome: both(c.outcome) for c in concluded}),
-        table("referral", "Dilimpahkan kepada / Referred to", Counter(c.target for c in referred),
-              {c.target: both(c.target) for c in referred}),
-    ]  # fmt: skip
+    counts: dict[str, tuple[Counter[str], dict[str, str]]] = {
+        "category": (Counter(c.category for c in cases), categories),
+        "status": (Counter(c.status for c in cases), {c.status: both(c.status) for c in cases}),
+        "agency": (Counter(c.agency for c in cases), {UNSET: "Belum ditentukan / Not yet set"}),
+        "outcome": (Counter(c.outcome for c in concluded),
+                    {c.outcome: both(c.outcome) for c in concluded}),
+        "referral": (Counter(c.target for c in referred),
+                     {c.target: both(c.target) for c in referred}),
+    }  # fmt: skip
+    tables = [table(s.show, s.title.both, *counts[s.show])
+              for s in layout.sections if s.show in counts]  # fmt: skip
     compliance = []
     for stage, days in POLICY.items():
         results = Counter(stage_result(c, stage, calendar, as_of) for c in cases)
         compliance.append(Compliance(stage, days, results["met"], results["late"]))
-    return Report(period, as_of, desk.card.name, len(cases), tables, compliance)
+    return Report(period, as_of, desk.card.name, len(cases), layout, tables, compliance)
 
 
 # --- output -------------------------------------------------------------------------
@@ -278,9 +324,11 @@ def charts(report: Report) -> dict[str, Markup]:
         result[table.key] = Markup(bar_chart(f"chart-{table.key}", table.title, bars))  # noqa: S704 - escaped in bar_chart
     bars = [Bar(both(c.stage), c.shown(), c.met / c.total if c.total >= SMALL else None)
             for c in report.compliance]  # fmt: skip
-    result["compliance"] = Markup(  # noqa: S704 - escaped in bar_chart
-        bar_chart("chart-compliance", "Kepatuhan tenggat / Deadline compliance", bars)
-    )
+    for section, shown in report.parts():
+        if shown is None:
+            result["compliance"] = Markup(  # noqa: S704 - escaped in bar_chart
+                bar_chart("chart-compliance", section.title.both, bars)
+            )
     return result
 
 
@@ -288,14 +336,17 @@ def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "label", "value"])
+    writer.writerow(["layout", report.layout.name, report.layout.title.both])
     writer.writerow(["period", report.period.label, f"{report.period.start}..{report.period.end}"])
     writer.writerow(["total", "cases submitted", report.total_text])
-    for table in report.tables:
-        for label, shown, _ in table.shown():
-            writer.writerow([table.key, label, shown])
-    for c in report.compliance:
-        writer.writerow([f"deadline:{c.stage}", f"{both(c.stage)} ({c.days} working days)",
-                         c.shown()])  # fmt: skip
+    for _section, table in report.parts():
+        if table is not None:
+            for label, shown, _ in table.shown():
+                writer.writerow([table.key, label, shown])
+            continue
+        for c in report.compliance:
+            writer.writerow([f"deadline:{c.stage}", f"{both(c.stage)} ({c.days} working days)",
+                             c.shown()])  # fmt: skip
     return out.getvalue()
 
 

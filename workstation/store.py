@@ -114,6 +114,13 @@ class WorkstationStore:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def set_meta(self, key: str, value: str) -> None:
+        """A unit setting (``report_layout``); ``unit_id`` is fixed when the store is made."""
+        if key == "unit_id":
+            raise WorkstationError("the store's unit cannot be changed")
+        with transaction(self.conn):
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def last_export_seq(self) -> int:
         row = self.conn.execute("SELECT max(export_seq) FROM imports").fetchone()
         return int(row[0] or 0)

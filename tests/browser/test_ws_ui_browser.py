@@ -177,6 +177,47 @@ def test_an_inspector_works_a_case_in_the_browser(
         assert [i.text for i in view.reading.items if i.author == "unit"] == [REPLY]
 
 
+def test_the_unit_chooses_its_report_layout(
+    page: Page, engine: str, workstation: Workstation
+) -> None:
+    ws = workstation
+    open_page(page, ws.base, "/masuk")
+    assert_engine(page, engine)
+    unlock(page, ws)
+    page.get_by_role("link", name="Laporan pimpinan").click()
+    page.wait_for_load_state()
+    assert page.locator("#layout").input_value() == "pergub-ntb-5-2024"
+    assert page.get_by_label("Periode (2026-11, 2026-Q4 atau 2026)").is_visible()
+    page.select_option("#layout", "nasional")
+    page.get_by_role("button", name="Pakai tata letak ini").click()
+    page.wait_for_load_state()
+    assert page.url == ws.base + "/laporan"
+    assert page.locator("#layout").input_value() == "nasional"
+    assert "MenPANRB" in page.locator("#layout-now").inner_text()
+    page.get_by_label("Periode (2026-11, 2026-Q4, 2026-S2 atau 2026)").fill("2026-S2")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_load_state()
+    titles = page.locator("section.report h3").all_inner_texts()
+    assert titles == ["Pengaduan menurut kategori / Complaints by category",
+                      "Pengaduan menurut status / Complaints by status",
+                      "Ketepatan waktu penanganan / Handled on time",
+                      "Hasil penanganan / Outcome of handling"]  # fmt: skip
+    report = page.locator("section.report").inner_text()
+    assert "1 Jul 2026 – 31 Des 2026" in report and "data per Senin, 23 November 2026" in report
+    assert "Laporan masuk / Reports submitted: <3" in report  # one case: masked
+    assert "WBS-2026-0007" not in page.content()
+    # English, then lock; the choice stays with the unit
+    open_page(page, ws.base, "/en/laporan")
+    assert page.locator("#layout").input_value() == "nasional"
+    assert page.get_by_label("Period (2026-11, 2026-Q4, 2026-S2 or 2026)").is_visible()
+    page.get_by_role("button", name="Lock").click()
+    page.wait_for_load_state()
+    with Desk.open(ws.folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
+        from workstation import report_layout
+
+        assert report_layout.chosen_name(desk.store) == "nasional"
+
+
 ATTACK = """<!doctype html>
 <html><head><meta charset="utf-8">{policy}<title>Undangan rapat</title></head><body>
 <form id="named" method="post" action="{ui}/kasus/{case}/status">

@@ -18,6 +18,7 @@ path                                 what
 ``/pesan-standar`` POST              sign and queue the standard messages
 ``/log-identitas`` GET               every identity opening
 ``/laporan`` GET/POST                leadership report; write HTML and CSV
+``/laporan/tata-letak`` POST         choose the unit's report layout
 ``/static/ui.css``                   the stylesheet
 ==================================== ============================================
 """
@@ -59,6 +60,7 @@ def _routes(prefix: str) -> list[BaseRoute]:
         ("/pesan-standar", d.sign_standard, POST),
         ("/log-identitas", d.identity_log, GET),
         ("/laporan", d.report_page, BOTH),
+        ("/laporan/tata-letak", d.choose_layout, POST),
     ]
     return [Route(prefix + path, endpoint, methods=methods) for path, endpoint, methods in table]
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
-from workstation import reports
+from workstation import report_layout, reports
 from workstation.code_names import both
 from workstation.templates import STANDARD_MESSAGES
 from workstation.ui.forms import read_form
@@ -129,11 +129,25 @@ async def report_page(request: Request) -> Response:
         return render(request, "message.html", title=t("Report written"),
                       lines=[str(p) for p in written])  # fmt: skip
     period = request.query_params.get("period", "")[:10]
-    context: dict[str, Any] = {"period": period, "report": None}
-    if period:
-        report = reports.build(desk, reports.Period.parse(period))
+    chosen, error = report_layout.chosen_name(desk.store), ""
+    try:
+        layout = report_layout.load(desk.folder, chosen)
+    except report_layout.LayoutRefused as bad:  # an edited file: say why, offer the others
+        layout, error = report_layout.load(desk.folder, report_layout.DEFAULT), bad.user_message
+    context: dict[str, Any] = {"period": period, "report": None, "layout": layout,
+                               "chosen": chosen, "error": error,
+                               "layouts": report_layout.available(desk.folder)}  # fmt: skip
+    if period and not error:
+        report = reports.build(desk, reports.Period.parse(period), layout=layout)
         context.update(report=report, charts=reports.charts(report), both=both)
     return render(request, "report_form.html", title=t("Reports"), **context)
+
+
+@needs_desk
+async def choose_layout(request: Request) -> Response:
+    desk = desk_of(request)
+    report_layout.choose(desk.folder, desk.store, form_of(request).text("layout", max_length=40))
+    return redirect(request, "/laporan")
 
 
 async def go_home(request: Request) -> Response:
