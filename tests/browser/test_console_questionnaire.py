@@ -78,3 +78,35 @@ def test_edit_preview_and_publish_a_questionnaire(page: Page, tmp_path: Path) ->
         assert digest == current.digest
         page.goto(f"{base}/en/konsol/kuesioner/{unit}")
         assert re.search(r"Version\s+code", page.inner_text("#versions thead"))
+
+
+def test_a_browser_report_on_version_2_reads_with_version_2_after_version_3(
+    page: Page, tmp_path: Path
+) -> None:
+    """The tip the report page seals names version 2; the workstation labels it so."""
+    from test_questionnaire_versions_end_to_end import UNIT, publish
+    from test_ws_support import PASSPHRASE, TODAY, make_workstation
+
+    from browser.test_console_flow import submit_report
+    from crypto.secret import SecretStr
+    from workstation.desk import Desk
+
+    page.set_default_timeout(180_000)
+    env = make_env(tmp_path)
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    env.store.register_unit(make_workstation(folder, unit_id=UNIT).to_json())
+    second = publish(env, "Ceritakan kejadiannya (versi 2)")
+    with serve_app(env.app) as base:
+        _code, reference = submit_report(page, base, UNIT, "v2")
+    publish(env, "Ceritakan kejadiannya (versi 3)")
+    bundle = tmp_path / "1.peluit"
+    with bundle.open("wb") as out:
+        env.store.export_bundle(UNIT, out, actor="ines")
+    with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
+        desk.import_bundle(bundle)
+        answers = {a.field_id: a for a in desk.answers(reference)}
+        stored = desk.store.questionnaire(second.digest)
+    assert answers["what"].label_id == "Ceritakan kejadiannya (versi 2)"
+    assert answers["what"].value == "Pengadaan fiktif v2"
+    assert stored is not None and stored["version"] == 2
