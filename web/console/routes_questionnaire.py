@@ -69,7 +69,6 @@ def _page(
         unit_id=unit_id,
         versions=list(reversed(versions)),
         draft=draft,
-        blank_index=len(draft.rows),
         problems=problems,
         preview=preview,
         type_names={k: gettext(lang, v) for k, v in TYPE_NAMES.items()},
