@@ -113,3 +113,23 @@ def test_an_altered_questionnaire_entry_rejects_the_bundle(
         with pytest.raises(BundleRejected):
             desk.import_bundle(tmp_path / "1.peluit")
         assert desk.store.questionnaire(meta["digest"]) is None
+
+
+def test_a_bundle_from_before_versions_imports_and_reads_with_the_built_in_form(
+    tmp_path: Path,
+) -> None:
+    """No questionnaire entry, a tip without questionnaire_digest: as before."""
+    from test_ws_support import export_bundle, report_case
+
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    card = make_workstation(folder)
+    (tmp_path / "old.peluit").write_bytes(
+        export_bundle(card.unit_id, [report_case(card, "WBS-2026-0001")])
+    )
+    with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
+        desk.import_bundle(tmp_path / "old.peluit")
+        labels = {a.field_id: a.label_id for a in desk.answers("WBS-2026-0001")}
+        stored = desk.store.conn.execute("SELECT count(*) FROM questionnaire_versions")
+        assert stored.fetchone()[0] == 0
+    assert labels["what"] == "Apa yang terjadi?" and labels["category"] == "Jenis pelanggaran"
