@@ -30,6 +30,7 @@ from crypto.bundle_schema import (
     ENTRY_NAMES,
     ENVELOPE,
     MAX_DATA,
+    QUESTIONNAIRE,
     REPLY,
     SCHEMAS,
     TEMPLATE,
@@ -232,13 +233,13 @@ class BundleReader:
                 digest.update(view)
                 handle.write(view)
                 left -= len(view)
-            if entry_type in (ENVELOPE, REPLY):
-                if size == 0:
-                    _check_envelope_prefix(number, memoryview(b""), 0)
-                if not hmac.compare_digest(digest.hexdigest(), meta["sha256"]):
-                    raise BundleError(
-                        "entry_sha256", f"entry {number}'s sha256 does not match its data"
-                    )
+            if entry_type in (ENVELOPE, REPLY) and size == 0:
+                _check_envelope_prefix(number, memoryview(b""), 0)
+            expected = meta["digest"] if entry_type == QUESTIONNAIRE else meta.get("sha256")
+            if expected is not None and not hmac.compare_digest(digest.hexdigest(), expected):
+                raise BundleError(
+                    "entry_sha256", f"entry {number}'s sha256 does not match its data"
+                )
             handle.flush()
         except BaseException:
             data.close()
@@ -293,6 +294,8 @@ class _Totals:
         self.limits = limits
         self.entries = 0
         self.data = 0
+        self.envelope_bytes = 0
+        self.questionnaires: set[str] = set()
         self.cases: set[str] = set()
         self.envelopes = 0
         self.items: set[str] = set()
@@ -322,6 +325,10 @@ class _Totals:
                 raise BundleError(
                     "declared_totals", "the bundle holds more envelopes than it declares"
                 )
+        if entry_type == QUESTIONNAIRE:
+            if meta["digest"] in self.questionnaires:
+                raise BundleError("duplicate", f"entry {number} repeats a questionnaire version")
+            self.questionnaires.add(meta["digest"])
         if entry_type == TEMPLATE:
             if meta["template_id"] in self.templates:
                 raise BundleError("duplicate", f"entry {number} repeats a template_id")
@@ -333,16 +340,18 @@ class _Totals:
         if entry_type == ENVELOPE and size != meta["size"]:
             raise BundleError("data_len", f"entry {number}'s data_len is not its size")
         self.data += size
+        if entry_type == ENVELOPE:
+            self.envelope_bytes += size
         if self.data > self.limits.max_data_total:
             raise BundleError("limit_data", f"entry {number} is over the limit on data")
-        if self.kind is Kind.EXPORT and self.data > self.header["bytes"]:
+        if self.kind is Kind.EXPORT and self.envelope_bytes > self.header["bytes"]:
             raise BundleError("declared_totals", "the bundle holds more bytes than it declares")
 
     def check_complete(self) -> None:
         if self.kind is Kind.EXPORT and (
             len(self.cases) != self.header["cases"]
             or self.envelopes != self.header["envelopes"]
-            or self.data != self.header["bytes"]
+            or self.envelope_bytes != self.header["bytes"]
         ):
             raise BundleError(
                 "declared_totals", "the bundle's entries do not match its declared totals"

@@ -42,6 +42,7 @@ VERSION: Final = 1
 
 CASE: Final = 0x01
 ENVELOPE: Final = 0x02
+QUESTIONNAIRE: Final = 0x04
 REPLY: Final = 0x11
 STATUS: Final = 0x12
 TEMPLATE: Final = 0x13
@@ -51,18 +52,20 @@ TRAILER: Final = 0xFF
 ENTRY_NAMES: Final = {
     CASE: "case",
     ENVELOPE: "envelope",
+    QUESTIONNAIRE: "questionnaire",
     REPLY: "reply",
     STATUS: "status",
     TEMPLATE: "template",
     QUARANTINE: "quarantine",
 }
 TYPES: Final = {
-    Kind.EXPORT: frozenset({CASE, ENVELOPE}),
+    Kind.EXPORT: frozenset({CASE, ENVELOPE, QUESTIONNAIRE}),
     Kind.REPLY: frozenset({REPLY, STATUS, TEMPLATE, QUARANTINE}),
 }
 MAX_DATA: Final = {
     CASE: 0,
     ENVELOPE: 1 << 31,
+    QUESTIONNAIRE: 256 * 1024,
     REPLY: 1 << 20,
     STATUS: 0,
     TEMPLATE: 0,
@@ -152,6 +155,7 @@ SCHEMAS: Final[dict[int, dict[str, Check]]] = {
         "size": _positive,
         "sha256": is_sha256,
     },
+    QUESTIONNAIRE: {"version": _positive, "digest": is_sha256},
     REPLY: {"case_id": is_hex_id, "item_id": is_hex_id, "sha256": is_sha256},
     STATUS: {
         "case_id": is_hex_id,

@@ -176,6 +176,42 @@ def good_export(header: dict[str, Any] | None = None) -> Raw:
     return raw
 
 
+QUESTIONNAIRE = json.dumps(
+    {
+        "id": "wbs-default",
+        "version": 2,
+        "title": {"en": "WBS form", "id": "Formulir WBS"},
+        "fields": [
+            {
+                "id": "what",
+                "type": "textarea",
+                "required": True,
+                "label": {"en": "What happened?", "id": "Apa yang terjadi?"},
+            }
+        ],
+    },
+    sort_keys=True,
+    separators=(",", ":"),
+    ensure_ascii=False,
+).encode()
+"""A questionnaire version's canonical bytes (questionnaire-v1.md)."""
+
+
+def questionnaire_entry(data: bytes = QUESTIONNAIRE) -> tuple[dict[str, Any], bytes]:
+    return {"version": 2, "digest": hashlib.sha256(QUESTIONNAIRE).hexdigest()}, data
+
+
+def questionnaire_export(*extra: tuple[dict[str, Any], bytes]) -> Raw:
+    """The good export with the unit's questionnaire version first (entry 0x04)."""
+    raw = Raw("export", export_header())
+    for meta, data in (questionnaire_entry(), *extra):
+        raw.entry(0x04, meta, data)
+    good = good_export().body[len(Raw("export", export_header()).body) :]
+    raw.body += good
+    raw.count += 5
+    return raw
+
+
 def reply_entry(label: str) -> tuple[dict[str, Any], bytes]:
     data = fake_envelope(label, 512)
     return {
@@ -231,6 +267,28 @@ Scenario = tuple[str, str, str, Callable[[], bytes]]
 SCENARIOS: list[Scenario] = [
     # --- export bundles ---
     ("export-ok", "two cases, three envelopes", "ok", lambda: good_export().finish()),
+    (
+        "export-questionnaire-ok",
+        "a questionnaire version, then two cases and three envelopes",
+        "ok",
+        lambda: questionnaire_export().finish(),
+    ),
+    (
+        "export-questionnaire-digest",
+        "a questionnaire entry whose data does not hash to its digest",
+        "entry_sha256",
+        lambda: (
+            Raw("export", export_header())
+            .entry(0x04, *questionnaire_entry(QUESTIONNAIRE.replace(b"Apa", b"Apa saja")))
+            .finish()
+        ),
+    ),
+    (
+        "export-questionnaire-duplicate",
+        "the same questionnaire version twice",
+        "duplicate",
+        lambda: questionnaire_export(questionnaire_entry()).finish(),
+    ),
     (
         "export-ok-empty",
         "nothing new since the last export",
@@ -602,6 +660,7 @@ def entries_of(name: str) -> list[dict[str, Any]]:
     """What a reader must report for the ok scenarios."""
     raw = {
         "export-ok": good_export,
+        "export-questionnaire-ok": questionnaire_export,
         "reply-ok": good_reply,
         "reply-quarantine-ok": quarantine_reply,
     }.get(name)

@@ -75,7 +75,9 @@ def test_vector(path: Path) -> None:
     assert found == document["entries"]
 
 
-@pytest.mark.parametrize("name", ["export-ok", "reply-ok", "reply-quarantine-ok"])
+@pytest.mark.parametrize(
+    "name", ["export-ok", "export-questionnaire-ok", "reply-ok", "reply-quarantine-ok"]
+)
 def test_the_writer_reproduces_the_ok_vectors_byte_for_byte(name: str) -> None:
     document, data = load(VECTORS / f"{name}.json")
     kind = Kind(document["bundle_kind"])

@@ -66,6 +66,7 @@ ACTIONS = frozenset(
         "template_sent",
         "unit_registered",
         "unit_settings",
+        "questionnaire_published",
     }
 )
 

@@ -20,7 +20,8 @@ auditor     the audit log and aggregate figures; nothing that changes data
 The SQLite implementation is assembled from one module per concept:
 :mod:`vault.console_cases`, :mod:`vault.console_figures`,
 :mod:`vault.console_accounts`, :mod:`vault.console_units`,
-:mod:`vault.console_ack` and :mod:`vault.console_quarantine`, on the permission checks of
+:mod:`vault.console_ack`, :mod:`vault.console_quarantine` and
+:mod:`vault.console_questionnaires`, on the permission checks of
 :mod:`vault.console_access`.
 """
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from crypto.secret import SecretStr
 from vault import staff_totp
@@ -40,12 +41,14 @@ from vault.console_ack import ConsoleAck
 from vault.console_cases import CasePage, CaseSummary, ConsoleCases
 from vault.console_figures import ConsoleFigures, UnitFigures
 from vault.console_quarantine import ConsoleQuarantine
+from vault.console_questionnaires import ConsoleQuestionnaires
 from vault.console_units import ConsoleUnits, UnitConsoleSettings
 from vault.database import opened
 from vault.days import Today, jakarta_today
 from vault.deadlines import DeadlinePolicy
 from vault.limits import Limits
 from vault.quarantine_notes import QuarantineNote
+from vault.questionnaires import QuestionnaireVersion
 from vault.staff import LoginThrottle, Role, StaffUser
 from vault.status import CaseStatus
 from vault.units import Unit
@@ -145,6 +148,12 @@ class ConsoleStore(Protocol):
         retention_days: int | None = None,
         daily_case_ceiling: int | None = None,
     ) -> UnitConsoleSettings: ...
+    def questionnaire_versions(
+        self, user: StaffUser, unit_id: str
+    ) -> list[QuestionnaireVersion]: ...
+    def publish_questionnaire(
+        self, user: StaffUser, unit_id: str, document: dict[str, Any]
+    ) -> QuestionnaireVersion: ...
     # audit (auditors)
     def audit_entries(
         self, user: StaffUser, *, limit: int = 100, before_seq: int | None = None
@@ -158,7 +167,13 @@ class ConsoleStore(Protocol):
 
 
 class SqliteConsoleStore(
-    ConsoleCases, ConsoleAck, ConsoleQuarantine, ConsoleFigures, ConsoleAccounts, ConsoleUnits
+    ConsoleCases,
+    ConsoleAck,
+    ConsoleQuarantine,
+    ConsoleFigures,
+    ConsoleAccounts,
+    ConsoleUnits,
+    ConsoleQuestionnaires,
 ):
     """:class:`ConsoleStore` on the vault's SQLite file (a connection per call).
 

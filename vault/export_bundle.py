@@ -12,7 +12,9 @@ What was exported is recorded only after the bundle is completely written
 and fsynced (and, through ``on_written``, published by the caller): an
 export that fails midway changes nothing and is simply run again. The
 record holds ids, counts and the day, nothing about reporters; the audit
-log gets one "export" entry with the counts.
+log gets one "export" entry with the counts. Every questionnaire version the
+unit published goes first, in every export (the server cannot see which
+version a sealed tip names; they are small).
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from typing import Any, BinaryIO, cast
 from sqlite_utils import Database
 
 from crypto.b64 import b64u_encode
-from crypto.bundle_schema import CASE, ENVELOPE, EXPORT_FORMAT, VERSION, Kind
+from crypto.bundle_schema import CASE, ENVELOPE, EXPORT_FORMAT, QUESTIONNAIRE, VERSION, Kind
 from crypto.bundle_writer import BundleWriter
-from vault import audit_log, reexport
+from vault import audit_log, questionnaires, reexport
 from vault.blob_store import PieceReader
 from vault.database import write_transaction
 from vault.errors import BadInput, Conflict, VaultError
@@ -140,6 +142,9 @@ def _write(out: BinaryIO, db: Database, unit_id: str, seq: int, day: str, plan: 
         "bytes": total,
     }
     writer = BundleWriter(out, Kind.EXPORT, header)
+    for published in questionnaires.versions(db, unit_id):
+        meta = {"version": published.version, "digest": published.digest}
+        writer.add(QUESTIONNAIRE, meta, published.canonical)
     by_case: dict[str, list[_Envelope]] = {}
     for envelope in plan.envelopes:
         by_case.setdefault(envelope.case_id, []).append(envelope)

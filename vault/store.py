@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from crypto.secret import SecretBytes
-from vault import case_envelopes, cases, retention, unit_lifetime, units
+from vault import case_envelopes, cases, questionnaires, retention, unit_lifetime, units
 from vault.blob_files import move_blob_files
 from vault.blob_store import BlobStore
 from vault.case_envelopes import EnvelopeInfo
@@ -42,6 +42,7 @@ from vault.folder_lock import FolderLock
 from vault.group_commit import GroupCommitter
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
+from vault.questionnaires import QuestionnaireVersion
 from vault.reply_import import ImportLimits, ImportSummary, import_reply_bundle
 from vault.schema import migrate
 from vault.staging import Staging
@@ -79,6 +80,7 @@ class VaultStore(Protocol):
     ) -> Unit: ...
     def remove_unit(self, unit_id: str, *, actor: str) -> Unit: ...
     def unit_settings(self, unit_id: str) -> UnitSettings: ...
+    def current_questionnaire(self, unit_id: str) -> QuestionnaireVersion | None: ...
     def update_unit_settings(
         self,
         unit_id: str,
@@ -238,6 +240,11 @@ class SqliteVaultStore:
     def unit_settings(self, unit_id: str) -> UnitSettings:
         with self._db.opened() as db:
             return units.get_settings(db, unit_id)
+
+    def current_questionnaire(self, unit_id: str) -> QuestionnaireVersion | None:
+        """The unit's newest published questionnaire; ``None``: the built-in one."""
+        with self._db.opened() as db:
+            return questionnaires.current(db, unit_id)
 
     def update_unit_settings(
         self,

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from crypto.questionnaire_doc import digest
 from web.day_words import long_day, short_day
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from web.page_messages import messages
@@ -68,6 +69,16 @@ def questionnaire(name: str) -> dict[str, Any]:
     path = QUESTIONNAIRES / f"{name}.json"
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def unit_questionnaire(request: Request, unit: Any) -> dict[str, Any]:
+    """The unit's current questionnaire: its newest published version, else the built-in one."""
+    current = getattr(request.app.state.vault, "current_questionnaire", None)
+    published = current(unit.unit_id) if current is not None else None
+    if published is not None:
+        document: dict[str, Any] = published.document
+        return document
+    return questionnaire(getattr(unit, "questionnaire", "wbs-default"))
 
 
 def error_page(
@@ -134,8 +145,8 @@ async def report(request: Request) -> Response:
         units = {u.unit_id: u for u in _units(request)}
         forward = units.get(unit.forward_unit) if unit.forward_unit else None
         return render(request, "retired.html", unit=unit, forward=forward)
-    form = questionnaire(getattr(unit, "questionnaire", "wbs-default"))
-    return render(request, "report.html", unit=unit, form=form)
+    form = unit_questionnaire(request, unit)
+    return render(request, "report.html", unit=unit, form=form, form_digest=digest(form))
 
 
 async def check(request: Request) -> Response:

@@ -41,10 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from crypto import questionnaire_doc
 from crypto.b64 import b64u_decode
 from crypto.bundle import BundleError, BundleReader, Kind, ReaderLimits
-from crypto.bundle_schema import CASE, ENVELOPE
+from crypto.bundle_schema import CASE, ENVELOPE, QUESTIONNAIRE
 from crypto.key_file import UnitKeys
+from crypto.questionnaire_doc import QuestionnaireError
 from crypto.xwing import XWingPrivateKey
 from workstation.database import transaction
 from workstation.durable import DurableBatch
@@ -99,6 +101,7 @@ class BundleImport:
         self.xwing = keys.xwing_keys() if xwing is None else xwing
         self.allow_gap = allow_gap
         self.checks = EntryChecks(store, keys, self.xwing)
+        self._forms: dict[str, tuple[int, bytes]] = {}
 
     def run(self, bundle: Path, today: str) -> ImportResult:
         staging = self.store.staging_dir / secrets.token_hex(16)
@@ -126,10 +129,13 @@ class BundleImport:
         self._check_header(header)
         cases: dict[str, _Case] = {}
         staged: list[_Staged] = []
+        forms: dict[str, tuple[int, bytes]] = {}
         known = 0
         for entry in reader.entries():
             try:
-                if entry.type == CASE:
+                if entry.type == QUESTIONNAIRE:
+                    forms[str(entry.meta["digest"])] = _questionnaire(entry.meta, entry.data.open())
+                elif entry.type == CASE:
                     cases[str(entry.meta["case_id"])] = self._case(entry.meta)
                 elif entry.type == ENVELOPE:
                     handle = entry.data.open()
@@ -143,6 +149,7 @@ class BundleImport:
             finally:
                 entry.data.close()
         held = self._resolve(cases, staged)
+        self._forms = forms
         return self._commit(header, reader.file_sha256, cases, staged, held, known, durable, today)
 
     # --- checks -----------------------------------------------------------
@@ -318,6 +325,11 @@ class BundleImport:
                 result.new_cases.append(str(meta["reference"]))
         for item in staged:
             insert_envelope(conn, item.meta, item.name, export_seq)
+        for digest, (version, data) in self._forms.items():
+            conn.execute(
+                "INSERT INTO questionnaire_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (digest, version, data, export_seq),
+            )
         conn.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -330,6 +342,20 @@ class BundleImport:
                 header["envelopes"],
             ),
         )
+
+
+def _questionnaire(meta: dict[str, object], handle: BinaryIO) -> tuple[int, bytes]:
+    """A questionnaire entry's version and canonical bytes (the reader checked the hash)."""
+    data = handle.read(questionnaire_doc.MAX_BYTES + 1)
+    try:
+        document = questionnaire_doc.load(data, str(meta["digest"]))
+    except QuestionnaireError:
+        raise BundleRejected(
+            "questionnaire", "a questionnaire version in the bundle is not valid"
+        ) from None
+    if document["version"] != meta["version"]:
+        raise BundleRejected("questionnaire", "a questionnaire version is not what its entry says")
+    return int(meta["version"]), data  # type: ignore[call-overload]
 
 
 def _case_only(meta: dict[str, object]) -> dict[str, object]:

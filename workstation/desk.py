@@ -321,7 +321,7 @@ class Desk:
                     tip = load_object(reading.open_bytes(self.store, item, self._xwing))
                 except (DecryptionError, ValueError):
                     return []
-                return questionnaire.answers(tip)
+                return questionnaire.answers(tip, self.store.questionnaire)
         return []
 
     def triage(self, ref: str) -> Triage | None:

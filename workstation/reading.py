@@ -146,7 +146,7 @@ def read_case(
         if row.kind == "tip":
             try:
                 tip = _json_text(open_bytes(store, row, keys))
-                reading.answers = answers(tip)
+                reading.answers = answers(tip, store.questionnaire)
                 described.update(described_attachments(tip))
             except (DecryptionError, WorkstationError) as bad:
                 reading.tip_error = bad.user_message

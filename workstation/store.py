@@ -17,8 +17,9 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from crypto import questionnaire_doc
 from crypto.b64 import b64u_decode
 from workstation.database import connect, migrate, transaction
 from workstation.errors import UnknownCase, UnknownItem, WorkstationError
@@ -152,6 +153,15 @@ class WorkstationStore:
         if row is None:
             raise UnknownCase(f"no case {ref_or_id!r} on this workstation")
         return CaseRow(*row)
+
+    def questionnaire(self, digest: object) -> dict[str, Any] | None:
+        """The stored questionnaire version with this id (checked on import), or ``None``."""
+        if not isinstance(digest, str):
+            return None
+        row = self.conn.execute(
+            "SELECT document FROM questionnaire_versions WHERE digest = ?", (digest,)
+        ).fetchone()
+        return None if row is None else questionnaire_doc.load(bytes(row[0]), digest)
 
     def set_triage(self, case_id: str, sealed: bytes) -> None:
         with transaction(self.conn):

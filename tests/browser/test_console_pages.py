@@ -71,7 +71,7 @@ def pages_of(role: str, case: str, unit: str) -> list[str]:
             "/pertukaran",
             "/sandi",
         ],
-        "admin": ["/akun", "/unit", f"/pengaturan/{unit}", "/sandi"],
+        "admin": ["/akun", "/unit", f"/pengaturan/{unit}", f"/kuesioner/{unit}", "/sandi"],
         "auditor": ["/dasbor", "/audit", "/sandi"],
     }[role]
 

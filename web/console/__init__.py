@@ -27,6 +27,8 @@ path                                 roles     what
 ``/akun/{username}/nonaktifkan`` POST admin    disable an account
 ``/unit`` GET/POST                   admin     units; register a card (audited)
 ``/pengaturan/{unit}`` GET/POST      admin     deadlines, retention, daily ceiling
+``/kuesioner/{unit}`` GET/POST       admin     questionnaire versions, editor, preview,
+                                               publish (audited)
 ``/audit`` GET                       auditor   the audit log and its chain check
 ==================================== ========= =====================================
 """
@@ -46,6 +48,7 @@ from web.console import (
     routes_cases,
     routes_figures,
     routes_quarantine,
+    routes_questionnaire,
 )
 from web.console.state import install as install_state
 
@@ -77,6 +80,7 @@ def _routes() -> list[BaseRoute]:
         Route("/unit", routes_admin.units, methods=GET),
         Route("/unit", routes_admin.register_unit, methods=POST),
         Route("/pengaturan/{unit_id}", routes_admin.settings, methods=BOTH),
+        Route("/kuesioner/{unit_id}", routes_questionnaire.editor, methods=BOTH),
     ]
 
 

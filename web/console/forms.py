@@ -62,13 +62,13 @@ class Form:
         return number
 
 
-def parse_form(body: bytes) -> Form:
+def parse_form(body: bytes, *, max_fields: int = MAX_FIELDS) -> Form:
     try:
         pairs = parse_qsl(
             body.decode("ascii"),
             keep_blank_values=True,
             strict_parsing=bool(body),
-            max_num_fields=MAX_FIELDS,
+            max_num_fields=max_fields,
             errors="strict",
         )
     except (UnicodeDecodeError, ValueError):
@@ -81,17 +81,19 @@ def parse_form(body: bytes) -> Form:
     return Form(fields)
 
 
-async def read_form(request: Request) -> Form:
-    """The request's urlencoded body (at most 16 KiB), parsed."""
+async def read_form(
+    request: Request, *, max_bytes: int = FORM_MAX, max_fields: int = MAX_FIELDS
+) -> Form:
+    """The request's urlencoded body (at most 16 KiB unless the route says), parsed."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise BadRequest("content-type")
     body = bytearray()
     async for chunk in bounded_chunks(request):
         body.extend(chunk)
-        if len(body) > FORM_MAX:
+        if len(body) > max_bytes:
             raise TooLarge()
-    return parse_form(bytes(body))
+    return parse_form(bytes(body), max_fields=max_fields)
 
 
 def check_csrf(expected: str, given: str | None) -> None:

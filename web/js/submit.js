@@ -197,6 +197,7 @@ async function send() {
     const tipDoc = {
       questionnaire: app.dataset.questionnaire,
       questionnaire_version: Number(app.dataset.questionnaireVersion),
+      questionnaire_digest: app.dataset.questionnaireDigest,
       lang: app.dataset.lang,
       answers: state.answers,
       attachments: state.files.describe(),
