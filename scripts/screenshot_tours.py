@@ -8,6 +8,7 @@ it. The servers and the temporary installation are made in screenshots.py.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,11 +193,11 @@ def insecure_tour(pw: Any, world: World, shots: Shots) -> None:
 AFTER_THE_REPORT = (
     "console-cases-list", "console-case-new", "console-dashboard-default",
     "console-transfer-default", "console-password-default", "console-transfer-imported",
-    "console-case-answered", "console-audit-inspector", "ws-unlock-empty", "ws-unlock-error",
+    "console-case-answered", "console-forbidden-inspector", "ws-unlock-empty", "ws-unlock-error",
     "ws-import-empty", "ws-import-done", "ws-cases-list", "ws-case-new", "ws-forward-default",
     "ws-reports-default", "ws-export-empty", "ws-identitylog-default", "ws-reply-queued",
-    "ws-status-queued", "ws-case-queued", "ws-reports-made", "ws-export-done",
-    "reporter-status-question", "reporter-status-answered",
+    "ws-status-queued", "ws-case-queued", "ws-reports-month", "ws-reports-written",
+    "ws-export-done", "reporter-status-question", "reporter-status-answered",
 )  # fmt: skip
 
 
@@ -287,25 +288,32 @@ def inspector_import(browser: Browser, world: World, shots: Shots, replies: Path
                 shots.take(page, "console-transfer-imported", lang, size)
                 first = False
         each_view(page, shots, f"{pre}/kasus/{world.env['CASE_ID']}", "console-case-answered", lang)
-        each_view(page, shots, pre + "/audit", "console-audit-inspector", lang)
+        each_view(page, shots, pre + "/audit", "console-forbidden-inspector", lang)
     ctx.close()
 
 
 def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
-    names = ("console-users", "console-units", "console-settings", "console-audit")
-    if not shots.wants_any(*(n + "-default" for n in names)):
-        return
-    ctx = new_context(browser, "desktop")
-    page = ctx.new_page()
-    console_sign_in(page, world, "admin")
-    for lang in shots.langs:
-        pre = world.site + console_prefix(lang)
-        each_view(page, shots, pre + "/akun", "console-users-default", lang)
-        each_view(page, shots, pre + "/unit", "console-units-default", lang)
-        each_view(page, shots, f"{pre}/pengaturan/{UNIT}", "console-settings-default", lang)
-        each_view(page, shots, pre + "/audit", "console-audit-default", lang)
-        each_view(page, shots, pre + "/dasbor", "console-dashboard-admin", lang)
-    ctx.close()
+    """The administrator's screens, then the auditor's (dashboard and audit log)."""
+    admin = ("console-users-default", "console-units-default", "console-settings-default")
+    if shots.wants_any(*admin):
+        ctx = new_context(browser, "desktop")
+        page = ctx.new_page()
+        console_sign_in(page, world, "admin")
+        for lang in shots.langs:
+            pre = world.site + console_prefix(lang)
+            each_view(page, shots, pre + "/akun", "console-users-default", lang)
+            each_view(page, shots, pre + "/unit", "console-units-default", lang)
+            each_view(page, shots, f"{pre}/pengaturan/{UNIT}", "console-settings-default", lang)
+        ctx.close()
+    if shots.wants_any("console-audit-default", "console-dashboard-auditor"):
+        ctx = new_context(browser, "desktop")
+        page = ctx.new_page()
+        console_sign_in(page, world, "audit")
+        for lang in shots.langs:
+            pre = world.site + console_prefix(lang)
+            each_view(page, shots, pre + "/audit", "console-audit-default", lang)
+            each_view(page, shots, pre + "/dasbor", "console-dashboard-auditor", lang)
+        ctx.close()
 
 
 def ws_prefix(lang: str) -> str:
@@ -362,11 +370,16 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
         each_view(
             page, shots, f"{world.desk}{ws_prefix(lang)}/kasus/{case}", "ws-case-queued", lang
         )
-    page.goto(world.desk + "/laporan")
-    page.locator("form[action$='/laporan'] button[type=submit]").first.click()
+    month = datetime.date.today().strftime("%Y-%m")
+    for lang in shots.langs:
+        url = f"{world.desk}{ws_prefix(lang)}/laporan?period={month}"
+        each_view(page, shots, url, "ws-reports-month", lang)
+    page.goto(f"{world.desk}/laporan?period={month}")
+    page.fill("#out", str(world.folder / "laporan-pimpinan"))
+    page.locator("form[method=post][action$='/laporan'] button[type=submit]").click()
     for size in shots.sizes:
         set_size(page, size)
-        shots.take(page, "ws-reports-made", "id", size)
+        shots.take(page, "ws-reports-written", "id", size)
     replies = world.folder / "balasan.peluit"
     page.goto(world.desk + "/ekspor")
     page.fill("#path", str(replies))

@@ -111,6 +111,7 @@ def make_world(folder: Path) -> World:
     run([peluit, "unit", "retire", RETIRED, "--to", UNIT], env)
     add_staff(world, "admin", "admin")
     add_staff(world, "ines", "inspector", UNIT)
+    add_staff(world, "audit", "auditor")
     return world
 
 
@@ -166,12 +167,12 @@ def tour(world: World, shots: Shots) -> None:
             reporter_tour(browser, world, shots)
             insecure_tour(pw, world, shots)
             console_sign_in_tour(browser, world, shots)
-            admin_tour(browser, world, shots)
             if needs_case(shots):
                 bundle = inspector_tour(browser, world, shots)
                 replies = ws_tour(browser, world, shots, bundle)
                 inspector_import(browser, world, shots, replies)
                 status_tour(browser, world, shots)
+            admin_tour(browser, world, shots)  # last: the dashboard and log have something
         finally:
             browser.close()
 
