@@ -2,6 +2,7 @@
 
 - the console's case page: the re-export button, the assign/status forms and
   the standard-message card are separate boxes, not drawn edge to edge;
+- the console's case list: each reference on one line, not WBS- / 2026- / 0001;
 - "Cek laporan": the reference (WBS-2026-0001) stays on one line instead of
   breaking at its hyphen under the large heading.
 """
@@ -39,6 +40,21 @@ def test_the_case_page_boxes_do_not_touch_on_a_phone(
     page.goto(f"{base}{prefix}/kasus/{scene['case']}")
     gaps = page.evaluate(GAP, ["#reexport", ".forms", "#quick-ack"])
     assert all(gap >= 8 for gap in gaps), gaps
+
+
+def test_the_case_list_keeps_each_reference_whole_on_a_phone(
+    page: Page, scene: dict[str, Any]
+) -> None:
+    base = scene["base"]
+    name, totp = account(scene["env"], "inspector")
+    page.peluit.allowed_origins.add(base)  # type: ignore[attr-defined]
+    page.set_viewport_size(PHONE)
+    sign_in(page, base, name, totp)
+    page.goto(f"{base}/konsol/kasus")
+    lines = page.eval_on_selector_all(
+        "#cases tbody th a", "(links) => links.map((a) => a.getClientRects().length)"
+    )
+    assert lines and all(n == 1 for n in lines), lines
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
