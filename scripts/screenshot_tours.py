@@ -404,10 +404,13 @@ def status_tour(browser: Browser, world: World, shots: Shots) -> None:
             page.wait_for_selector("#case", state="visible")
             shots.take(page, "reporter-status-question", lang, size)
             if size == shots.sizes[-1]:
+                before = page.locator("#conversation li").count()
                 page.fill("#message", "Salinan kontrak saya lampirkan.")
                 page.click("#send-message")
-                page.wait_for_function(
-                    "() => document.getElementById('send-progress').value === 100"
+                page.wait_for_function(  # sent, and the conversation shown again with it
+                    "(n) => document.getElementById('send-progress').value === 100"
+                    " && document.querySelectorAll('#conversation li').length > n",
+                    arg=before,
                 )
                 shots.take(page, "reporter-status-answered", lang, size)
             ctx.close()
