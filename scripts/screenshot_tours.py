@@ -1,0 +1,416 @@
+"""The walks of ``scripts/screenshots``: which pages, in which states, under which names.
+
+Each ``*_tour`` drives Chromium through one part of the product (reporter,
+console, workstation UI) and hands each screen to ``Shots.take``, which saves
+it as ``<area>-<page>-<state>-<lang>-<size>.png`` with the page's text beside
+it. The servers and the temporary installation are made in screenshots.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyotp
+from playwright.sync_api import Browser, BrowserContext, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
+LANGS = ("id", "en")
+UNIT = "demo-inspektorat"
+RETIRED = "inspektorat-lama"
+STAFF_PASSWORD = "kuda laut menari di bawah bulan"  # noqa: S105 (a throwaway demo)
+TIMEOUT = 180_000
+
+
+@dataclass
+class Shots:
+    """Where the images go and which ones are wanted."""
+
+    out: Path
+    only: list[str]
+    langs: list[str]
+    sizes: list[str]
+    taken: list[str] = field(default_factory=list)
+
+    def wants(self, name: str) -> bool:
+        return not self.only or any(fnmatch.fnmatch(name, p) for p in self.only)
+
+    def wants_any(self, *names: str) -> bool:
+        return any(self.wants(n) for n in names)
+
+    def take(self, page: Page, name: str, lang: str, size: str) -> None:
+        if not self.wants(name):
+            return
+        page.wait_for_load_state()
+        filename = f"{name}-{lang}-{size}.png"
+        page.screenshot(path=str(self.out / filename), full_page=True)
+        text = page.evaluate("() => document.body.innerText")
+        (self.out / "text").mkdir(exist_ok=True)
+        (self.out / "text" / filename.replace(".png", ".txt")).write_text(text)
+        self.taken.append(filename)
+        print(f"  {filename}", flush=True)
+
+
+@dataclass
+class World:
+    """The temporary installation: data folder, workstation, staff and servers."""
+
+    folder: Path
+    env: dict[str, str]
+    passphrase: str = ""
+    totp: dict[str, pyotp.TOTP] = field(default_factory=dict)
+    site: str = ""
+    desk: str = ""
+    codes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def workstation(self) -> Path:
+        return self.folder / "ws"
+
+
+LOCALES = {"id": "id-ID", "en": "en-US"}
+
+
+def new_context(browser: Browser, size: str, lang: str = "id") -> BrowserContext:
+    """A fresh browser profile; ``lang``: the browser's own language (Accept-Language)."""
+    width, height = SIZES[size]
+    ctx = browser.new_context(
+        locale=LOCALES[lang],
+        viewport={"width": width, "height": height},
+        service_workers="block",
+        accept_downloads=True,
+    )
+    ctx.set_default_timeout(TIMEOUT)
+    return ctx
+
+
+def set_size(page: Page, size: str) -> None:
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def ready(page: Page) -> None:
+    page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+
+
+def sample_file(folder: Path) -> Path:
+    path = folder / "kuitansi-pengadaan.txt"
+    path.write_text("Kuitansi no. 17/2026, Rp 48.500.000, tanpa barang.\n")
+    return path
+
+
+def fill_report(page: Page, attachment: Path) -> None:
+    page.select_option("#q-category", index=1)
+    page.fill("#q-what", "Pengadaan laptop fiktif senilai Rp 48,5 juta di bagian umum.")
+    page.fill("#q-who_name", "Kepala Bagian Umum")
+    page.fill("#q-where", "Dinas Pekerjaan Umum")
+    page.fill("#q-when", "Maret 2026")
+    page.set_input_files("#files", [str(attachment)])
+    page.wait_for_function("() => document.querySelectorAll('#file-list li').length === 1")
+
+
+def reporter_tour(browser: Browser, world: World, shots: Shots) -> None:
+    """Home, guide, the report form in each state, the retired unit, the empty lookup."""
+    base, attachment = world.site, sample_file(world.folder)
+    form = [
+        f"reporter-report-{state}"
+        for state in ("empty", "errors", "filled", "receipt", "sending", "sent")
+    ]
+    for lang in shots.langs:
+        for size in shots.sizes:
+            ctx = new_context(browser, size, lang)
+            page = ctx.new_page()
+            for path, name in (
+                (f"/{lang}/", "reporter-home-default"),
+                (f"/{lang}/panduan", "reporter-guide-default"),
+                (f"/{lang}/lapor/{RETIRED}", "reporter-retired-default"),
+                (f"/{lang}/cek", "reporter-check-empty"),
+            ):
+                if shots.wants(name):
+                    page.goto(base + path)
+                    shots.take(page, name, lang, size)
+            if shots.wants_any(*form) or (lang not in world.codes and needs_case(shots)):
+                page.goto(f"{base}/{lang}/lapor/{UNIT}")
+                ready(page)
+                shots.take(page, "reporter-report-empty", lang, size)
+                page.click("#continue")
+                shots.take(page, "reporter-report-errors", lang, size)
+                fill_report(page, attachment)
+                shots.take(page, "reporter-report-filled", lang, size)
+                page.click("#continue")
+                page.wait_for_selector("#step-receipt", state="visible")
+                page.wait_for_function(
+                    "() => document.getElementById('derive-progress').value === 100"
+                )
+                world.codes.setdefault(lang, page.text_content("#receipt-code") or "")
+                shots.take(page, "reporter-report-receipt", lang, size)
+                page.check("#saved")
+                page.click("#send")
+                shots.take(page, "reporter-report-sending", lang, size)
+                page.wait_for_selector("#step-done", state="visible")
+                shots.take(page, "reporter-report-sent", lang, size)
+            ctx.close()
+
+
+def insecure_tour(pw: Any, world: World, shots: Shots) -> None:
+    """The report page on plain http under a name that is not localhost."""
+    if not shots.wants("reporter-report-insecure"):
+        return
+    port = world.site.rsplit(":", 1)[1]
+    browser = pw.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[*BROWSER_ARGS, "--host-resolver-rules=MAP peluit.test 127.0.0.1"],
+    )
+    try:
+        for lang in shots.langs:
+            for size in shots.sizes:
+                ctx = new_context(browser, size, lang)
+                page = ctx.new_page()
+                page.goto(f"http://peluit.test:{port}/{lang}/lapor/{UNIT}")
+                page.wait_for_selector("#insecure", state="visible")
+                shots.take(page, "reporter-report-insecure", lang, size)
+                ctx.close()
+    finally:
+        browser.close()
+
+
+AFTER_THE_REPORT = (
+    "console-cases-list", "console-case-new", "console-dashboard-default",
+    "console-transfer-default", "console-password-default", "console-transfer-imported",
+    "console-case-answered", "console-forbidden-inspector", "ws-unlock-empty", "ws-unlock-error",
+    "ws-import-empty", "ws-import-done", "ws-cases-list", "ws-case-new", "ws-forward-default",
+    "ws-reports-default", "ws-export-empty", "ws-identitylog-default", "ws-reply-queued",
+    "ws-status-queued", "ws-case-queued", "ws-reports-month", "ws-reports-written",
+    "ws-export-done", "reporter-status-question", "reporter-status-answered",
+)  # fmt: skip
+
+
+def needs_case(shots: Shots) -> bool:
+    """Whether anything after the report form is wanted (console, workstation, status)."""
+    return shots.wants_any(*AFTER_THE_REPORT)
+
+
+def console_prefix(lang: str) -> str:
+    return "/konsol" if lang == "id" else "/en/konsol"
+
+
+def console_sign_in(page: Page, world: World, who: str) -> None:
+    page.goto(world.site + "/konsol/masuk")
+    page.fill("#username", who)
+    page.fill("#password", STAFF_PASSWORD)
+    page.fill("#totp", world.totp[who].now())
+    page.click("#sign-in")
+    page.wait_for_load_state()
+
+
+def each_view(page: Page, shots: Shots, url: str, name: str, lang: str) -> None:
+    """One GET page in every wanted size."""
+    if not shots.wants(name):
+        return
+    page.goto(url)
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, name, lang, size)
+
+
+def console_sign_in_tour(browser: Browser, world: World, shots: Shots) -> None:
+    for lang in shots.langs:
+        for size in shots.sizes:
+            if not shots.wants_any("console-signin-empty", "console-signin-error"):
+                return
+            ctx = new_context(browser, size, lang)
+            page = ctx.new_page()
+            page.goto(world.site + console_prefix(lang) + "/masuk")
+            shots.take(page, "console-signin-empty", lang, size)
+            page.fill("#username", "tamu")
+            page.fill("#password", "bukan sandinya")
+            page.fill("#totp", "000000")
+            page.click("#sign-in")
+            shots.take(page, "console-signin-error", lang, size)
+            ctx.close()
+
+
+def inspector_tour(browser: Browser, world: World, shots: Shots) -> Path:
+    """The inspector's console: list, case, dashboard, transfer; the export bundle."""
+    ctx = new_context(browser, "desktop")
+    page = ctx.new_page()
+    console_sign_in(page, world, "ines")
+    case_link = page.locator("#cases tbody tr a").first.get_attribute("href") or ""
+    case_id = case_link.rstrip("/").rsplit("/", 1)[-1]
+    for lang in shots.langs:
+        pre = world.site + console_prefix(lang)
+        each_view(page, shots, pre + "/kasus", "console-cases-list", lang)
+        each_view(page, shots, f"{pre}/kasus/{case_id}", "console-case-new", lang)
+        each_view(page, shots, pre + "/dasbor", "console-dashboard-default", lang)
+        each_view(page, shots, pre + "/pertukaran", "console-transfer-default", lang)
+        each_view(page, shots, pre + "/sandi", "console-password-default", lang)
+    page.goto(world.site + "/konsol/pertukaran")
+    with page.expect_download() as info:
+        page.click("#export")
+    bundle = world.folder / "ekspor.peluit"
+    info.value.save_as(bundle)
+    world.env["CASE_ID"] = case_id
+    ctx.close()
+    return bundle
+
+
+def inspector_import(browser: Browser, world: World, shots: Shots, replies: Path) -> None:
+    """The signed reply bundle back online; the case page with its standard message."""
+    ctx = new_context(browser, "desktop")
+    page = ctx.new_page()
+    console_sign_in(page, world, "ines")
+    first = True
+    for lang in shots.langs:
+        pre = world.site + console_prefix(lang)
+        for size in shots.sizes:
+            set_size(page, size)
+            if first:
+                page.goto(pre + "/pertukaran")
+                page.set_input_files("#bundle", str(replies))
+                page.click("#import")
+                page.wait_for_selector("#import-applied, #import-failed")
+                shots.take(page, "console-transfer-imported", lang, size)
+                first = False
+        each_view(page, shots, f"{pre}/kasus/{world.env['CASE_ID']}", "console-case-answered", lang)
+        each_view(page, shots, pre + "/audit", "console-forbidden-inspector", lang)
+    ctx.close()
+
+
+def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
+    """The administrator's screens, then the auditor's (dashboard and audit log)."""
+    admin = ("console-users-default", "console-units-default", "console-settings-default")
+    if shots.wants_any(*admin):
+        ctx = new_context(browser, "desktop")
+        page = ctx.new_page()
+        console_sign_in(page, world, "admin")
+        for lang in shots.langs:
+            pre = world.site + console_prefix(lang)
+            each_view(page, shots, pre + "/akun", "console-users-default", lang)
+            each_view(page, shots, pre + "/unit", "console-units-default", lang)
+            each_view(page, shots, f"{pre}/pengaturan/{UNIT}", "console-settings-default", lang)
+        ctx.close()
+    if shots.wants_any("console-audit-default", "console-dashboard-auditor"):
+        ctx = new_context(browser, "desktop")
+        page = ctx.new_page()
+        console_sign_in(page, world, "audit")
+        for lang in shots.langs:
+            pre = world.site + console_prefix(lang)
+            each_view(page, shots, pre + "/audit", "console-audit-default", lang)
+            each_view(page, shots, pre + "/dasbor", "console-dashboard-auditor", lang)
+        ctx.close()
+
+
+def ws_prefix(lang: str) -> str:
+    return "" if lang == "id" else "/en"
+
+
+def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
+    """The workstation UI: unlock, import, list, case, reply, status, forward, reports."""
+    ctx = new_context(browser, "desktop")
+    page = ctx.new_page()
+    for lang in shots.langs:
+        each_view(page, shots, world.desk + ws_prefix(lang) + "/masuk", "ws-unlock-empty", lang)
+    page.goto(world.desk + "/masuk")
+    page.fill("#passphrase", "bukan kata sandi yang benar")
+    page.get_by_role("button", name="Buka", exact=True).click()
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, "ws-unlock-error", "id", size)
+    page.fill("#passphrase", world.passphrase)
+    page.get_by_role("button", name="Buka", exact=True).click()
+    page.wait_for_load_state()
+    for lang in shots.langs:
+        each_view(page, shots, world.desk + ws_prefix(lang) + "/impor", "ws-import-empty", lang)
+    page.goto(world.desk + "/impor")
+    page.fill("#path", str(bundle))
+    page.locator("form[action$='/impor'] button[type=submit]").click()
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, "ws-import-done", "id", size)
+    page.goto(world.desk + "/")
+    href = page.locator("tbody tr a").first.get_attribute("href") or ""
+    case = href.rsplit("/", 1)[-1]
+    for lang in shots.langs:
+        pre = world.desk + ws_prefix(lang)
+        each_view(page, shots, pre + "/", "ws-cases-list", lang)
+        each_view(page, shots, f"{pre}/kasus/{case}", "ws-case-new", lang)
+        each_view(page, shots, f"{pre}/kasus/{case}/limpahkan", "ws-forward-default", lang)
+        each_view(page, shots, pre + "/laporan", "ws-reports-default", lang)
+        each_view(page, shots, pre + "/ekspor", "ws-export-empty", lang)
+        each_view(page, shots, pre + "/log-identitas", "ws-identitylog-default", lang)
+    page.goto(f"{world.desk}/kasus/{case}")
+    page.fill("#reply-text", "Terima kasih. Mohon kirim salinan kontrak pengadaan laptop.")
+    page.locator("form[action$='/balas'] button[type=submit]").click()
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, "ws-reply-queued", "id", size)
+    page.goto(f"{world.desk}/kasus/{case}")
+    page.select_option("#new", "perlu_informasi")
+    page.locator("form[action$='/status'] button[type=submit]").click()
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, "ws-status-queued", "id", size)
+    for lang in shots.langs:
+        each_view(
+            page, shots, f"{world.desk}{ws_prefix(lang)}/kasus/{case}", "ws-case-queued", lang
+        )
+    month = datetime.date.today().strftime("%Y-%m")
+    for lang in shots.langs:
+        url = f"{world.desk}{ws_prefix(lang)}/laporan?period={month}"
+        each_view(page, shots, url, "ws-reports-month", lang)
+    page.goto(f"{world.desk}/laporan?period={month}")
+    page.fill("#out", str(world.folder / "laporan-pimpinan"))
+    page.locator("form[method=post][action$='/laporan'] button[type=submit]").click()
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, "ws-reports-written", "id", size)
+    replies = world.folder / "balasan.peluit"
+    page.goto(world.desk + "/ekspor")
+    page.fill("#path", str(replies))
+    page.locator("form[action$='/ekspor'] button[type=submit]").click()
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, "ws-export-done", "id", size)
+    ctx.close()
+    return replies
+
+
+def status_tour(browser: Browser, world: World, shots: Shots) -> None:
+    """The reporter comes back: the question and reply, then answers it."""
+    for lang in shots.langs:
+        for size in shots.sizes:
+            ctx = new_context(browser, size, lang)
+            page = ctx.new_page()
+            page.goto(f"{world.site}/{lang}/cek")
+            ready(page)
+            page.fill("#code", world.codes.get(lang) or world.codes["id"])
+            page.click("#open")
+            page.wait_for_selector("#case", state="visible")
+            shots.take(page, "reporter-status-question", lang, size)
+            if size == shots.sizes[-1]:
+                before = page.locator("#conversation li").count()
+                page.fill("#message", "Salinan kontrak saya lampirkan.")
+                page.click("#send-message")
+                page.wait_for_function(  # sent, and the conversation shown again with it
+                    "(n) => document.getElementById('send-progress').value === 100"
+                    " && document.querySelectorAll('#conversation li').length > n",
+                    arg=before,
+                )
+                shots.take(page, "reporter-status-answered", lang, size)
+            ctx.close()
