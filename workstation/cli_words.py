@@ -66,6 +66,8 @@ INDONESIAN: Final[dict[str, str]] = {
     "this case has no identity section": "kasus ini tidak memiliki bagian identitas",
     "this identity is sealed to the custodian's key: the custodian's key file and passphrase are needed": "identitas ini disegel untuk kunci kustodian: berkas kunci dan frasa sandi kustodian diperlukan",
     "custodian attach needs --card custodian-card.json": "custodian attach memerlukan --card custodian-card.json",
+    "bundle rejected: {check}; nothing was imported": "paket ditolak: {check}; tidak ada yang diimpor",
+    "bundle rejected: {check} ({detail}); nothing was imported": "paket ditolak: {check} ({detail}); tidak ada yang diimpor",
     # init, rotate, custodian
     "unit card written to {path}": "kartu unit ditulis ke {path}",
     "register it online on the server with: peluit unit add {path}": "daftarkan kartu ini di server daring dengan: peluit unit add {path}",
