@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from test_lifecycle_fixtures import UNIT_A, Vault
+from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "web" / "locale" / "id" / "LC_MESSAGES" / "messages.po"
@@ -24,7 +24,8 @@ PO = ROOT / "web" / "locale" / "id" / "LC_MESSAGES" / "messages.po"
 ENGLISH = ["registered", "fingerprint:", "cases closed", "notifications run", "entries",
            "cases destroyed", "files wiped", "backup written", "written to", "already exists",
            "choose a new file name", "cannot read", "the passwords differ", "added:",
-           "scan this code", "nothing was", "an anchor is", "head:", "keep it as safe"]  # fmt: skip
+           "scan this code", "nothing was", "an anchor is", "head:", "keep it as safe",
+           "password must", "say where", "no such unit", "schema at"]  # fmt: skip
 
 
 def peluit(data: Path, *args: str, stdin: str = "", lang: str = "id_ID.UTF-8") -> tuple[int, str]:
@@ -72,6 +73,13 @@ def test_every_path_of_peluit_speaks_indonesian(tmp_path: Path) -> None:
     card = run("unit", "add", str(tmp_path / "tidak-ada.json"), code=1)
     assert "tidak dapat dibaca" in card
     assert "error: jangkar ditulis N:HASH" in run("audit", "verify", "--anchor", "x", code=1)
+    short = run("user", "add", "budi", "--role", "auditor", stdin="pendek\n", code=1)
+    assert "error: kata sandi harus 12 sampai 1024 karakter" in short
+    retire = run("unit", "retire", UNIT_B, code=1)
+    assert "error: sebutkan ke mana pelapor harus pergi" in retire and "hint: pakai --to" in retire
+    nobody = run("unit", "retire", "tidak-ada", "--to", UNIT_A, code=1)
+    assert "error: unit itu tidak ada" in nobody and "hint: tidak ada yang diubah" in nobody
+    assert "skema pada versi" in run("migrate", "--check")
     for out in outputs:
         for english in ENGLISH:
             assert english not in out, (english, out)
