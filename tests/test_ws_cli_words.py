@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_ws_support import PASSPHRASE, export_bundle, make_workstation, report_case
 
-from workstation.cli_words import INDONESIAN
+from workstation.cli_words import INDONESIAN, translated
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_MODULES = ["cli.py", "cli_commands.py", "cli_tools.py", "prompts.py"]
@@ -187,3 +187,35 @@ def test_every_message_id_has_both_languages() -> None:
     for english, indonesian in INDONESIAN.items():
         assert indonesian.strip(), english
         assert set(re.findall(r"\{\w+\}", english)) == set(re.findall(r"\{\w+\}", indonesian))
+
+
+ERRORS = {"Refused", "UnknownCase", "UnknownItem", "BackupError", "NotInitialised",
+          "WorkstationError", "FolderNotEmpty", "WeakPassphrase"}  # fmt: skip
+
+
+def raised_messages() -> list[tuple[str, str]]:
+    """The message of every workstation error raised with a literal or an f-string."""
+    found = []
+    for path in sorted((ROOT / "workstation").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ERRORS):
+                continue
+            if not node.args:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((path.name, first.value))
+            elif isinstance(first, ast.JoinedStr):
+                parts = [v.value if isinstance(v, ast.Constant) else "X" for v in first.values]
+                found.append((path.name, "".join(str(p) for p in parts)))
+    return found
+
+
+def test_every_error_the_workstation_raises_has_its_indonesian_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LC_ALL", INDONESIAN_LANG)
+    messages = raised_messages()
+    assert len(messages) > 30
+    untranslated = [(name, text) for name, text in messages if translated(text) == text]
+    assert untranslated == []

@@ -68,6 +68,42 @@ INDONESIAN: Final[dict[str, str]] = {
     "custodian attach needs --card custodian-card.json": "custodian attach memerlukan --card custodian-card.json",
     "bundle rejected: {check}; nothing was imported": "paket ditolak: {check}; tidak ada yang diimpor",
     "bundle rejected: {check} ({detail}); nothing was imported": "paket ditolak: {check} ({detail}); tidak ada yang diimpor",
+    "{path} exists; the workstation never overwrites a file": "{path} sudah ada; workstation tidak pernah menimpa berkas",
+    "the folder {path} does not exist": "folder {path} tidak ada",
+    "this attachment could not be decrypted; nothing was saved": "lampiran ini tidak dapat didekripsi; tidak ada yang disimpan",
+    "use 2 <= threshold <= shares <= 16 (for example --shares 5 --threshold 3)": "pakai 2 <= threshold <= shares <= 16 (misalnya --shares 5 --threshold 3)",
+    "these shares do not open this backup file (shares from another backup?)": "bagian-bagian ini tidak membuka berkas cadangan ini (bagian dari cadangan lain?)",
+    "this case has no answer {field} to include or exclude": "kasus ini tidak memiliki jawaban {field} untuk disertakan atau dikecualikan",
+    "the summary is longer than {max} characters": "ringkasannya lebih dari {max} karakter",
+    "forward to another unit's card, not to this unit's own": "limpahkan ke kartu unit lain, bukan ke kartu unit ini sendiri",
+    "unknown target {target}; one of {allowed}": "tujuan {target} tidak dikenal; salah satu dari {allowed}",
+    "{what} is larger than {max} bytes": "{what} lebih dari {max} bita",
+    "unknown {name} {value}; one of {allowed}": "{name} {value} tidak dikenal; salah satu dari {allowed}",
+    "unknown status {value}; one of: {allowed}": "status {value} tidak dikenal; salah satu dari: {allowed}",
+    "local data is damaged": "data lokal rusak",
+    "local data is damaged or belongs to another case": "data lokal rusak atau milik kasus lain",
+    "a text item is larger than 4 MiB; not shown": "butir teks lebih dari 4 MiB; tidak ditampilkan",
+    "the decrypted item is not a JSON object": "butir yang didekripsi bukan objek JSON",
+    "the period is a month (2026-11), a quarter (2026-Q4) or a year (2026)": "periode berupa bulan (2026-11), triwulan (2026-Q4), atau tahun (2026)",
+    "the month is 01 to 12": "bulan ditulis 01 sampai 12",
+    "this store belongs to unit {store}, not {unit}": "penyimpanan ini milik unit {store}, bukan {unit}",
+    "template {name} needs --fill {blank}=...": "templat {name} memerlukan --fill {blank}=...",
+    "{what} is longer than {max} characters": "{what} lebih dari {max} karakter",
+    "a range of days too long to count": "rentang hari terlalu panjang untuk dihitung",
+    "the shares do not rebuild the backup secret: {why}": "bagian-bagian ini tidak membentuk kembali rahasia cadangan: {why}",
+    "write a summary: the forwarded file needs the inspector's own words": "tulis ringkasan: berkas pelimpahan memerlukan kata-kata inspektur sendiri",
+    "{what} not found: {path}": "{what} tidak ditemukan: {path}",
+    "cannot read {what}: {why}": "{what} tidak dapat dibaca: {why}",
+    "nothing is held as #{id}: see 'peluit-ws quarantine list'": "tidak ada yang ditahan dengan nomor #{id}: lihat 'peluit-ws quarantine list'",
+    "unknown template {name}; one of: {allowed}": "templat {name} tidak dikenal; salah satu dari: {allowed}",
+    "urgency is one of: {allowed}": "urgensi adalah salah satu dari: {allowed}",
+    "retaliation risk is one of: {allowed}": "risiko pembalasan adalah salah satu dari: {allowed}",
+    "cuti bersama file: {why}": "berkas cuti bersama: {why}",
+    "too large": "terlalu besar",
+    "format must be {format} with years": "format harus {format} dengan tahun",
+    "not a JSON object": "bukan objek JSON",
+    "year {year} needs a list of days": "tahun {year} memerlukan daftar tanggal",
+    "{day} is not a day of {year}": "{day} bukan tanggal pada tahun {year}",
     # init, rotate, custodian
     "unit card written to {path}": "kartu unit ditulis ke {path}",
     "register it online on the server with: peluit unit add {path}": "daftarkan kartu ini di server daring dengan: peluit unit add {path}",
@@ -211,8 +247,8 @@ def translated(message: str) -> str:
 
 
 def _words(value: str) -> str:
-    """``"diterima"`` or ``"kpk, lapor"`` as words; anything else as it is."""
+    """``"diterima"`` or ``"kpk, lapor"`` as words, a known message translated, else as it is."""
     parts = value.split(", ")
     if all(part in NAMES for part in parts):
         return ", ".join(word(part) for part in parts)
-    return value
+    return translated(value)  # a shorter text each time: the recursion ends
