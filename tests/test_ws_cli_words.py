@@ -41,6 +41,8 @@ OLD_ENGLISH = [
     "nothing is queued",
     "register it online",
     "unit card written",
+    "signed by the unit",
+    "queued, not sent yet",
 ]
 
 
@@ -140,6 +142,7 @@ def test_every_path_of_the_workstation_cli_speaks_indonesian(folder: Path) -> No
     shown = run("show", "WBS-2026-0001")
     assert "perubahan status menunggu, belum diekspor: Diverifikasi" in shown
     assert "urgensi Segera, risiko pembalasan Tinggi" in shown
+    assert "[ditandatangani unit; menunggu, belum dikirim]" in shown
     run("templates", "list")
     run("quarantine", "list")
     run("export-replies", str(folder / "r1.peluit"))

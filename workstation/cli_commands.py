@@ -18,7 +18,7 @@ from workstation import backup as shamir
 from workstation import custodian, prompts, rotation
 from workstation.card_issue import agrees, card_for, register_lines, write_card
 from workstation.ceremony import CARD_FILE, KEY_FILE, FolderNotEmpty
-from workstation.cli_words import _, word
+from workstation.cli_words import _, translated, word
 from workstation.desk import CaseView, Desk
 from workstation.errors import Refused
 from workstation.keyring import load_card, open_keys, read_bytes, save_keys, write_atomic
@@ -166,7 +166,7 @@ def _print_case(view: CaseView) -> None:
     print("\n== Pesan / Messages ==")
     for item in view.reading.items:
         who = _("reporter") if item.author == "reporter" else _("unit")
-        note = f" [{item.note}]" if item.note else ""
+        note = f" [{translated(item.note)}]" if item.note else ""
         print(f"[{item.number or '-'}] {item.day} {who}{note}:")
         print("  " + safe_text(item.text).replace("\n", "\n  "))
     if view.has_identity:

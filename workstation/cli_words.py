@@ -104,6 +104,12 @@ INDONESIAN: Final[dict[str, str]] = {
     "not a JSON object": "bukan objek JSON",
     "year {year} needs a list of days": "tahun {year} memerlukan daftar tanggal",
     "{day} is not a day of {year}": "{day} bukan tanggal pada tahun {year}",
+    "signed by the unit": "ditandatangani unit",
+    "standard message, signed by the unit": "pesan standar, ditandatangani unit",
+    "WARNING: signature does not verify": "PERINGATAN: tanda tangan tidak sah",
+    "cannot be read: {why}": "tidak dapat dibaca: {why}",
+    "{note}; queued, not sent yet": "{note}; menunggu, belum dikirim",
+    "{note}; sent in reply bundle {bundle}": "{note}; terkirim dalam paket balasan {bundle}",
     # init, rotate, custodian
     "unit card written to {path}": "kartu unit ditulis ke {path}",
     "register it online on the server with: peluit unit add {path}": "daftarkan kartu ini di server daring dengan: peluit unit add {path}",
