@@ -47,34 +47,32 @@ class _RefuseArgvMessage(argparse.Action):
 
 
 def _returning(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--receipt-file", type=Path, help="the receipt file of your report")
-    sub.add_argument("--server", help="needed without --receipt-file")
-    sub.add_argument("--fingerprint", help="the unit's fingerprint, without --receipt-file")
+    sub.add_argument("--receipt-file", type=Path, help=t("help.receipt_file"))
+    sub.add_argument("--server", help=t("help.server"))
+    sub.add_argument("--fingerprint", help=t("help.fingerprint_returning"))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="peluit-report", description="Send an encrypted report to an inspectorate."
-    )
+    parser = argparse.ArgumentParser(prog="peluit-report", description=t("help.description"))
     commands = parser.add_subparsers(dest="command", required=True)
     sub = commands.add_parser(
-        "submit", help="send a new report", epilog=describe_fields(),
+        "submit", help=t("help.submit"), epilog=describe_fields(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    sub.add_argument("--server", required=True)
-    sub.add_argument("--unit", required=True, help="the unit id, e.g. inspektorat-demo")
-    sub.add_argument("--answers", required=True, type=Path, help="the report, a JSON file")
-    sub.add_argument("--identity", type=Path, help="optional identity section, a JSON file")
-    sub.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE")
-    sub.add_argument(
-        "--fingerprint", help="the unit's fingerprint as on its poster or official website"
-    )
-    sub.add_argument("--receipt-file", type=Path, help="write the receipt here (a new file)")
-    status = commands.add_parser("status", help="read your case with its receipt code")
+    sub.add_argument("--server", required=True, help=t("help.server_submit"))
+    sub.add_argument("--unit", required=True, help=t("help.unit"))
+    sub.add_argument("--answers", required=True, type=Path, help=t("help.answers"))
+    sub.add_argument("--identity", type=Path, help=t("help.identity"))
+    sub.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE",
+                     help=t("help.attach"))  # fmt: skip
+    sub.add_argument("--fingerprint", help=t("help.fingerprint"))
+    sub.add_argument("--receipt-file", type=Path, help=t("help.write_receipt"))
+    status = commands.add_parser("status", help=t("help.status"))
     _returning(status)
-    send = commands.add_parser("send", help="add a message to your case (editor or stdin)")
+    send = commands.add_parser("send", help=t("help.send"))
     _returning(send)
-    send.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE")
+    send.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE",
+                      help=t("help.attach"))  # fmt: skip
     send.add_argument("--message", action=_RefuseArgvMessage, help=argparse.SUPPRESS)
     return parser
 

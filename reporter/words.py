@@ -337,6 +337,45 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "receipt.key": ("signing-key rusak", "signing-key"),
     "receipt.size": ("lebih dari 16 KiB", "larger than 16 KiB"),
     "receipt.utf8": ("bukan UTF-8", "not UTF-8"),
+    # --help
+    "help.description": (
+        "Kirim laporan terenkripsi ke inspektorat.",
+        "Send an encrypted report to an inspectorate.",
+    ),
+    "help.submit": ("kirim laporan baru", "send a new report"),
+    "help.status": (
+        "baca kasus Anda dengan kode tanda terimanya",
+        "read your case with its receipt code",
+    ),
+    "help.send": (
+        "tambahkan pesan ke kasus Anda (editor atau stdin)",
+        "add a message to your case (editor or stdin)",
+    ),
+    "help.receipt_file": ("berkas tanda terima laporan Anda", "the receipt file of your report"),
+    "help.server": ("diperlukan tanpa --receipt-file", "needed without --receipt-file"),
+    "help.fingerprint_returning": (
+        "sidik jari unit, tanpa --receipt-file",
+        "the unit's fingerprint, without --receipt-file",
+    ),
+    "help.server_submit": (
+        "alamat server, misalnya https://wbs.inspektorat.go.id",
+        "the server's address, e.g. https://wbs.inspektorat.go.id",
+    ),
+    "help.unit": ("id unit, misalnya inspektorat-demo", "the unit id, e.g. inspektorat-demo"),
+    "help.answers": ("laporannya, sebuah berkas JSON", "the report, a JSON file"),
+    "help.identity": (
+        "bagian identitas (tidak wajib), sebuah berkas JSON",
+        "optional identity section, a JSON file",
+    ),
+    "help.attach": ("berkas yang dilampirkan", "files to attach"),
+    "help.fingerprint": (
+        "sidik jari unit seperti di poster atau situs resminya",
+        "the unit's fingerprint as on its poster or official website",
+    ),
+    "help.write_receipt": (
+        "tulis tanda terima ke sini (berkas baru)",
+        "write the receipt here (a new file)",
+    ),
     # the shared errors of crypto/ and receipts/, by their English user_message
     "shared.length": ("Kode tanda terima terdiri dari 24 angka.", "A receipt code has 24 digits."),
     "shared.not_code": (

@@ -262,7 +262,8 @@ def cli_in(lang: str, *args: str, stdin: str = "") -> subprocess.CompletedProces
 # What peluit-report printed in English only before every message had its words.
 ENGLISH_ONLY = ["receipt code:", "case: ", "unit fingerprint", "since ", "message sent",
                 "from the unit", "the server refused", "check the receipt code", "no such unit",
-                "write the receipt code down", "(diterima", "status: diterima"]  # fmt: skip
+                "write the receipt code down", "(diterima", "status: diterima",
+                "the unit's fingerprint", "the report, a JSON file"]  # fmt: skip
 
 
 def test_every_path_of_the_reporter_speaks_indonesian(
@@ -299,6 +300,10 @@ def test_every_path_of_the_reporter_speaks_indonesian(
     remote = cli_in(lang, "status", "--server", "http://peluit.example.go.id",
                     "--fingerprint", fingerprint, stdin=code_text + "\n")  # fmt: skip
     assert "error: http:// biasa ke server jarak jauh ditolak" in remote.stderr
-    for run in (done, status, sent, unknown, nobody, remote):
+    helped = cli_in(lang, "submit", "--help")
+    assert "kirim laporan baru" in cli_in(lang, "--help").stdout
+    assert "sidik jari unit seperti di poster" in helped.stdout
+    assert "berkas jawaban" in helped.stdout
+    for run in (done, status, sent, unknown, nobody, remote, helped):
         for english in ENGLISH_ONLY:
             assert english not in run.stdout + run.stderr, (english, run.stdout, run.stderr)
