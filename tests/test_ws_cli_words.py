@@ -21,7 +21,7 @@ from test_ws_support import PASSPHRASE, export_bundle, make_workstation, report_
 from workstation.cli_words import INDONESIAN, translated
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI_MODULES = ["cli.py", "cli_commands.py", "cli_tools.py", "prompts.py"]
+CLI_MODULES = ["cli.py", "cli_commands.py", "cli_parser.py", "cli_tools.py", "prompts.py"]
 INDONESIAN_LANG = "id_ID.UTF-8"
 
 # Sentences of the command line as it printed them before it followed LANG:
@@ -49,7 +49,7 @@ OLD_ENGLISH = [
 def ws(folder: Path, *args: str, stdin: str = "", lang: str = INDONESIAN_LANG) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
     env["LANG"] = lang
-    where = [] if args[0] == "init" else ["-C", str(folder)]
+    where = [] if args[0] in ("init", "--help") else ["-C", str(folder)]
     done = subprocess.run(
         [sys.executable, "-m", "workstation.cli", *args, *where],
         input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False,
@@ -168,6 +168,12 @@ def test_init_speaks_indonesian(tmp_path: Path) -> None:
     code, out = ws(tmp_path, "init", str(tmp_path / "demo"), "--demo")
     assert code == 0 and "kartu unit ditulis ke" in out and "sidik jari untuk diumumkan" in out
     assert_indonesian(out)
+
+
+def test_the_help_speaks_indonesian(tmp_path: Path) -> None:
+    code, out = ws(tmp_path, "--help")
+    assert code == 0 and "impor paket ekspor dari server daring" in out
+    assert "import an export bundle" not in out
 
 
 def used_ids() -> set[str]:

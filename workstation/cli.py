@@ -91,14 +91,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="peluit-ws", description="Peluit air-gapped workstation")
+    parser = argparse.ArgumentParser(
+        prog="peluit-ws", description=_("Peluit air-gapped workstation")
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    init = sub.add_parser("init", help="create a unit's keys, key file and public card")
+    init = sub.add_parser("init", help=_("create a unit's keys, key file and public card"))
     init.add_argument("folder")
     init.add_argument("--unit-id")
     init.add_argument("--name")
     init.add_argument("--jurisdiction")
-    init.add_argument("--demo", action="store_true", help="a clearly marked demo unit")
+    init.add_argument("--demo", action="store_true", help=_("a clearly marked demo unit"))
     init.set_defaults(func=cmd_init)
     add_commands(sub)
     return parser

@@ -105,31 +105,31 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     where = argparse.ArgumentParser(add_help=False)
-    where.add_argument("-C", "--dir", help="workstation folder (default: $PELUIT_WS_DIR or .)")
-    p = sub.add_parser("ui", help="the local web UI on 127.0.0.1 (never another address)",
+    where.add_argument("-C", "--dir", help=_("workstation folder (default: $PELUIT_WS_DIR or .)"))
+    p = sub.add_parser("ui", help=_("the local web UI on 127.0.0.1 (never another address)"),
                        parents=[where])  # fmt: skip
-    p.add_argument("folder", nargs="?", help="workstation folder (or -C)")
-    p.add_argument("--host", default="127.0.0.1", help="127.0.0.1 or ::1 only")
+    p.add_argument("folder", nargs="?", help=_("workstation folder (or -C)"))
+    p.add_argument("--host", default="127.0.0.1", help=_("127.0.0.1 or ::1 only"))
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_ui)
-    p = sub.add_parser("forward", help="seal a redacted summary of a case to another unit",
+    p = sub.add_parser("forward", help=_("seal a redacted summary of a case to another unit"),
                        parents=[where])  # fmt: skip
     p.add_argument("case")
-    p.add_argument("--to", required=True, metavar="CARD", help="the other unit's unit-card.json")
-    p.add_argument("--out", required=True, metavar="FILE", help="the file to deliver")
+    p.add_argument("--to", required=True, metavar="CARD", help=_("the other unit's unit-card.json"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the file to deliver"))
     p.add_argument("--target", required=True, choices=sorted(TARGETS))
     p.add_argument("--include", action="append", default=[], metavar="FIELD")
     p.add_argument("--exclude", action="append", default=[], metavar="FIELD")
     p.add_argument("--include-identity", action="store_true",
-                   help="send the identity section too (opening it is logged)")  # fmt: skip
+                   help=_("send the identity section too (opening it is logged)"))  # fmt: skip
     p.set_defaults(func=cmd_forward)
-    p = sub.add_parser("open-forward", help="verify and read a summary another unit sent",
+    p = sub.add_parser("open-forward", help=_("verify and read a summary another unit sent"),
                        parents=[where])  # fmt: skip
     p.add_argument("file")
-    p.add_argument("--from", dest="sender", metavar="CARD", help="the sender's card, to pin it")
+    p.add_argument("--from", dest="sender", metavar="CARD", help=_("the sender's card, to pin it"))
     p.set_defaults(func=cmd_open_forward)
-    p = sub.add_parser("report", help="aggregate figures for leadership (HTML with SVG, CSV)",
+    p = sub.add_parser("report", help=_("aggregate figures for leadership (HTML with SVG, CSV)"),
                        parents=[where])  # fmt: skip
-    p.add_argument("--period", required=True, help="2026-11, 2026-Q4 or 2026")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--period", required=True, help=_("2026-11, 2026-Q4 or 2026"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write into"))
     p.set_defaults(func=cmd_report)
