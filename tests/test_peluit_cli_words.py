@@ -85,6 +85,11 @@ def test_every_path_of_peluit_speaks_indonesian(tmp_path: Path) -> None:
             assert english not in out, (english, out)
 
 
+def test_the_help_speaks_indonesian(tmp_path: Path) -> None:
+    code, out = peluit(tmp_path / "var", "--help")
+    assert code == 0 and "jalankan brankas daring" in out and "run the online vault" not in out
+
+
 def test_peluit_still_speaks_english_elsewhere(tmp_path: Path) -> None:
     vault = Vault(tmp_path)
     code, out = peluit(vault.path, "deadlines", "close-due", lang="C.UTF-8")

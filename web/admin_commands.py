@@ -164,27 +164,29 @@ def cmd_notify_run(args: argparse.Namespace, settings: Any) -> int:
 
 def register(sub: Any) -> None:
     """Add the commands to ``peluit``'s sub-parsers."""
-    user = sub.add_parser("user", help="staff accounts").add_subparsers(
+    user = sub.add_parser("user", help=_("staff accounts")).add_subparsers(
         dest="user_command", required=True
     )
-    add = user.add_parser("add", help="add a staff account (password from the terminal or stdin)")
+    add = user.add_parser(
+        "add", help=_("add a staff account (password from the terminal or stdin)")
+    )
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in staff.Role])
-    add.add_argument("--unit", action="append", help="a unit of an inspector (repeatable)")
+    add.add_argument("--unit", action="append", help=_("a unit of an inspector (repeatable)"))
     add.set_defaults(func=cmd_user_add)
-    user.add_parser("list", help="list staff accounts").set_defaults(func=cmd_user_list)
+    user.add_parser("list", help=_("list staff accounts")).set_defaults(func=cmd_user_list)
 
-    audit = sub.add_parser("audit", help="the staff audit log").add_subparsers(
+    audit = sub.add_parser("audit", help=_("the staff audit log")).add_subparsers(
         dest="audit_command", required=True
     )
-    verify = audit.add_parser("verify", help="check the hash chain")
-    verify.add_argument("--anchor", action="append", help="N:HASH written down earlier")
+    verify = audit.add_parser("verify", help=_("check the hash chain"))
+    verify.add_argument("--anchor", action="append", help=_("N:HASH written down earlier"))
     verify.set_defaults(func=cmd_audit_verify)
 
-    ret = sub.add_parser("retention", help="data retention").add_subparsers(
+    ret = sub.add_parser("retention", help=_("data retention")).add_subparsers(
         dest="retention_command", required=True
     )
-    run = ret.add_parser("run", help="destroy cases past retention")
+    run = ret.add_parser("run", help=_("destroy cases past retention"))
     run.add_argument(
         "--today",
         type=clock_override.day_argument,
@@ -192,16 +194,16 @@ def register(sub: Any) -> None:
     )
     run.set_defaults(func=cmd_retention_run)
 
-    dl = sub.add_parser("deadlines", help="working-day deadlines").add_subparsers(
+    dl = sub.add_parser("deadlines", help=_("working-day deadlines")).add_subparsers(
         dest="deadlines_command", required=True
     )
-    dl.add_parser("close-due", help="close concluded cases with no objection").set_defaults(
+    dl.add_parser("close-due", help=_("close concluded cases with no objection")).set_defaults(
         func=cmd_deadlines_close_due
     )
 
-    notify = sub.add_parser("notify", help="new-report notifications").add_subparsers(
+    notify = sub.add_parser("notify", help=_("new-report notifications")).add_subparsers(
         dest="notify_command", required=True
     )
-    notify.add_parser("run", help="run $PELUIT_NOTIFY_COMMAND for finished days").set_defaults(
+    notify.add_parser("run", help=_("run $PELUIT_NOTIFY_COMMAND for finished days")).set_defaults(
         func=cmd_notify_run
     )

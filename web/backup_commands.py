@@ -57,10 +57,10 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: Any) -> None:
     """Add ``backup`` and ``restore`` to ``peluit``'s sub-parsers."""
-    back = sub.add_parser("backup", help="back up the vault (it may keep running)")
-    back.add_argument("out", help="new folder to write (never overwritten)")
+    back = sub.add_parser("backup", help=_("back up the vault (it may keep running)"))
+    back.add_argument("out", help=_("new folder to write (never overwritten)"))
     back.set_defaults(func=cmd_backup, upgrade_first=False)
-    rest = sub.add_parser("restore", help="restore a backup into a new data folder")
-    rest.add_argument("backup", help="a folder written by peluit backup")
-    rest.add_argument("data_dir", help="new or empty data folder")
+    rest = sub.add_parser("restore", help=_("restore a backup into a new data folder"))
+    rest.add_argument("backup", help=_("a folder written by peluit backup"))
+    rest.add_argument("data_dir", help=_("new or empty data folder"))
     rest.set_defaults(func=cmd_restore, upgrade_first=False)

@@ -160,40 +160,40 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="peluit", description="Peluit online vault")
-    parser.add_argument("--data", help="data folder (default ./var or $PELUIT_DATA)")
+    parser = argparse.ArgumentParser(prog="peluit", description=_("Peluit online vault"))
+    parser.add_argument("--data", help=_("data folder (default ./var or $PELUIT_DATA)"))
     parser.add_argument(
-        "--config", help="settings file (default $PELUIT_CONFIG, else /etc/peluit/peluit.env)"
+        "--config", help=_("settings file (default $PELUIT_CONFIG, else /etc/peluit/peluit.env)")
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the online vault")
+    serve = sub.add_parser("serve", help=_("run the online vault"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
 
-    unit = sub.add_parser("unit", help="inspectorate units").add_subparsers(
+    unit = sub.add_parser("unit", help=_("inspectorate units")).add_subparsers(
         dest="unit_command", required=True
     )
-    add = unit.add_parser("add", help="register a unit from its signed card")
+    add = unit.add_parser("add", help=_("register a unit from its signed card"))
     add.add_argument("card")
-    add.add_argument("--rotation", action="store_true", help="replace the unit's encryption key")
+    add.add_argument("--rotation", action="store_true", help=_("replace the unit's encryption key"))
     add.set_defaults(func=cmd_unit_add)
-    listing = unit.add_parser("list", help="list registered units")
-    listing.add_argument("--ids", action="store_true", help="print only unit ids")
+    listing = unit.add_parser("list", help=_("list registered units"))
+    listing.add_argument("--ids", action="store_true", help=_("print only unit ids"))
     listing.set_defaults(func=cmd_unit_list)
     from web.unit_commands import register as register_unit_commands
 
     register_unit_commands(unit)
 
-    export = sub.add_parser("export", help="write a unit's export bundle for the workstation")
-    export.add_argument("--unit", required=True, help="unit id")
-    export.add_argument("--out", required=True, help="new file to write (never overwritten)")
-    export.add_argument("--actor", default="system", help="name recorded in the audit log")
+    export = sub.add_parser("export", help=_("write a unit's export bundle for the workstation"))
+    export.add_argument("--unit", required=True, help=_("unit id"))
+    export.add_argument("--out", required=True, help=_("new file to write (never overwritten)"))
+    export.add_argument("--actor", default="system", help=_("name recorded in the audit log"))
     export.set_defaults(func=cmd_export)
-    imports = sub.add_parser("import", help="apply a signed reply bundle from the workstation")
+    imports = sub.add_parser("import", help=_("apply a signed reply bundle from the workstation"))
     imports.add_argument("file")
-    imports.add_argument("--actor", default="system", help="name recorded in the audit log")
+    imports.add_argument("--actor", default="system", help=_("name recorded in the audit log"))
     imports.set_defaults(func=cmd_import)
     from web.admin_commands import register
     from web.backup_commands import register as register_backup

@@ -122,18 +122,20 @@ def cmd_unit_replace(args: argparse.Namespace, settings: Any) -> int:
 
 def register(unit: Any) -> None:
     """Add the commands to ``peluit unit``'s sub-parsers."""
-    retire = unit.add_parser("retire", help="stop new reports to a unit (its reporters stay)")
+    retire = unit.add_parser("retire", help=_("stop new reports to a unit (its reporters stay)"))
     retire.add_argument("unit_id")
-    retire.add_argument("--to", help="another unit here that reporters should use instead")
-    retire.add_argument("--url", help="an https:// address where reporters should go instead")
-    retire.add_argument("--actor", default="system", help="name recorded in the audit log")
+    retire.add_argument("--to", help=_("another unit here that reporters should use instead"))
+    retire.add_argument("--url", help=_("an https:// address where reporters should go instead"))
+    retire.add_argument("--actor", default="system", help=_("name recorded in the audit log"))
     retire.set_defaults(func=cmd_unit_retire)
-    remove = unit.add_parser("remove", help="remove a unit that has no cases (the demo unit)")
+    remove = unit.add_parser("remove", help=_("remove a unit that has no cases (the demo unit)"))
     remove.add_argument("unit_id")
-    remove.add_argument("--actor", default="system", help="name recorded in the audit log")
+    remove.add_argument("--actor", default="system", help=_("name recorded in the audit log"))
     remove.set_defaults(func=cmd_unit_remove)
-    replace = unit.add_parser("replace", help="replace a unit's card after a key rotation")
+    replace = unit.add_parser("replace", help=_("replace a unit's card after a key rotation"))
     replace.add_argument("unit_id")
     replace.add_argument("card")
-    replace.add_argument("--fingerprint", help="the new card's fingerprint (needed without a tty)")
+    replace.add_argument(
+        "--fingerprint", help=_("the new card's fingerprint (needed without a tty)")
+    )
     replace.set_defaults(func=cmd_unit_replace)

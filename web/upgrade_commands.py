@@ -72,7 +72,7 @@ def upgrade_before_command(settings: Any) -> int:
 
 
 def register(sub: Any) -> None:
-    mig = sub.add_parser("migrate", help="upgrade the database schema (a backup first)")
-    mig.add_argument("--backup-to", help="new folder for the backup (default beside the data)")
-    mig.add_argument("--check", action="store_true", help="only say what would be applied")
+    mig = sub.add_parser("migrate", help=_("upgrade the database schema (a backup first)"))
+    mig.add_argument("--backup-to", help=_("new folder for the backup (default beside the data)"))
+    mig.add_argument("--check", action="store_true", help=_("only say what would be applied"))
     mig.set_defaults(func=cmd_migrate, upgrade_first=False)
