@@ -21,7 +21,14 @@ from test_ws_support import PASSPHRASE, export_bundle, make_workstation, report_
 from workstation.cli_words import INDONESIAN, translated
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI_MODULES = ["cli.py", "cli_commands.py", "cli_parser.py", "cli_tools.py", "prompts.py"]
+CLI_MODULES = [
+    "cli.py",
+    "cli_commands.py",
+    "cli_parser.py",
+    "cli_tools.py",
+    "prompts.py",
+    "ui/server.py",
+]
 INDONESIAN_LANG = "id_ID.UTF-8"
 
 # Sentences of the command line as it printed them before it followed LANG:

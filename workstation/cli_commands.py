@@ -205,7 +205,7 @@ def cmd_save(args: argparse.Namespace) -> int:
     for warning in saved.sniffed.warnings:
         print(_("WARNING: {warning}", warning=warning))
     if saved.metadata_note:
-        print(saved.metadata_note)
+        print(translated(saved.metadata_note))
         if "not installed" in saved.metadata_note:
             print(f"hint: {_(NOT_INSTALLED_HINT)}")
     return 0

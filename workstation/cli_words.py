@@ -153,6 +153,11 @@ INDONESIAN: Final[dict[str, str]] = {
     "list templates, or sign the standard messages": "daftar templat, atau tanda tangani pesan standar",
     "write the signed reply bundle": "tulis paket balasan bertanda tangan",
     "every opening of an identity section": "setiap pembukaan bagian identitas",
+    "mat2 is not installed: metadata was NOT removed (install mat2, then save again)": "mat2 belum terpasang: metadata TIDAK dihapus (pasang mat2, lalu simpan lagi)",
+    "mat2 failed: metadata was NOT removed": "mat2 gagal: metadata TIDAK dihapus",
+    "mat2 could not clean this file type: metadata was NOT removed": "mat2 tidak dapat membersihkan jenis berkas ini: metadata TIDAK dihapus",
+    "metadata removed with mat2 (check the file before forwarding it)": "metadata dihapus dengan mat2 (periksa berkasnya sebelum meneruskannya)",
+    "workstation UI on {address} (loopback only); ctrl-c to stop": "antarmuka workstation di {address} (hanya loopback); ctrl-c untuk berhenti",
     # init, rotate, custodian
     "unit card written to {path}": "kartu unit ditulis ke {path}",
     "register it online on the server with: peluit unit add {path}": "daftarkan kartu ini di server daring dengan: peluit unit add {path}",
