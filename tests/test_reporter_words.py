@@ -44,3 +44,20 @@ def test_both_languages_are_there_with_the_same_blanks() -> None:
         assert indonesian.strip() and english.strip(), key
         blanks = re.compile(r"(?<!\{)\{(\w+)\}")
         assert set(blanks.findall(indonesian)) == set(blanks.findall(english)), key
+
+
+def test_every_error_the_reporter_raises_is_worded() -> None:
+    """A ReporterError's message and hint come from the table (``t()``), never a bare literal."""
+    bare = []
+    for path in REPORTER.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in
+                    ("ReporterError", "_bad")):  # fmt: skip
+                continue
+            values = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "hint")]
+            bare += [
+                f"{path.name}:{node.lineno}"
+                for value in values
+                if isinstance(value, (ast.Constant, ast.JoinedStr))
+            ]
+    assert bare == []
