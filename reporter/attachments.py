@@ -50,7 +50,7 @@ class Ready:
 def prepared(paths: list[Path], say: Callable[[str], None]) -> Iterator[list[Ready]]:
     for path in paths:
         if not path.is_file():
-            raise ReporterError(f"cannot read the attachment {path.name}")
+            raise ReporterError(t("attachment.unreadable", name=path.name))
     folder = Path(tempfile.mkdtemp(prefix="peluit-"))
     try:
         yield [_ready(path, folder / f"{number}.bin", say) for number, path in enumerate(paths)]
@@ -71,7 +71,7 @@ def _ready(path: Path, copy: Path, say: Callable[[str], None]) -> Ready:
             with copy.open("xb") as dst:
                 result = clean(src, dst)
     except OSError:
-        raise ReporterError(f"cannot read the attachment {path.name}") from None
+        raise ReporterError(t("attachment.unreadable", name=path.name)) from None
     if not result.cleaned:
         copy.unlink()
         say(t("metadata.unclean", name=path.name, kind=KIND_NAMES[kind]))

@@ -38,7 +38,7 @@ from reporter.http_client import ReporterError
 from reporter.message_input import read_message
 from reporter.pinning import Pin, ask_on_terminal, visible
 from reporter.report import CaseView, Options, Session, submit
-from reporter.words import t
+from reporter.words import code_word, shared_error, t
 
 
 class _RefuseArgvMessage(argparse.Action):
@@ -47,40 +47,38 @@ class _RefuseArgvMessage(argparse.Action):
 
 
 def _returning(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--receipt-file", type=Path, help="the receipt file of your report")
-    sub.add_argument("--server", help="needed without --receipt-file")
-    sub.add_argument("--fingerprint", help="the unit's fingerprint, without --receipt-file")
+    sub.add_argument("--receipt-file", type=Path, help=t("help.receipt_file"))
+    sub.add_argument("--server", help=t("help.server"))
+    sub.add_argument("--fingerprint", help=t("help.fingerprint_returning"))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="peluit-report", description="Send an encrypted report to an inspectorate."
-    )
+    parser = argparse.ArgumentParser(prog="peluit-report", description=t("help.description"))
     commands = parser.add_subparsers(dest="command", required=True)
     sub = commands.add_parser(
-        "submit", help="send a new report", epilog=describe_fields(),
+        "submit", help=t("help.submit"), epilog=describe_fields(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    sub.add_argument("--server", required=True)
-    sub.add_argument("--unit", required=True, help="the unit id, e.g. inspektorat-demo")
-    sub.add_argument("--answers", required=True, type=Path, help="the report, a JSON file")
-    sub.add_argument("--identity", type=Path, help="optional identity section, a JSON file")
-    sub.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE")
-    sub.add_argument(
-        "--fingerprint", help="the unit's fingerprint as on its poster or official website"
-    )
-    sub.add_argument("--receipt-file", type=Path, help="write the receipt here (a new file)")
-    status = commands.add_parser("status", help="read your case with its receipt code")
+    sub.add_argument("--server", required=True, help=t("help.server_submit"))
+    sub.add_argument("--unit", required=True, help=t("help.unit"))
+    sub.add_argument("--answers", required=True, type=Path, help=t("help.answers"))
+    sub.add_argument("--identity", type=Path, help=t("help.identity"))
+    sub.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE",
+                     help=t("help.attach"))  # fmt: skip
+    sub.add_argument("--fingerprint", help=t("help.fingerprint"))
+    sub.add_argument("--receipt-file", type=Path, help=t("help.write_receipt"))
+    status = commands.add_parser("status", help=t("help.status"))
     _returning(status)
-    send = commands.add_parser("send", help="add a message to your case (editor or stdin)")
+    send = commands.add_parser("send", help=t("help.send"))
     _returning(send)
-    send.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE")
+    send.add_argument("--attach", nargs="*", default=[], type=Path, metavar="FILE",
+                      help=t("help.attach"))  # fmt: skip
     send.add_argument("--message", action=_RefuseArgvMessage, help=argparse.SUPPRESS)
     return parser
 
 
 def read_code(stdin: TextIO) -> ReceiptCode:
-    text = getpass.getpass("receipt code: ") if stdin.isatty() else stdin.readline()
+    text = getpass.getpass(t("code.prompt")) if stdin.isatty() else stdin.readline()
     return parse(text)
 
 
@@ -90,21 +88,21 @@ def _print_view(view: CaseView, out: TextIO) -> None:
     def say(text: str) -> None:
         print(visible(text, keep="\n"), file=out)
 
-    say(f"case: {view.case_ref}")
-    say(f"status: {view.status} (since {view.status_since})")
+    say(t("view.case", case=view.case_ref))
+    say(t("view.status", status=code_word("status", view.status), since=view.status_since))
     if view.deadline:
-        paused = " (paused)" if view.deadline.get("paused") else ""
-        say(f"deadline: {view.deadline.get('stage')} by {view.deadline.get('due')}{paused}")
-    say(f"unit fingerprint: {view.fingerprint}")
+        paused = t("view.paused") if view.deadline.get("paused") else ""
+        stage = code_word("stage", str(view.deadline.get("stage")))
+        say(t("view.deadline", stage=stage, due=view.deadline.get("due"), paused=paused))
+    say(t("view.fingerprint", fingerprint=view.fingerprint))
     for entry in view.entries:
-        head = f"--- {visible(entry.day)} {visible(entry.kind)} from {visible(entry.author)}"
+        kind = code_word("kind", visible(entry.kind))
+        author = code_word("author", visible(entry.author))
+        head = t("view.from", day=visible(entry.day), kind=kind, author=author)
         if entry.kind == "attachment":
-            say(f"{head}: an attachment of {entry.size} bytes (only the unit can open it)")
+            say(t("view.attachment", head=head, size=entry.size))
         elif not entry.verified:
-            say(
-                f"{head}\nWARNING: this item does not carry the unit's valid signature or "
-                "cannot be opened; it is not shown and must not be trusted"
-            )
+            say(f"{head}\n{t('view.unverified')}")
         elif entry.standard:
             say(f"{head} [{t('standard')}]\n{entry.text}")
         else:
@@ -117,14 +115,11 @@ def _submit(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
         args.server, args.unit, args.answers, args.identity, list(args.attach),
         pin, ask_on_terminal(stdin, err), args.receipt_file, lambda line: print(line, file=err),
     ))  # fmt: skip
-    print(f"unit fingerprint: {done.fingerprint}", file=out)
-    print(f"case: {done.case_ref} ({done.status}, {done.submitted})", file=out)
-    print(f"receipt code: {done.code.grouped()}", file=out)
-    print(
-        "hint: write the receipt code down and keep it safe; it is the only way "
-        "back to your report and it cannot be recovered",
-        file=err,
-    )
+    print(t("view.fingerprint", fingerprint=done.fingerprint), file=out)
+    status = code_word("status", done.status)
+    print(t("submit.case", case=done.case_ref, status=status, submitted=done.submitted), file=out)
+    print(t("submit.code", code=done.code.grouped()), file=out)
+    print(f"hint: {t('submit.keep')}", file=err)
     return 0
 
 
@@ -136,7 +131,7 @@ def _session(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> Session:
         pinned = Pin.given(receipt.fingerprint, receipt.signing_key)
         return Session(server, receipt.code, pinned, confirm, receipt.unit_id)
     if not args.server:
-        raise ReporterError("give --receipt-file, or --server and --fingerprint")
+        raise ReporterError(t("returning.needs"))
     pin = Pin.given(args.fingerprint) if args.fingerprint else None
     if pin is None and not stdin.isatty():
         raise ReporterError(t("pin.required"), hint=t("pin.required.hint"))
@@ -153,7 +148,7 @@ def run(argv: Sequence[str], stdin: TextIO, out: TextIO, err: TextIO) -> int:
         return 0
     message = read_message(stdin)
     session.send(message, list(args.attach), lambda line: print(line, file=err))
-    print("message sent", file=out)
+    print(t("send.done"), file=out)
     return 0
 
 
@@ -166,10 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"hint: {exc.hint}", file=sys.stderr)
         return 1
     except PeluitError as exc:
-        print(f"error: {exc.user_message[:1].lower()}{exc.user_message[1:]}", file=sys.stderr)
+        print(f"error: {shared_error(exc.user_message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; nothing more was sent", file=sys.stderr)
+        print(f"error: {t('interrupted')}", file=sys.stderr)
         return 130
 
 

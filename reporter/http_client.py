@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Final
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.errors import FormatError, PeluitError
 from crypto.proof_of_work import solve
+from reporter.words import t
 
 USER_AGENT: Final = "peluit-report/1"
 TIMEOUT: Final = 120.0
@@ -47,19 +48,11 @@ class ReporterError(PeluitError):
         self.code = code
 
 
-# What a server's error code means for someone at the command line.
-HINTS: Final[dict[str, str]] = {
-    "not_found": "check the receipt code; a wrong and an unknown code look the same",
-    "rate_limited": "too many attempts from here; wait and try again later",
-    "unit_full": "the unit reached today's limit; try again tomorrow",
-    "storage_full": "the server is out of disk space; nothing was received, try again later",
-    "pow_required": "try again; the proof of work may have expired",
-    "case_day_full": "this report took as many messages and files today as a day allows;"
-    " nothing was sent, try again tomorrow",
-    "pow_spent": "try again with a fresh proof of work",
-    "too_large": "the report or a file is over the server's size limit",
-    "conflict": "try again; a fresh case id will be chosen",
-}
+# The server's error codes with a hint for someone at the command line (words: "hint.CODE").
+HINTS: Final = frozenset(
+    {"not_found", "rate_limited", "unit_full", "storage_full", "pow_required", "pow_spent",
+     "too_large", "conflict", "case_day_full"}
+)  # fmt: skip
 
 
 def check_server_url(url: str) -> str:
@@ -67,14 +60,11 @@ def check_server_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
-        raise ReporterError("the server address must start with https://")
+        raise ReporterError(t("url.https"))
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise ReporterError("the server address must be a plain https:// address")
+        raise ReporterError(t("url.plain"))
     if parts.scheme == "http" and host not in _LOOPBACK and not host.endswith(".onion"):
-        raise ReporterError(
-            "refusing plain http:// to a remote server",
-            hint="use https://, or the .onion address with torsocks",
-        )
+        raise ReporterError(t("url.http"), hint=t("url.http.hint"))
     return url.rstrip("/")
 
 
@@ -93,7 +83,7 @@ class ApiClient:
             challenge = b64u_decode(data["challenge"])
             nonce = solve(challenge, int(data["difficulty"]))
         except (KeyError, TypeError, ValueError, FormatError):
-            raise ReporterError("the server's proof of work is malformed") from None
+            raise ReporterError(t("server.pow")) from None
         return {"challenge": data["challenge"], "nonce": b64u_encode(nonce)}
 
     def _request(
@@ -117,7 +107,7 @@ class ApiClient:
             raise _server_error(exc) from None
         except (urllib.error.URLError, OSError):
             raise ReporterError(
-                "cannot reach the server", hint="check the address and your connection"
+                t("server.unreachable"), hint=t("server.unreachable.hint")
             ) from None
 
     def json(self, method: str, path: str, payload: Any = None) -> Any:
@@ -149,11 +139,11 @@ class ApiClient:
         with self._open(self._request(method, path, body, ctype)) as answer:
             data = answer.read(MAX_JSON_ANSWER + 1)
         if len(data) > MAX_JSON_ANSWER:
-            raise ReporterError("the server's answer is too large")
+            raise ReporterError(t("server.too_large"))
         try:
             return json.loads(data)
         except ValueError:
-            raise ReporterError("the server's answer is not JSON") from None
+            raise ReporterError(t("server.not_json")) from None
 
     def put_bytes(self, path: str, body: bytes) -> Any:
         request = self._request("PUT", path, body, "application/octet-stream")
@@ -170,7 +160,7 @@ class ApiClient:
             while piece := answer.read(1 << 16):
                 total += len(piece)
                 if total > max_bytes:
-                    raise ReporterError("an item from the server is larger than it should be")
+                    raise ReporterError(t("server.item_too_large"))
                 dst.write(piece)
         return total
 
@@ -183,5 +173,5 @@ def _server_error(exc: urllib.error.HTTPError) -> ReporterError:
     except (ValueError, OSError):
         pass
     code = code if isinstance(code, str) and code.isascii() and len(code) < 40 else ""
-    message = f"the server refused the request ({exc.code} {code})".replace(" )", ")")
-    return ReporterError(message, hint=HINTS.get(code, ""), code=code)
+    message = t("server.refused", status=f"{exc.code} {code}".strip())
+    return ReporterError(message, hint=t(f"hint.{code}") if code in HINTS else "", code=code)

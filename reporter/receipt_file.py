@@ -81,21 +81,21 @@ def parse_text(text: str) -> ReceiptFile:
         if not sep or name not in REQUIRED + OPTIONAL:
             continue
         if name in fields:
-            raise _bad(f"{name} twice")
+            raise _bad(t("receipt.twice", name=name))
         fields[name] = value.strip()
     missing = [name for name in REQUIRED if not fields.get(name)]
     if missing:
-        raise _bad("missing " + ", ".join(missing))
+        raise _bad(t("receipt.missing", names=", ".join(missing)))
     if fields["peluit-receipt"] != VERSION:
-        raise _bad("unknown version")
+        raise _bad(t("receipt.version"))
     signing_key = None
     if fields.get("signing-key"):
         try:
             signing_key = b64u_decode(fields["signing-key"])
         except FormatError:
-            raise _bad("signing-key") from None
+            raise _bad(t("receipt.key")) from None
         if len(signing_key) != 32:
-            raise _bad("signing-key")
+            raise _bad(t("receipt.key"))
     return ReceiptFile(
         parse(fields["code"]), fields["server"], fields["address"], fields["unit"],
         fields["fingerprint"], signing_key,
@@ -109,8 +109,8 @@ def read(path: Path) -> ReceiptFile:
     except OSError as bad:
         raise _bad(bad.strerror or "?") from None
     if len(data) > MAX_SIZE:
-        raise _bad("larger than 16 KiB")
+        raise _bad(t("receipt.size"))
     try:
         return parse_text(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise _bad("not UTF-8") from None
+        raise _bad(t("receipt.utf8")) from None

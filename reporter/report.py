@@ -59,9 +59,9 @@ def _read_text_file(path: Path, what: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError:
-        raise ReporterError(f"cannot read the {what} file") from None
+        raise ReporterError(t("file.unreadable", what=t(f"file.{what}"))) from None
     if len(data) > MAX_TEXT_FILE:
-        raise ReporterError(f"the {what} file is larger than 1 MiB")
+        raise ReporterError(t("file.too_large", what=t(f"file.{what}")))
     return data
 
 
@@ -69,7 +69,7 @@ def _parse_json(data: bytes, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except ValueError:
-        raise ReporterError(f"the {what} file is not UTF-8 JSON") from None
+        raise ReporterError(t("file.not_json", what=t(f"file.{what}"))) from None
 
 
 def read_json_file(path: Path, what: str) -> bytes:
@@ -133,7 +133,7 @@ def submit(options: Options, client: ApiClient | None = None) -> Submitted:
     card = unit_card(instance, options.unit_id)
     resolve(card, options.pin, options.confirm)
     if len(options.attachments) > instance.limits.get("attachments", 0):
-        raise ReporterError("too many attachments for this server")
+        raise ReporterError(t("attachment.too_many"))
     with prepared(options.attachments, options.say) as files:
         return _send_report(options, client, instance, card, answers, identity, files)
 
@@ -198,7 +198,7 @@ def _send_report(
             card.fingerprint(), options.receipt_file,
         )  # fmt: skip
     except (KeyError, TypeError):
-        raise ReporterError("the server's answer is malformed") from None
+        raise ReporterError(t("server.malformed")) from None
 
 
 def described_files(item_ids: list[bytes], paths: list[Path]) -> list[dict[str, Any]]:
@@ -268,7 +268,7 @@ class Session:
             self.unit_id = str(self.case["unit_id"])
             self.card = verify_card(self.case["unit"]["card"], self.unit_id)
         except (KeyError, TypeError, FormatError):
-            raise ReporterError("the server's answer is malformed") from None
+            raise ReporterError(t("server.malformed")) from None
         if unit_id is not None and unit_id != self.unit_id:
             raise ReporterError(t("pin.other_unit"))
         self.pin = resolve(self.card, pin, confirm)
@@ -331,18 +331,18 @@ class Session:
                 self.card.fingerprint(), entries,
             )  # fmt: skip
         except (KeyError, TypeError, ValueError, FormatError):
-            raise ReporterError("the server's answer is malformed") from None
+            raise ReporterError(t("server.malformed")) from None
 
     def send(self, text: str, attachments: list[Path], say: Say = _quiet) -> None:
         if len(attachments) > self.instance.limits.get("attachments", 0):
-            raise ReporterError("too many attachments for this server")
+            raise ReporterError(t("attachment.too_many"))
         item_ids = [new_id() for _ in attachments]
         document: dict[str, Any] = {"text": text}
         if attachments:
             document["attachments"] = described_files(item_ids, attachments)
         plaintext = json.dumps(document, ensure_ascii=False).encode("utf-8")
         if len(plaintext) > self.instance.limits.get("message_bytes", 0):
-            raise ReporterError("the message is too long")
+            raise ReporterError(t("message.too_long"))
         with prepared(attachments, say) as files:
             self._send_message(plaintext, item_ids, files)
 

@@ -25,6 +25,7 @@ from crypto.b64 import b64u_decode, b64u_encode
 from crypto.errors import CardError, FormatError
 from crypto.unit_card import UnitCard
 from reporter.http_client import ApiClient, ReporterError
+from reporter.words import t
 
 ID_SIZE = 16
 
@@ -49,11 +50,11 @@ def fetch_instance(client: ApiClient) -> Instance:
         limits = {k: int(v) for k, v in data["limits"].items()}
         cards = {u["unit_id"]: u["card"] for u in data["units"]}
     except (KeyError, TypeError, ValueError, AttributeError, FormatError):
-        raise ReporterError("the server's instance description is malformed") from None
+        raise ReporterError(t("server.instance")) from None
     if len(salt) != 16:
-        raise ReporterError("the server's instance salt is malformed")
+        raise ReporterError(t("server.salt"))
     if chunk_size != envelope.CHUNK_SIZE:
-        raise ReporterError("the server uses a different chunk size", hint="update peluit-report")
+        raise ReporterError(t("server.chunk"), hint=t("server.chunk.hint"))
     return Instance(salt, chunk_size, limits, cards)
 
 
@@ -62,19 +63,16 @@ def verify_card(card: object, unit_id: str) -> UnitCard:
     try:
         parsed = UnitCard.parse(json.dumps(card).encode("utf-8"))
     except (CardError, TypeError, ValueError):
-        raise ReporterError(
-            "the unit's card does not verify", hint="do not send anything to this server"
-        ) from None
+        raise ReporterError(t("card.bad"), hint=t("card.bad.hint")) from None
     if parsed.unit_id != unit_id:
-        raise ReporterError("the server sent the card of another unit")
+        raise ReporterError(t("card.other_unit"))
     return parsed
 
 
 def unit_card(instance: Instance, unit_id: str) -> UnitCard:
     if unit_id not in instance.cards:
-        raise ReporterError(
-            "no such unit on this server", hint="the units are: " + ", ".join(instance.cards)
-        )
+        units = ", ".join(instance.cards)
+        raise ReporterError(t("unit.unknown"), hint=t("unit.unknown.hint", units=units))
     return verify_card(instance.cards[unit_id], unit_id)
 
 
@@ -86,7 +84,7 @@ def open_upload(client: ApiClient) -> str:
     data = client.json("POST", "/api/uploads", {"pow": solve_pow(client)})
     token = data.get("upload") if isinstance(data, dict) else None
     if not isinstance(token, str):
-        raise ReporterError("the server's upload session is malformed")
+        raise ReporterError(t("server.upload"))
     return token
 
 
@@ -115,7 +113,7 @@ class _PieceSender:
         self.buffer.clear()
         self.index += 1
         if not isinstance(answer, dict) or answer.get("received") != self.sent:
-            raise ReporterError("the server lost part of an attachment", hint="send it again")
+            raise ReporterError(t("attachment.lost"), hint=t("send.again"))
 
 
 def upload_attachment(
@@ -131,8 +129,8 @@ def upload_attachment(
     length = os.stat(source).st_size
     if length > max_plaintext:
         raise ReporterError(
-            f"{source.name} is larger than the server accepts",
-            hint=f"the limit is {max_plaintext // (1 << 20)} MiB per file",
+            t("attachment.too_large", name=source.name),
+            hint=t("attachment.limit", mib=max_plaintext // (1 << 20)),
         )
     context = envelope.Context(card.unit_id, case_id, "attachment", item_id)
     sender = _PieceSender(
@@ -142,5 +140,5 @@ def upload_attachment(
         written = envelope.seal_stream(src, length, sender, [card.xwing_public_key], context)  # type: ignore[arg-type]
     sender.flush()
     if sender.sent != written:
-        raise ReporterError("an attachment was not sent completely")
+        raise ReporterError(t("attachment.incomplete"))
     return written

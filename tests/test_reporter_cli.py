@@ -160,7 +160,7 @@ def test_submit_status_and_send_end_to_end(
     assert done.returncode == 0, done.stderr
     assert "metadata" in done.stderr  # the warning about document metadata
     code_text = re.search(r"receipt code: ((?:\d{4} ){5}\d{4})", done.stdout)[1]  # type: ignore[index]
-    assert re.search(r"case: WBS-\d{4}-0001 \(diterima", done.stdout)
+    assert re.search(r"case: WBS-\d{4}-0001 \(Received", done.stdout)
 
     # The workstation opens the tip, identity and attachment with the unit's key.
     keys = derive(parse(code_text), env.store.instance_salt())
@@ -186,7 +186,7 @@ def test_submit_status_and_send_end_to_end(
     fingerprint = env.unit.card.fingerprint()
     status = cli("status", "--server", url, "--fingerprint", fingerprint, stdin=code_text + "\n")
     assert status.returncode == 0, status.stderr
-    assert "status: diterima" in status.stdout
+    assert "status: Received" in status.stdout
     assert MARKERS["tip"] in status.stdout  # the reporter reads their own tip back
     assert "Laporan Anda sedang diverifikasi" in status.stdout
     assert "WARNING" in status.stdout
@@ -266,8 +266,8 @@ def test_a_file_sent_with_a_message_keeps_its_name(
     folder.mkdir()
     contract = folder / "kontrak_027.pdf"
     contract.write_bytes(b"%PDF-1.4 kontrak")
-    sent = cli("send", "--server", url, "--message", "Kontrak terlampir.",
-               "--attach", str(contract), stdin=code_text)  # fmt: skip
+    sent = cli("send", "--server", url, "--fingerprint", env.unit.card.fingerprint(),
+               "--attach", str(contract), stdin=code_text + "\nKontrak terlampir.")  # fmt: skip
     assert sent.returncode == 0, sent.stderr
 
     keys = derive(parse(code_text), env.store.instance_salt())
@@ -283,3 +283,62 @@ def test_a_file_sent_with_a_message_keeps_its_name(
     assert told["name"] == "kontrak_027.pdf"  # the name only, never the folder
     assert told["item_id"] == b64u_encode(bytes.fromhex(infos["attachment"].item_id))
     assert told["size"] == len(b"%PDF-1.4 kontrak")
+
+
+def cli_in(lang: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    env.update({"PYTHONPATH": str(ROOT), "LANG": lang})
+    return subprocess.run(
+        [sys.executable, "-m", "reporter.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+# What peluit-report printed in English only before every message had its words.
+ENGLISH_ONLY = ["receipt code:", "case: ", "unit fingerprint", "since ", "message sent",
+                "from the unit", "the server refused", "check the receipt code", "no such unit",
+                "write the receipt code down", "(diterima", "status: diterima",
+                "the unit's fingerprint", "the report, a JSON file"]  # fmt: skip
+
+
+def test_every_path_of_the_reporter_speaks_indonesian(
+    served: tuple[Env, Recorder, str, LogCatcher], tmp_path: Path
+) -> None:
+    env, _, url, _ = served
+    lang = "id_ID.UTF-8"
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(ANSWERS))
+    fingerprint = env.unit.card.fingerprint()
+    done = cli_in(lang, "submit", "--server", url, "--unit", env.unit.card.unit_id,
+                  "--answers", str(answers), "--fingerprint", fingerprint)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    code_text = re.search(r"kode tanda terima: ((?:\d{4} ){5}\d{4})", done.stdout)[1]  # type: ignore[index]
+    assert re.search(r"kasus: WBS-\d{4}-0001 \(Diterima", done.stdout)
+    assert "hint: catat kode tanda terima" in done.stderr
+    workstation_reply(env, code_text, "Laporan Anda sedang diverifikasi", env.unit.signing)
+    status = cli_in(lang, "status", "--server", url, "--fingerprint", fingerprint,
+                    stdin=code_text + "\n")  # fmt: skip
+    assert status.returncode == 0, status.stderr
+    assert "status: Diterima (sejak " in status.stdout and "balasan dari unit" in status.stdout
+    sent = cli_in(lang, "send", "--server", url, "--fingerprint", fingerprint,
+                  stdin=code_text + "\nSaya punya bukti tambahan.")  # fmt: skip
+    assert sent.returncode == 0 and "pesan terkirim" in sent.stdout
+    unknown_code = "1" + "0" * 22
+    from receipts.receipt_code import damm_check_digit
+
+    unknown = cli_in(lang, "status", "--server", url, "--fingerprint", fingerprint,
+                     stdin=unknown_code + damm_check_digit(unknown_code))  # fmt: skip
+    assert "error: server menolak permintaan (404 not_found)" in unknown.stderr
+    assert "hint: periksa kode tanda terima" in unknown.stderr
+    nobody = cli_in(lang, "submit", "--server", url, "--unit", "nobody", "--answers", str(answers))
+    assert "error: unit itu tidak ada di server ini" in nobody.stderr
+    remote = cli_in(lang, "status", "--server", "http://peluit.example.go.id",
+                    "--fingerprint", fingerprint, stdin=code_text + "\n")  # fmt: skip
+    assert "error: http:// biasa ke server jarak jauh ditolak" in remote.stderr
+    helped = cli_in(lang, "submit", "--help")
+    assert "kirim laporan baru" in cli_in(lang, "--help").stdout
+    assert "sidik jari unit seperti di poster" in helped.stdout
+    assert "berkas jawaban" in helped.stdout
+    for run in (done, status, sent, unknown, nobody, remote, helped):
+        for english in ENGLISH_ONLY:
+            assert english not in run.stdout + run.stderr, (english, run.stdout, run.stderr)

@@ -29,15 +29,10 @@ from vault.days import jakarta_today
 from vault.store import SqliteVaultStore
 from vault.working_days import calendar_for
 from web import clock_override
+from web.cli_language import _
+from web.cli_language import fail as _fail
 
 Command = Callable[[argparse.Namespace, Any], int]
-
-
-def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    if hint:
-        print(f"hint: {hint}", file=sys.stderr)
-    return 1
 
 
 def _vault(settings: Any) -> SqliteVaultStore:
@@ -49,8 +44,8 @@ def _read_password() -> SecretStr | None:
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         return SecretStr(line.rstrip("\r\n"))
-    first = getpass.getpass("password: ")
-    second = getpass.getpass("password again: ")
+    first = getpass.getpass(_("password: "))
+    second = getpass.getpass(_("password again: "))
     if first != second:
         return None
     return SecretStr(first)
@@ -62,18 +57,19 @@ def cmd_user_add(args: argparse.Namespace, settings: Any) -> int:
     store = _vault(settings)
     password = _read_password()
     if password is None:
-        return _fail("the passwords differ")
+        return _fail(_("the passwords differ"))
     try:
         with opened(store.folder.database_path) as db:
             user, secret = staff.create_user(
                 db, args.name, args.role, unit_ids=args.unit or (), password=password
             )
     except PeluitError as bad:
-        return _fail(bad.user_message.lower().rstrip("."))
+        return _fail(_(bad.user_message).lower().rstrip("."))
     uri = staff.provisioning_uri(user.username, secret)
     units = ",".join(user.unit_ids) or "-"
-    print(f"user {user.username} added: {user.role.value}, units {units}")
-    print("scan this code with an authenticator app (shown once):")
+    print(_("user {name} added: {role}, units {units}").format(
+        name=user.username, role=user.role.value, units=units))  # fmt: skip
+    print(_("scan this code with an authenticator app (shown once):"))
     qr = io.StringIO()
     segno.make(uri, error="m").terminal(out=qr, compact=True)
     print(qr.getvalue(), end="")
@@ -84,7 +80,7 @@ def cmd_user_add(args: argparse.Namespace, settings: Any) -> int:
 def cmd_user_list(args: argparse.Namespace, settings: Any) -> int:
     with opened(_vault(settings).folder.database_path) as db:
         for user in staff.list_users(db):
-            state = "disabled" if user.disabled else "active"
+            state = _("disabled") if user.disabled else _("active")
             print(f"{user.username}\t{user.role.value}\t{','.join(user.unit_ids) or '-'}\t{state}")
     return 0
 
@@ -102,17 +98,17 @@ def _anchors(values: list[str]) -> dict[int, str] | None:
 def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
     anchors = _anchors(args.anchor or [])
     if anchors is None:
-        return _fail("an anchor is N:HASH (entry number, 64 hex digits)")
+        return _fail(_("an anchor is N:HASH (entry number, 64 hex digits)"))
     with opened(_vault(settings).folder.database_path) as db:
         report = audit_log.verify(db, anchors=anchors)
     if not report.ok:
-        print(report.line(), file=sys.stderr)
-        print(
-            "hint: compare with a copy of the log or an anchor kept off the server", file=sys.stderr
-        )
+        bad = _("entry #{seq} {problem}").format(seq=report.bad_seq, problem=_(report.problem))
+        print(f"error: {bad}", file=sys.stderr)
+        print("hint: " + _("compare with a copy of the log or an anchor kept off the server"),
+              file=sys.stderr)  # fmt: skip
         return 1
-    print(report.line())
-    print(f"head: {report.count}:{report.head}")
+    print(_("ok: {count} entries").format(count=report.count))
+    print(_("head: {count}:{hash}").format(count=report.count, hash=report.head))
     return 0
 
 
@@ -125,14 +121,16 @@ def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
     report = retention.retention_sweep(store, today)
     daily_jobs.record_at(store.folder.database_path, "retention", jakarta_today())
     for case in report.destroyed:
-        print(f"destroyed {case.reference} (unit {case.unit_id}, closed {case.closed_day})")
-    print(f"{len(report.destroyed)} cases destroyed, {report.blobs_wiped} files wiped")
+        print(_("destroyed {reference} (unit {unit}, closed {day})").format(
+            reference=case.reference, unit=case.unit_id, day=case.closed_day))  # fmt: skip
+    print(_("{cases} cases destroyed, {files} files wiped").format(
+        cases=len(report.destroyed), files=report.blobs_wiped))  # fmt: skip
     if not report.log_emptied:
         return _fail(
-            "the database log could not be emptied (a reader kept it busy)",
-            "run `peluit retention run` again: until then the destroyed cases' old"
-            " pages may remain in vault.sqlite3-wal",
-        )
+            _("the database log could not be emptied (a reader kept it busy)"),
+            _("run `peluit retention run` again: until then the destroyed cases' old"
+              " pages may remain in vault.sqlite3-wal"),
+        )  # fmt: skip
     return 0
 
 
@@ -145,13 +143,11 @@ def cmd_deadlines_close_due(args: argparse.Namespace, settings: Any) -> int:
         closed = deadlines.auto_close_due(db, today, calendar=calendar)
         daily_jobs.record(db, "deadlines", today)
     for reference in closed:
-        print(f"closed {reference}")
-    print(f"{len(closed)} cases closed")
+        print(_("closed {reference}").format(reference=reference))
+    print(_("{count} cases closed").format(count=len(closed)))
     if missing:
-        print(
-            f"hint: cuti_bersama.json has no dates for {missing[0]}; add them from the SKB",
-            file=sys.stderr,
-        )
+        hint = _("cuti_bersama.json has no dates for {year}; add them from the SKB")
+        print("hint: " + hint.format(year=missing[0]), file=sys.stderr)
     return 0
 
 
@@ -160,35 +156,37 @@ def cmd_notify_run(args: argparse.Namespace, settings: Any) -> int:
         sent = notifications.run_daily_hook(db, jakarta_today(), settings.notify_command)
         daily_jobs.record(db, "notify", jakarta_today())
     failed = [n for n in sent if n.exit_code != 0]
-    print(f"{len(sent)} notifications run")
+    print(_("{count} notifications run").format(count=len(sent)))
     if failed:
-        return _fail(f"the notify command failed for {len(failed)} of them")
+        return _fail(_("the notify command failed for {count} of them").format(count=len(failed)))
     return 0
 
 
 def register(sub: Any) -> None:
     """Add the commands to ``peluit``'s sub-parsers."""
-    user = sub.add_parser("user", help="staff accounts").add_subparsers(
+    user = sub.add_parser("user", help=_("staff accounts")).add_subparsers(
         dest="user_command", required=True
     )
-    add = user.add_parser("add", help="add a staff account (password from the terminal or stdin)")
+    add = user.add_parser(
+        "add", help=_("add a staff account (password from the terminal or stdin)")
+    )
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in staff.Role])
-    add.add_argument("--unit", action="append", help="a unit of an inspector (repeatable)")
+    add.add_argument("--unit", action="append", help=_("a unit of an inspector (repeatable)"))
     add.set_defaults(func=cmd_user_add)
-    user.add_parser("list", help="list staff accounts").set_defaults(func=cmd_user_list)
+    user.add_parser("list", help=_("list staff accounts")).set_defaults(func=cmd_user_list)
 
-    audit = sub.add_parser("audit", help="the staff audit log").add_subparsers(
+    audit = sub.add_parser("audit", help=_("the staff audit log")).add_subparsers(
         dest="audit_command", required=True
     )
-    verify = audit.add_parser("verify", help="check the hash chain")
-    verify.add_argument("--anchor", action="append", help="N:HASH written down earlier")
+    verify = audit.add_parser("verify", help=_("check the hash chain"))
+    verify.add_argument("--anchor", action="append", help=_("N:HASH written down earlier"))
     verify.set_defaults(func=cmd_audit_verify)
 
-    ret = sub.add_parser("retention", help="data retention").add_subparsers(
+    ret = sub.add_parser("retention", help=_("data retention")).add_subparsers(
         dest="retention_command", required=True
     )
-    run = ret.add_parser("run", help="destroy cases past retention")
+    run = ret.add_parser("run", help=_("destroy cases past retention"))
     run.add_argument(
         "--today",
         type=clock_override.day_argument,
@@ -196,16 +194,16 @@ def register(sub: Any) -> None:
     )
     run.set_defaults(func=cmd_retention_run)
 
-    dl = sub.add_parser("deadlines", help="working-day deadlines").add_subparsers(
+    dl = sub.add_parser("deadlines", help=_("working-day deadlines")).add_subparsers(
         dest="deadlines_command", required=True
     )
-    dl.add_parser("close-due", help="close concluded cases with no objection").set_defaults(
+    dl.add_parser("close-due", help=_("close concluded cases with no objection")).set_defaults(
         func=cmd_deadlines_close_due
     )
 
-    notify = sub.add_parser("notify", help="new-report notifications").add_subparsers(
+    notify = sub.add_parser("notify", help=_("new-report notifications")).add_subparsers(
         dest="notify_command", required=True
     )
-    notify.add_parser("run", help="run $PELUIT_NOTIFY_COMMAND for finished days").set_defaults(
+    notify.add_parser("run", help=_("run $PELUIT_NOTIFY_COMMAND for finished days")).set_defaults(
         func=cmd_notify_run
     )

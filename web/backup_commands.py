@@ -13,14 +13,9 @@ import sys
 from typing import Any
 
 from crypto.errors import PeluitError
+from web.cli_language import _
+from web.cli_language import fail as _fail
 from web.settings import Settings
-
-
-def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    if hint:
-        print(f"hint: {hint}", file=sys.stderr)
-    return 1
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,16 +24,19 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     try:
         done = backup(settings.data_dir, args.out)
     except PeluitError as failed:
-        return _fail(failed.user_message.lower().rstrip("."))
+        return _fail(_(failed.user_message).lower().rstrip("."))
     except OSError as failed:
-        return _fail(f"backup failed: {failed.strerror}", "nothing was left behind; try again")
+        return _fail(_("backup failed: {why}").format(why=failed.strerror),
+                     _("nothing was left behind; try again"))  # fmt: skip
     from vault.daily_jobs import record_at
     from vault.data_folder import DataFolder
     from vault.days import jakarta_today
 
     record_at(DataFolder.locate(settings.data_dir).database_path, "backup", jakarta_today())
-    print(f"backup written to {done.path}: {done.cases} cases, {done.envelopes} envelopes")
-    print("hint: the backup holds the pepper; keep it as safe as the server", file=sys.stderr)
+    print(_("backup written to {path}: {cases} cases, {envelopes} envelopes").format(
+        path=done.path, cases=done.cases, envelopes=done.envelopes))  # fmt: skip
+    print("hint: " + _("the backup holds the pepper; keep it as safe as the server"),
+          file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -48,19 +46,21 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
         done = restore(args.backup, args.data_dir)
     except PeluitError as failed:
-        return _fail(failed.user_message.lower().rstrip("."), "nothing was written")
+        return _fail(_(failed.user_message).lower().rstrip("."), _("nothing was written"))
     except OSError as failed:
-        return _fail(f"restore failed: {failed.strerror}", "nothing was written")
-    print(f"restored into {done.path}: {done.cases} cases, {done.envelopes} envelopes")
+        return _fail(_("restore failed: {why}").format(why=failed.strerror),
+                     _("nothing was written"))  # fmt: skip
+    print(_("restored into {path}: {cases} cases, {envelopes} envelopes").format(
+        path=done.path, cases=done.cases, envelopes=done.envelopes))  # fmt: skip
     return 0
 
 
 def register(sub: Any) -> None:
     """Add ``backup`` and ``restore`` to ``peluit``'s sub-parsers."""
-    back = sub.add_parser("backup", help="back up the vault (it may keep running)")
-    back.add_argument("out", help="new folder to write (never overwritten)")
+    back = sub.add_parser("backup", help=_("back up the vault (it may keep running)"))
+    back.add_argument("out", help=_("new folder to write (never overwritten)"))
     back.set_defaults(func=cmd_backup, upgrade_first=False)
-    rest = sub.add_parser("restore", help="restore a backup into a new data folder")
-    rest.add_argument("backup", help="a folder written by peluit backup")
-    rest.add_argument("data_dir", help="new or empty data folder")
+    rest = sub.add_parser("restore", help=_("restore a backup into a new data folder"))
+    rest.add_argument("backup", help=_("a folder written by peluit backup"))
+    rest.add_argument("data_dir", help=_("new or empty data folder"))
     rest.set_defaults(func=cmd_restore, upgrade_first=False)

@@ -25,15 +25,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from crypto.errors import PeluitError
+from web.cli_language import _
+from web.cli_language import fail as _fail
 from web.settings import Settings
 from web.settings_file import CONFIG_ENV, DEFAULT_PATH, SettingsError
-
-
-def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    if hint:
-        print(f"hint: {hint}", file=sys.stderr)
-    return 1
 
 
 def _store(settings: Settings):  # type: ignore[no-untyped-def]
@@ -50,20 +45,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)
     units = list(app.state.vault.list_units())
     if not units:
-        print(
-            "hint: no unit is registered yet; add one with: peluit unit add CARD", file=sys.stderr
-        )
+        print("hint: " + _("no unit is registered yet; add one with: peluit unit add CARD"),
+              file=sys.stderr)  # fmt: skip
     if settings.public_url is None and args.host not in ("127.0.0.1", "::1", "localhost"):
-        print(
-            "hint: serving on a public address; put Peluit behind HTTPS (or an onion service), "
-            "browsers refuse to encrypt on plain http",
-            file=sys.stderr,
-        )
-    public = f" for {settings.public_url}" if settings.public_url else ""
-    print(
-        f"peluit: serving {settings.data_dir} on http://{args.host}:{args.port}/{public}",
-        file=sys.stderr,
+        print("hint: " + _(
+            "serving on a public address; put Peluit behind HTTPS (or an onion service), "
+            "browsers refuse to encrypt on plain http"
+        ), file=sys.stderr)  # fmt: skip
+    public = _(" for {url}").format(url=settings.public_url) if settings.public_url else ""
+    serving = _("serving {data} on {address}{public}").format(
+        data=settings.data_dir, address=f"http://{args.host}:{args.port}/", public=public
     )
+    print(f"peluit: {serving}", file=sys.stderr)
     uvicorn.run(
         app,
         host=args.host,
@@ -82,13 +75,13 @@ def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = path.read_bytes()
     except OSError as missing:
-        return _fail(f"cannot read {path}: {missing.strerror}")
+        return _fail(_("cannot read {path}: {why}").format(path=path, why=missing.strerror))
     try:
         unit = _store(settings).register_unit(data, rotation=args.rotation)
     except PeluitError as bad:
         return _fail(bad.user_message)
-    print(f"unit {unit.unit_id} registered: {unit.name}")
-    print(f"fingerprint: {unit.fingerprint}")
+    print(_("unit {unit} registered: {name}").format(unit=unit.unit_id, name=unit.name))
+    print(_("fingerprint: {fingerprint}").format(fingerprint=unit.fingerprint))
     return 0
 
 
@@ -97,7 +90,7 @@ def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.ids:
             print(unit.unit_id)
         else:
-            retired = f"\tretired {unit.retired_day}" if unit.retired else ""
+            retired = "\t" + _("retired {day}").format(day=unit.retired_day) if unit.retired else ""
             print(f"{unit.unit_id}\t{unit.name}\t{unit.fingerprint}{retired}")
     return 0
 
@@ -110,10 +103,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from vault.durable_file import overwrite_and_unlink, publish, temp_path_in
 
     target = Path(args.out).absolute()
+    exists = _("{path} already exists").format(path=target)
+    never = _("choose a new file name; exports never overwrite")
     if target.exists():
-        return _fail(f"{target} already exists", "choose a new file name; exports never overwrite")
+        return _fail(exists, never)
     if not target.parent.is_dir():
-        return _fail(f"the folder {target.parent} does not exist")
+        return _fail(_("the folder {path} does not exist").format(path=target.parent))
     store = _store(settings)
     temp = temp_path_in(target.parent)
     published = False
@@ -128,7 +123,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         with os.fdopen(fd, "wb") as out:
             summary = store.export_bundle(args.unit, out, actor=args.actor, on_written=on_written)
     except FileExistsError:
-        return _fail(f"{target} already exists", "choose a new file name; exports never overwrite")
+        return _fail(exists, never)
     except (PeluitError, OSError) as failed:
         with contextlib.suppress(OSError):
             overwrite_and_unlink(temp)
@@ -136,11 +131,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             with contextlib.suppress(OSError):
                 target.unlink()
         message = failed.user_message if isinstance(failed, PeluitError) else str(failed.strerror)
-        return _fail(f"export failed, nothing recorded: {message}")
-    print(
-        f"export {summary.export_seq} of {summary.unit_id} written to {target}: "
-        f"{summary.cases} cases, {summary.envelopes} envelopes, {summary.bytes} bytes"
-    )
+        return _fail(_("export failed, nothing recorded: {why}").format(why=_(message)))
+    print(_(
+        "export {seq} of {unit} written to {path}: {cases} cases, {envelopes} envelopes, "
+        "{bytes} bytes"
+    ).format(seq=summary.export_seq, unit=summary.unit_id, path=target, cases=summary.cases,
+             envelopes=summary.envelopes, bytes=summary.bytes))  # fmt: skip
     return 0
 
 
@@ -149,55 +145,55 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         src = path.open("rb")
     except OSError as missing:
-        return _fail(f"cannot read {path}: {missing.strerror}")
+        return _fail(_("cannot read {path}: {why}").format(path=path, why=missing.strerror))
     try:
         with src:
             summary = _store(settings).import_reply_bundle(src, actor=args.actor)
     except PeluitError as bad:
-        return _fail(bad.user_message, "nothing was applied")
-    print(
-        f"reply bundle {summary.sequence} of {summary.unit_id} applied: "
-        f"{summary.replies} replies, {summary.status_changes} status changes, "
-        f"{summary.templates} templates"
-    )
+        return _fail(bad.user_message, _("nothing was applied"))
+    print(_(
+        "reply bundle {seq} of {unit} applied: {replies} replies, {statuses} status changes, "
+        "{templates} templates"
+    ).format(seq=summary.sequence, unit=summary.unit_id, replies=summary.replies,
+             statuses=summary.status_changes, templates=summary.templates))  # fmt: skip
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="peluit", description="Peluit online vault")
-    parser.add_argument("--data", help="data folder (default ./var or $PELUIT_DATA)")
+    parser = argparse.ArgumentParser(prog="peluit", description=_("Peluit online vault"))
+    parser.add_argument("--data", help=_("data folder (default ./var or $PELUIT_DATA)"))
     parser.add_argument(
-        "--config", help="settings file (default $PELUIT_CONFIG, else /etc/peluit/peluit.env)"
+        "--config", help=_("settings file (default $PELUIT_CONFIG, else /etc/peluit/peluit.env)")
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the online vault")
+    serve = sub.add_parser("serve", help=_("run the online vault"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
 
-    unit = sub.add_parser("unit", help="inspectorate units").add_subparsers(
+    unit = sub.add_parser("unit", help=_("inspectorate units")).add_subparsers(
         dest="unit_command", required=True
     )
-    add = unit.add_parser("add", help="register a unit from its signed card")
+    add = unit.add_parser("add", help=_("register a unit from its signed card"))
     add.add_argument("card")
-    add.add_argument("--rotation", action="store_true", help="replace the unit's encryption key")
+    add.add_argument("--rotation", action="store_true", help=_("replace the unit's encryption key"))
     add.set_defaults(func=cmd_unit_add)
-    listing = unit.add_parser("list", help="list registered units")
-    listing.add_argument("--ids", action="store_true", help="print only unit ids")
+    listing = unit.add_parser("list", help=_("list registered units"))
+    listing.add_argument("--ids", action="store_true", help=_("print only unit ids"))
     listing.set_defaults(func=cmd_unit_list)
     from web.unit_commands import register as register_unit_commands
 
     register_unit_commands(unit)
 
-    export = sub.add_parser("export", help="write a unit's export bundle for the workstation")
-    export.add_argument("--unit", required=True, help="unit id")
-    export.add_argument("--out", required=True, help="new file to write (never overwritten)")
-    export.add_argument("--actor", default="system", help="name recorded in the audit log")
+    export = sub.add_parser("export", help=_("write a unit's export bundle for the workstation"))
+    export.add_argument("--unit", required=True, help=_("unit id"))
+    export.add_argument("--out", required=True, help=_("new file to write (never overwritten)"))
+    export.add_argument("--actor", default="system", help=_("name recorded in the audit log"))
     export.set_defaults(func=cmd_export)
-    imports = sub.add_parser("import", help="apply a signed reply bundle from the workstation")
+    imports = sub.add_parser("import", help=_("apply a signed reply bundle from the workstation"))
     imports.add_argument("file")
-    imports.add_argument("--actor", default="system", help="name recorded in the audit log")
+    imports.add_argument("--actor", default="system", help=_("name recorded in the audit log"))
     imports.set_defaults(func=cmd_import)
     from web.admin_commands import register
     from web.backup_commands import register as register_backup
@@ -229,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as bad:
         for line in bad.lines():
             print(f"error: {line}", file=sys.stderr)
-        print("hint: every setting is described in deploy/peluit.env.example", file=sys.stderr)
+        print("hint: " + _("every setting is described in deploy/peluit.env.example"),
+              file=sys.stderr)  # fmt: skip
         return 2
     if args.data:
         settings = replace(settings, data_dir=Path(args.data))

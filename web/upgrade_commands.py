@@ -14,42 +14,39 @@ from typing import Any
 
 from crypto.errors import PeluitError
 from vault.upgrade import Upgrade, schema_state, upgrade
-
-
-def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    if hint:
-        print(f"hint: {hint}", file=sys.stderr)
-    return 1
+from web.cli_language import _
+from web.cli_language import fail as _fail
 
 
 def _report(done: Upgrade) -> None:
     if done.backup is not None:
-        print(f"backup written to {done.backup} (schema version {done.before})")
+        print(_("backup written to {path} (schema version {version})").format(
+            path=done.backup, version=done.before))  # fmt: skip
     versions = ", ".join(str(v) for v in done.applied)
-    print(f"schema migrated from version {done.before}: applied {versions}")
+    print(_("schema migrated from version {version}: applied {versions}").format(
+        version=done.before, versions=versions))  # fmt: skip
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Any) -> int:
     if args.check:
         state = schema_state(settings.data_dir)
         if state.pending and state.has_data:
-            print(
-                f"schema at version {state.current}; to apply: "
-                + ", ".join(str(v) for v in state.pending)
-            )
+            pending = ", ".join(str(v) for v in state.pending)
+            print(_("schema at version {version}; to apply: {versions}").format(
+                version=state.current, versions=pending))  # fmt: skip
             return 1
-        print(f"schema at version {state.current}: nothing to do")
+        print(_("schema at version {version}: nothing to do").format(version=state.current))
         return 0
     try:
         done = upgrade(settings.data_dir, Path(args.backup_to) if args.backup_to else None)
     except PeluitError as failed:
+        why = _(failed.user_message).lower().rstrip(".")
         return _fail(
-            f"no migration applied: {failed.user_message.lower().rstrip('.')}",
-            "the vault is unchanged; fix the backup's problem and run peluit migrate again",
+            _("no migration applied: {why}").format(why=why),
+            _("the vault is unchanged; fix the backup's problem and run peluit migrate again"),
         )
     if not done.applied:
-        print(f"schema at version {done.before}: nothing to do")
+        print(_("schema at version {version}: nothing to do").format(version=done.before))
         return 0
     _report(done)
     return 0
@@ -60,20 +57,22 @@ def upgrade_before_command(settings: Any) -> int:
     state = schema_state(settings.data_dir)
     if not (state.pending and state.has_data):
         return 0
-    print(f"peluit: this release upgrades the schema from version {state.current}", file=sys.stderr)
+    upgrading = _("this release upgrades the schema from version {version}")
+    print("peluit: " + upgrading.format(version=state.current), file=sys.stderr)
     try:
         done = upgrade(settings.data_dir)
     except PeluitError as failed:
+        why = _(failed.user_message).lower().rstrip(".")
         return _fail(
-            f"no migration applied: {failed.user_message.lower().rstrip('.')}",
-            "the vault is unchanged; run peluit migrate --backup-to DIR",
+            _("no migration applied: {why}").format(why=why),
+            _("the vault is unchanged; run peluit migrate --backup-to DIR"),
         )
     _report(done)
     return 0
 
 
 def register(sub: Any) -> None:
-    mig = sub.add_parser("migrate", help="upgrade the database schema (a backup first)")
-    mig.add_argument("--backup-to", help="new folder for the backup (default beside the data)")
-    mig.add_argument("--check", action="store_true", help="only say what would be applied")
+    mig = sub.add_parser("migrate", help=_("upgrade the database schema (a backup first)"))
+    mig.add_argument("--backup-to", help=_("new folder for the backup (default beside the data)"))
+    mig.add_argument("--check", action="store_true", help=_("only say what would be applied"))
     mig.set_defaults(func=cmd_migrate, upgrade_first=False)

@@ -18,13 +18,15 @@ from workstation.ceremony import (
     init_unit,
 )
 from workstation.cli_parser import add_commands
+from workstation.cli_words import _, translated
 from workstation.passphrase import WeakPassphrase, check_passphrase
 
 
 def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    """``error:`` and ``hint:`` lines; the words after them in the reader's language."""
+    print(f"error: {translated(message)}", file=sys.stderr)
     if hint:
-        print(f"hint: {hint}", file=sys.stderr)
+        print(f"hint: {translated(hint)}", file=sys.stderr)
     return 1
 
 
@@ -32,15 +34,17 @@ def _read_new_passphrase() -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
     while True:
-        first = getpass.getpass("new passphrase (five or more random words): ")
+        first = getpass.getpass(_("new passphrase (five or more random words): "))
         try:
             check_passphrase(first)
         except WeakPassphrase as weak:
-            print(f"error: weak passphrase: {weak}", file=sys.stderr)
+            print(
+                "error: " + _("weak passphrase: {why}", why=translated(str(weak))), file=sys.stderr
+            )
             continue
-        if getpass.getpass("repeat it: ") == first:
+        if getpass.getpass(_("repeat it: ")) == first:
             return first
-        print("error: the two passphrases differ", file=sys.stderr)
+        print("error: " + _("the two passphrases differ"), file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -62,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         try:
             check_passphrase(passphrase)
         except WeakPassphrase as weak:
-            return _fail(f"weak passphrase: {weak}")
+            return _fail(_("weak passphrase: {why}", why=translated(str(weak))))
     try:
         ceremony = init_unit(
             folder,
@@ -76,23 +80,27 @@ def cmd_init(args: argparse.Namespace) -> int:
         return _fail(str(exists), "choose an empty folder")
     except PeluitError as bad:
         return _fail(bad.user_message)
-    print(f"unit card written to {folder / CARD_FILE}")
-    print(f"register it online with: peluit unit add {folder / CARD_FILE}")
-    print(f"fingerprint to publish: {ceremony.card.fingerprint()}")
+    print(_("unit card written to {path}", path=folder / CARD_FILE))
+    print(
+        _("register it online on the server with: peluit unit add {path}", path=folder / CARD_FILE)
+    )
+    print(_("fingerprint to publish: {fingerprint}", fingerprint=ceremony.card.fingerprint()))
     if args.demo:
-        print(f"DEMO unit; its passphrase is in {folder / 'DEMO-PASSPHRASE.txt'}")
+        print(_("DEMO unit; its passphrase is in {path}", path=folder / "DEMO-PASSPHRASE.txt"))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="peluit-ws", description="Peluit air-gapped workstation")
+    parser = argparse.ArgumentParser(
+        prog="peluit-ws", description=_("Peluit air-gapped workstation")
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    init = sub.add_parser("init", help="create a unit's keys, key file and public card")
+    init = sub.add_parser("init", help=_("create a unit's keys, key file and public card"))
     init.add_argument("folder")
     init.add_argument("--unit-id")
     init.add_argument("--name")
     init.add_argument("--jurisdiction")
-    init.add_argument("--demo", action="store_true", help="a clearly marked demo unit")
+    init.add_argument("--demo", action="store_true", help=_("a clearly marked demo unit"))
     init.set_defaults(func=cmd_init)
     add_commands(sub)
     return parser
@@ -106,13 +114,14 @@ def main(argv: list[str] | None = None) -> int:
         hint = getattr(bad, "hint", None)
         return _fail(bad.user_message, hint)
     except WeakPassphrase as weak:
-        return _fail(f"weak passphrase: {weak}")
+        return _fail(_("weak passphrase: {why}", why=translated(str(weak))))
     except FolderNotEmpty as exists:
         return _fail(str(exists))
     except OSError as failed:
-        return _fail(f"{failed.strerror or 'cannot read or write a file'}: {failed.filename}")
+        why = failed.strerror or _("cannot read or write a file")
+        return _fail(_("{why}: {path}", why=why, path=failed.filename))
     except KeyboardInterrupt:
-        return _fail("interrupted; nothing more was done")
+        return _fail(_("interrupted; nothing more was done"))
     return result
 
 

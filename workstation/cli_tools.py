@@ -13,6 +13,7 @@ from pathlib import Path
 from crypto.unit_card import UnitCard
 from workstation import forwarding, prompts, report_layout
 from workstation.cli_commands import desk_for, folder_of
+from workstation.cli_words import _, word
 from workstation.keyring import read_bytes
 from workstation.lifecycle import TARGETS
 from workstation.questionnaire import form
@@ -30,11 +31,12 @@ def cmd_forward(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
         view = desk.case(args.case)
         known = {f["id"] for f in form()["fields"]}
-        print(f"recipient: {safe_line(recipient.name)} ({recipient.unit_id})")
-        print(f"recipient fingerprint: {recipient.fingerprint()}")
-        print("hint: compare it with the fingerprint the other unit published")
+        print(_("recipient: {name} ({unit})", name=safe_line(recipient.name),
+                unit=recipient.unit_id))  # fmt: skip
+        print(_("recipient fingerprint: {fingerprint}", fingerprint=recipient.fingerprint()))
+        print("hint: " + _("compare it with the fingerprint the other unit published"))
         draft = forwarding.Draft(
-            prompts.long_text("redacted summary for the other unit"),
+            prompts.long_text(_("redacted summary for the other unit")),
             frozenset(args.include),
             frozenset(args.exclude),
             args.include_identity,
@@ -43,13 +45,16 @@ def cmd_forward(args: argparse.Namespace) -> int:
             chosen = item.field_id in draft.include or (
                 item.included_by_default and item.field_id not in draft.exclude
             )
-            state = "sent" if chosen else "left out"
-            print(f"  {state:8} {item.field_id}: {RISK_WORDS[item.risk]}")
-        names = "sent" if draft.include_identity else "left out"
-        print(f"  {names:8} identity section; attachment names are never sent (only their types)")
+            state = _("sent") if chosen else _("left out")
+            print(f"  {state:13} {item.field_id}: {_(RISK_WORDS[item.risk])}")
+        names = _("sent") if draft.include_identity else _("left out")
+        identity = _("identity section; attachment names are never sent (only their types)")
+        print(f"  {names:13} {identity}")
         done = desk.forward(args.case, recipient, draft, Path(args.out), target=args.target)
-    print(f"forwarded summary written to {safe_line(str(done.path))} (sha256 {done.sha256})")
-    print(f"status change to dilimpahkan ({args.target}) queued; send it with export-replies")
+    print(_("forwarded summary written to {path} (sha256 {sha256})",
+            path=safe_line(str(done.path)), sha256=done.sha256))  # fmt: skip
+    print(_("status change to {status} ({target}) queued; send it with export-replies",
+            status=word("dilimpahkan"), target=word(args.target)))  # fmt: skip
     return 0
 
 
@@ -59,17 +64,18 @@ def cmd_open_forward(args: argparse.Namespace) -> int:
         expected = UnitCard.parse(read_bytes(Path(args.sender), 16 * 1024, "sender card"))
     with desk_for(args) as desk:
         opened = desk.open_forward(Path(args.file), expected)
-    print(f"from: {safe_line(opened.sender.name)} ({opened.sender.unit_id}); day {opened.created}")
-    print(f"sender fingerprint: {opened.sender.fingerprint()}")
-    print("signature verified; hint: compare the fingerprint with the one the sender published")
-    print(f"their reference: {safe_line(opened.source_reference)}")
+    print(_("from: {name} ({unit}); day {day}", name=safe_line(opened.sender.name),
+            unit=opened.sender.unit_id, day=opened.created))  # fmt: skip
+    print(_("sender fingerprint: {fingerprint}", fingerprint=opened.sender.fingerprint()))
+    print(_("signature verified; compare the fingerprint with the one the sender published"))
+    print(_("their reference: {reference}", reference=safe_line(opened.source_reference)))
     print("\n== Ringkasan / Summary ==\n" + safe_text(opened.summary))
     for entry in opened.fields:
         print(f"- {safe_line(entry['label_id'])} / {safe_line(entry['label_en'])}:")
         print("  " + safe_text(entry["value"]).replace("\n", "\n  "))
     if opened.attachments:
         kinds = ", ".join(safe_line(k) for k in opened.attachments)
-        print(f"attachments held by the sender: {kinds}")
+        print(_("attachments held by the sender: {kinds}", kinds=kinds))
     if opened.identity is not None:
         print("\n== Identitas / Identity (sent deliberately by the sender) ==")
         print(safe_text(str(opened.identity)))
@@ -85,8 +91,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = reports.build(desk, period, layout=layout)
     written = reports.write(report, Path(args.out))
     for path in written:
-        print(f"written: {safe_line(str(path))}")
-    print(f"{report.total_text} case(s) submitted in {period.label}; cells under 3 shown as <3")
+        print(_("written: {path}", path=safe_line(str(path))))
+    print(_("{total} case(s) submitted in {period}; cells under 3 shown as <3",
+            total=report.total_text, period=period.label))  # fmt: skip
     print(f"tata letak / layout: {report.layout.name}")
     return 0
 
@@ -121,35 +128,35 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     where = argparse.ArgumentParser(add_help=False)
-    where.add_argument("-C", "--dir", help="workstation folder (default: $PELUIT_WS_DIR or .)")
-    p = sub.add_parser("ui", help="the local web UI on 127.0.0.1 (never another address)",
+    where.add_argument("-C", "--dir", help=_("workstation folder (default: $PELUIT_WS_DIR or .)"))
+    p = sub.add_parser("ui", help=_("the local web UI on 127.0.0.1 (never another address)"),
                        parents=[where])  # fmt: skip
-    p.add_argument("folder", nargs="?", help="workstation folder (or -C)")
-    p.add_argument("--host", default="127.0.0.1", help="127.0.0.1 or ::1 only")
+    p.add_argument("folder", nargs="?", help=_("workstation folder (or -C)"))
+    p.add_argument("--host", default="127.0.0.1", help=_("127.0.0.1 or ::1 only"))
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_ui)
-    p = sub.add_parser("forward", help="seal a redacted summary of a case to another unit",
+    p = sub.add_parser("forward", help=_("seal a redacted summary of a case to another unit"),
                        parents=[where])  # fmt: skip
     p.add_argument("case")
-    p.add_argument("--to", required=True, metavar="CARD", help="the other unit's unit-card.json")
-    p.add_argument("--out", required=True, metavar="FILE", help="the file to deliver")
+    p.add_argument("--to", required=True, metavar="CARD", help=_("the other unit's unit-card.json"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the file to deliver"))
     p.add_argument("--target", required=True, choices=sorted(TARGETS))
     p.add_argument("--include", action="append", default=[], metavar="FIELD")
     p.add_argument("--exclude", action="append", default=[], metavar="FIELD")
     p.add_argument("--include-identity", action="store_true",
-                   help="send the identity section too (opening it is logged)")  # fmt: skip
+                   help=_("send the identity section too (opening it is logged)"))  # fmt: skip
     p.set_defaults(func=cmd_forward)
-    p = sub.add_parser("open-forward", help="verify and read a summary another unit sent",
+    p = sub.add_parser("open-forward", help=_("verify and read a summary another unit sent"),
                        parents=[where])  # fmt: skip
     p.add_argument("file")
-    p.add_argument("--from", dest="sender", metavar="CARD", help="the sender's card, to pin it")
+    p.add_argument("--from", dest="sender", metavar="CARD", help=_("the sender's card, to pin it"))
     p.set_defaults(func=cmd_open_forward)
-    p = sub.add_parser("report", help="aggregate figures for leadership (HTML with SVG, CSV)",
+    p = sub.add_parser("report", help=_("aggregate figures for leadership (HTML with SVG, CSV)"),
                        parents=[where])  # fmt: skip
-    p.add_argument("--period", required=True, help="2026-11, 2026-Q4, 2026-S2 or 2026")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--period", required=True, help=_("2026-11, 2026-Q4, 2026-S2 or 2026"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write into"))
     p.add_argument(
-        "--layout", metavar="NAME", help="this time only: another layout than the unit's"
+        "--layout", metavar="NAME", help=_("this time only: another layout than the unit's")
     )
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("report-layout", parents=[where],

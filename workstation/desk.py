@@ -73,6 +73,7 @@ class CaseSummary:
     status_day: str
     urgency: str
     items: int
+    pending_bundle: int | None = None  # the reply bundle carrying pending_status, once exported
 
 
 @dataclass
@@ -86,6 +87,7 @@ class CaseView:
     reading: reading.CaseReading
     triage: Triage | None
     queued: list[dict[str, Any]] = field(default_factory=list)
+    pending_bundle: int | None = None  # the reply bundle carrying pending_status, once exported
 
     @property
     def has_identity(self) -> bool:
@@ -170,6 +172,7 @@ class Desk:
                     row.status_day,
                     triage.urgency if triage else "",
                     counts.get(row.case_id, 0),
+                    reply_bundle.pending_bundle(self.store, row),
                 )
             )
         return result
@@ -188,6 +191,7 @@ class Desk:
             view,
             open_triage(self._local, row.case_id, row.triage),
             self._queued(row),
+            reply_bundle.pending_bundle(self.store, row),
         )
 
     def _add_queued_replies(

@@ -10,9 +10,13 @@ from crypto.errors import PeluitError
 
 
 class WorkstationError(PeluitError):
-    """Base class of the workstation's own errors."""
+    """Base class of the workstation's own errors; ``hint`` says what to do instead."""
 
     default_message = "the workstation could not do this"
+
+    def __init__(self, user_message: str | None = None, *, hint: str | None = None) -> None:
+        super().__init__(user_message)
+        self.hint = hint
 
 
 class NotInitialised(WorkstationError):

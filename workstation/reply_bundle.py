@@ -90,6 +90,21 @@ def pending_status(store: WorkstationStore, case: CaseRow) -> str:
     return str(row[0]) if row else case.status
 
 
+def pending_bundle(store: WorkstationStore, case: CaseRow) -> int | None:
+    """The reply bundle that carries the pending status change; None while it is only queued.
+
+    Meaningful when :func:`pending_status` differs from the case's status:
+    the change is then either queued (None) or exported and not yet seen
+    applied online (the bundle's sequence number).
+    """
+    row = store.conn.execute(
+        "SELECT bundle_seq FROM outbox WHERE type = 'status' AND case_id = ? AND settled = 0"
+        " ORDER BY id DESC LIMIT 1",
+        (case.case_id,),
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def queue_status(
     store: WorkstationStore,
     case: CaseRow,

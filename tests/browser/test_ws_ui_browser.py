@@ -304,3 +304,30 @@ def test_the_peluit_ws_ui_command_unlocks_in_the_browser(
             process.terminate()
             _out, err = process.communicate(timeout=10)
     assert f"workstation UI on http://127.0.0.1:{port}/ (loopback only)" in err.decode()
+
+
+def test_an_exported_status_change_names_its_reply_bundle(
+    page: Page, engine: str, workstation: Workstation, tmp_path: Path
+) -> None:
+    """After export-replies the change is no longer "queued": the pages say which bundle took it."""
+    ws = workstation
+    with Desk.open(ws.folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
+        desk.queue_status("WBS-2026-0007", "diverifikasi")
+        desk.export_replies(tmp_path / "balasan-1.peluit")
+    unlock(page, ws)
+    assert_engine(page, engine)
+    row = page.locator("tbody tr").inner_text()
+    assert "Diterima → Diverifikasi" in row
+    assert "terkirim dalam paket balasan 1, belum diterapkan di server" in row
+    assert "antrean" not in row
+    page.get_by_role("link", name="WBS-2026-0007").click()
+    page.wait_for_load_state()
+    status = page.locator("main p").first.inner_text()
+    assert "Perubahan status terkirim dalam paket balasan 1" in status
+    assert "antrean" not in status
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    status = page.locator("main p").first.inner_text()
+    assert "Status change sent in reply bundle 1, not applied online yet: Triaged" in status
+    page.get_by_role("button", name="Lock").click()
+    page.wait_for_load_state()

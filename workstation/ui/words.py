@@ -151,6 +151,8 @@ INDONESIAN: Final[dict[str, str]] = {
     "unit": "unit",
     "updated": "diperbarui",
     "Quarantined, not opened": "Dikarantina, tidak dibuka",
+    "sent in reply bundle {bundle}, not applied online yet": "terkirim dalam paket balasan {bundle}, belum diterapkan di server",
+    "Status change sent in reply bundle {bundle}, not applied online yet": "Perubahan status terkirim dalam paket balasan {bundle}, belum diterapkan di server",
 }
 
 
