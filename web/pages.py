@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from web.day_words import long_day, short_day
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from web.page_messages import messages
 
@@ -40,6 +41,8 @@ def environment(lang: str) -> Environment:
     env.globals["asset"] = asset
     catalog = translations(lang)
     env.globals["page_messages"] = lambda: messages(catalog.gettext)
+    env.filters["long_day"] = lambda value: long_day(value, lang)
+    env.filters["short_day"] = lambda value: short_day(value, lang)
     return env
 
 

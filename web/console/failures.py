@@ -18,6 +18,7 @@ from vault.console_store import PermissionDenied
 from vault.lifecycle import IllegalTransition
 from web.console.forms import CsrfRefused, Forbidden
 from web.console.render import gettext, language, render
+from web.console.transition_words import describe_transition
 from web.errors import BadRequest, TooLarge
 
 
@@ -33,6 +34,39 @@ HEADINGS = {
     413: _("Too large"),
 }
 FORM_PROBLEM = _("The form is not valid. Field at fault: %(field)s.")
+# Form fields by the words a person sees, never their internal names.
+FIELD_NAMES = {
+    "assignee": _("assigned inspector"),
+    "before": _("page"),
+    "body": _("form"),
+    "bundle": _("bundle file"),
+    "upload": _("file"),
+    "card": _("unit card file"),
+    "envelope": _("form"),
+    "item_id": _("item"),
+    "month": _("month"),
+    "page": _("page"),
+    "status": _("new status"),
+    "outcome": _("outcome"),
+    "reason": _("reason"),
+    "target": _("referred to"),
+    "current": _("current password"),
+    "new": _("new password"),
+    "repeat": _("new password again"),
+    "password": _("password"),
+    "totp": _("authenticator code"),
+    "username": _("username"),
+    "role": _("role"),
+    "units": _("units"),
+    "unit_id": _("unit"),
+    "retention_days": _("retention after closing (days)"),
+    "daily_case_ceiling": _("new reports accepted per day"),
+    "triage": _("deadline for triage"),
+    "first_followup": _("deadline for the first follow-up"),
+    "feedback": _("deadline for feedback to the reporter"),
+    "conclusion": _("deadline for the conclusion"),
+    "auto_close": _("deadline for closing"),
+}
 CSRF_PROBLEM = _(
     "This form has expired or did not come from this console. Reload the page and try again."
 )
@@ -56,10 +90,13 @@ def describe(exc: BaseException, lang: str) -> tuple[int, str] | None:
     if isinstance(exc, TooLarge | vault_errors.LimitExceeded):
         return 413, t(TOO_LARGE)
     if isinstance(exc, BadRequest):
-        return 400, t(FORM_PROBLEM) % {"field": exc.field or "-"}
+        field = FIELD_NAMES.get(exc.field or "")
+        return 400, t(FORM_PROBLEM) % {"field": t(field) if field else "-"}
     if isinstance(exc, vault_errors.Conflict):
         return 409, exc.user_message
-    if isinstance(exc, BundleError | IllegalTransition | vault_errors.BadInput):
+    if isinstance(exc, IllegalTransition):
+        return 400, describe_transition(exc, t)
+    if isinstance(exc, BundleError | vault_errors.BadInput):
         return 400, exc.user_message
     return None
 
