@@ -112,3 +112,14 @@ def test_a_unit_turned_off_gets_no_new_report_notice(tmp_path: Path) -> None:
         notifications.set_notifies(db, UNIT_A, True)
         assert notifications.notifies(db, UNIT_A)
     assert recorder.calls == [["notify", UNIT_B, "1"]]
+
+
+def test_every_reply_template_and_blank_has_words_in_both_languages() -> None:
+    from workstation.templates import REPLY_TEMPLATES, blanks
+    from workstation.ui.words import BLANK_NAMES, INDONESIAN, TEMPLATE_NAMES
+
+    assert sorted(TEMPLATE_NAMES) == sorted(REPLY_TEMPLATES)
+    used = {b for text in REPLY_TEMPLATES.values() for b in blanks(text)}
+    assert sorted(BLANK_NAMES) == sorted(used)
+    for english in (*TEMPLATE_NAMES.values(), *BLANK_NAMES.values()):
+        assert INDONESIAN.get(english), english

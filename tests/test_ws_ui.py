@@ -224,7 +224,7 @@ def test_identity_is_closed_until_opened_deliberately_and_each_opening_is_shown(
     [entry] = desk_of(client).identity_log()
     assert entry[3] == "2026-11-23" and entry[4] == "unit"
     again = client.get(f"/kasus/{case_id}").text
-    assert "Budi" not in again and "2026-11-23 · dibuka dengan kunci unit" in again
+    assert "Budi" not in again and "23 Nov 2026 · dibuka dengan kunci unit" in again
     log = client.get("/log-identitas").text
     assert "WBS-2026-0001" in log and "Budi" not in log
 

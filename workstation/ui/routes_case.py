@@ -21,6 +21,7 @@ from workstation.templates import REPLY_TEMPLATES, blanks
 from workstation.triage import RISKS, URGENCIES, Triage
 from workstation.ui.guard import desk_of, form_of, needs_desk
 from workstation.ui.render import language, redirect, render, words
+from workstation.ui.words import BLANK_NAMES, TEMPLATE_NAMES
 
 RISK_WORDS = {
     "identifying": "May identify the reporter: left out unless ticked",
@@ -50,6 +51,7 @@ def _case_page(request: Request, case_id: str, **extra: Any) -> Response:
         openings=openings, forwards=forwarding.records(desk.store, view.case_id),
         categories=_categories(language(request)), urgencies=URGENCIES, risks=RISKS,
         templates=REPLY_TEMPLATES, blanks=all_blanks, statuses=STATUSES,
+        template_names=TEMPLATE_NAMES, blank_names=BLANK_NAMES,
         outcomes=sorted(OUTCOMES), reasons=sorted(REASONS), targets=sorted(TARGETS), **extra,
     )  # fmt: skip
 
@@ -167,7 +169,7 @@ async def forward_page(request: Request) -> Response:
         f"{t('Written to')} {done.path} (sha256 {done.sha256})",
         f"{t('Recipient')}: {done.to_unit_id} · {t('Fingerprint')}: {done.to_fingerprint}",
         f"{t('Fields sent')}: {', '.join(done.fields) or '–'}",
-        t("The status change to dilimpahkan is queued for the next reply bundle."),
+        t("The status change to “referred” is queued for the next reply bundle."),
     ]
     back = f"{'/en' if language(request) == 'en' else ''}/kasus/{view.case_id}"
     return render(request, "message.html", title=t("Summary forwarded"), lines=lines, back=back)
