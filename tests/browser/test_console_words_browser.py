@@ -70,12 +70,17 @@ def test_a_refused_status_change_says_what_to_choose_in_words(
     page.peluit.console_errors.clear()  # type: ignore[attr-defined]  # the 400 page load
 
 
-def test_the_audit_log_shows_days_in_words(page: Page, scene: dict[str, Any]) -> None:
+def test_the_audit_log_shows_days_and_actions_in_words(page: Page, scene: dict[str, Any]) -> None:
     base = scene["base"]
     enter(page, scene, "auditor")
-    for prefix, chain in (("/konsol", "Log audit utuh"), ("/en/konsol", "chain is intact")):
+    for prefix, chain, signed_in in (
+        ("/konsol", "Log audit utuh", "masuk login"),
+        ("/en/konsol", "chain is intact", "signed in login"),
+    ):
         page.goto(base + prefix + "/audit")
         assert chain in page.locator("#chain").inner_text()
+        actions = page.locator("#audit tbody tr td:nth-child(4)").all_inner_texts()
+        assert signed_in in actions  # the code's words, the code beside them
         days = page.locator("#audit tbody tr td:nth-child(2)").all_inner_texts()
         assert days and not [d for d in days if ISO_DAY.search(d)]
         assert all(re.fullmatch(r"\d{1,2} \w{3} \d{4}", d) for d in days), days
