@@ -118,3 +118,29 @@ def test_an_administrator_turns_the_new_report_notice_off_and_on(
     assert page.locator("#notify-new-reports").is_checked()
     with opened(env.data / "vault.sqlite3") as db:
         assert notifications.notifies(db, unit)
+
+
+def test_a_refusal_with_the_vaults_detail_is_told_in_words_first(
+    page: Page, scene: dict[str, Any]
+) -> None:
+    base = scene["base"]
+    enter(page, scene, "admin")
+    for prefix, summary, detail in (
+        (
+            "/konsol",
+            "Permintaan ini tidak dapat diproses; tidak ada yang diubah.",
+            "Rincian teknis",
+        ),
+        ("/en/konsol", "The request could not be processed; nothing was changed.", "Technical"),
+    ):
+        page.goto(base + prefix + "/akun")
+        page.fill("#new-username", "pemeriksa-baru")
+        page.select_option("#new-role", "auditor")
+        page.fill("#new-units", scene["env"].unit.card.unit_id)  # only inspectors have units
+        page.click("#create-account button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("#error-message").inner_text() == summary
+        assert detail in page.locator("#error-detail summary").inner_text()
+        page.locator("#error-detail summary").click()
+        assert "Only inspectors belong to units." in page.locator("#error-detail").inner_text()
+    page.peluit.console_errors.clear()  # type: ignore[attr-defined]  # the 400 page loads

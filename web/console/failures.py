@@ -3,8 +3,9 @@
 The message shown is always a ``user_message`` (safe by construction: the
 hierarchy under :class:`crypto.errors.PeluitError` never carries secrets) or
 one of ours; an unexpected exception is re-raised to the app's plain 500.
-Staff see the vault's English detail (which check failed) under a
-translated heading.
+When the vault refuses with its own English detail (which check failed), the
+page says what happened in its language first and shows the detail below,
+marked as technical.
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ CSRF_PROBLEM = _(
 ROLE_PROBLEM = _("Your role may not use this page or action.")
 NOT_FOUND = _("There is no such case, unit or page for your account.")
 TOO_LARGE = _("The upload is larger than the console accepts.")
+# What a person reads first when the vault refuses with its own (English)
+# detail; the detail follows for technical staff under a heading that says so.
+SUMMARIES: tuple[tuple[type[BaseException], str], ...] = (
+    (BundleError, _("The bundle was refused; nothing of it was applied.")),
+    (vault_errors.Conflict, _("This conflicts with what is already stored; nothing was changed.")),
+    (vault_errors.BadInput, _("The request could not be processed; nothing was changed.")),
+)
+TECHNICAL = _("Technical detail (in English, for the technical staff)")
 
 
 def describe(exc: BaseException, lang: str) -> tuple[int, str] | None:
@@ -110,4 +119,15 @@ def failure(request: Request, exc: BaseException, *, json: bool = False) -> Resp
     if json:
         return JSONResponse({"error": status, "message": message}, status)
     heading = gettext(lang, HEADINGS.get(status, HEADINGS[400]))
+    for kind, summary in SUMMARIES:
+        if isinstance(exc, kind):
+            return render(
+                request,
+                "error.html",
+                status_code=status,
+                heading=heading,
+                message=gettext(lang, summary),
+                detail=message,
+                detail_heading=gettext(lang, TECHNICAL),
+            )
     return render(request, "error.html", status_code=status, heading=heading, message=message)
