@@ -123,3 +123,22 @@ def test_every_reply_template_and_blank_has_words_in_both_languages() -> None:
     assert sorted(BLANK_NAMES) == sorted(used)
     for english in (*TEMPLATE_NAMES.values(), *BLANK_NAMES.values()):
         assert INDONESIAN.get(english), english
+
+
+def test_the_workstation_says_a_refused_status_change_in_both_languages() -> None:
+    from workstation.ui.status_words import MESSAGES, refusal
+    from workstation.ui.words import INDONESIAN
+
+    assert all(INDONESIAN.get(message) for message in MESSAGES)
+    none = {"outcome": None, "reason": None, "target": None}
+    assert refusal("diterima", "dilimpahkan", none, "en") == (
+        "For the status “Referred”, choose where it is referred to."
+    )
+    assert refusal("diterima", "selesai", none, "id") == (
+        "Kasus berstatus “Diterima” tidak dapat diubah menjadi “Selesai”."
+    )
+    extra = {**none, "outcome": "terbukti"}
+    assert refusal("diterima", "diverifikasi", extra, "id") == (
+        "Kosongkan hasil, alasan, dan tujuan pelimpahan kecuali statusnya memintanya."
+    )
+    assert refusal("diterima", "dilimpahkan", {**none, "target": "kpk"}, "id") is None

@@ -252,7 +252,7 @@ def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-d
     assert "informasi lebih lanjut tentang: tanggal kejadian" in page
     assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page and "queued, not sent yet" in page
     bad = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "selesai"})
-    assert bad.status_code == 400 and "cannot become selesai" in bad.text
+    assert bad.status_code == 400 and "tidak dapat diubah menjadi “Selesai”" in bad.text
     missing = client.post(
         f"/kasus/{case_id}/balas", {"csrf": client.csrf(), "template": "referred"}
     )

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from browser.test_ws_ui_browser import Workstation, unlock
+from browser.test_ws_ui_browser import Workstation, expected_refusal, lock, unlock
 from browser.test_ws_ui_browser import workstation as workstation  # the fixture
 
 pytestmark = pytest.mark.browser
@@ -52,3 +52,22 @@ def test_the_case_page_reads_in_plain_words(page: Page, workstation: Workstation
     page.get_by_role("button", name="Lock").click()
     page.wait_for_load_state()
     assert page.url == ws.base + "/en/masuk"
+
+
+def test_a_refused_status_change_says_what_to_choose(page: Page, workstation: Workstation) -> None:
+    ws = workstation
+    unlock(page, ws)
+    for new, said in (
+        ("dilimpahkan", "Untuk status “Dilimpahkan”, pilih instansi tujuan pelimpahan."),
+        ("selesai", "Kasus berstatus “Diterima” tidak dapat diubah menjadi “Selesai”."),
+    ):
+        page.goto(ws.base + f"/kasus/{ws.case_id}")
+        page.select_option("#new", new)
+        page.get_by_role("button", name="Antrekan perubahan status").click()
+        page.wait_for_load_state()
+        shown = page.locator("main").inner_text()
+        assert said in shown
+        assert "--target" not in shown and "cannot become" not in shown
+        expected_refusal(page, 400)
+    page.goto(ws.base + f"/kasus/{ws.case_id}")
+    lock(page, ws)

@@ -21,6 +21,7 @@ from workstation.templates import REPLY_TEMPLATES, blanks
 from workstation.triage import RISKS, URGENCIES, Triage
 from workstation.ui.guard import desk_of, form_of, needs_desk
 from workstation.ui.render import language, redirect, render, words
+from workstation.ui.status_words import refusal
 from workstation.ui.words import BLANK_NAMES, TEMPLATE_NAMES
 
 RISK_WORDS = {
@@ -107,9 +108,12 @@ async def reply(request: Request) -> Response:
 async def change_status(request: Request) -> Response:
     form = form_of(request)
     desk, case_id = desk_of(request), request.path_params["case_id"]
-    desk.queue_status(case_id, form.text("new", max_length=40, required=True),
-                      outcome=form.optional("outcome"), reason=form.optional("reason"),
-                      target=form.optional("target"))  # fmt: skip
+    new = form.text("new", max_length=40, required=True)
+    codes = {key: form.optional(key) for key in ("outcome", "reason", "target")}
+    why = refusal(desk.case(case_id).pending_status, new, codes, language(request))
+    if why is not None:
+        raise Refused(why)
+    desk.queue_status(case_id, new, **codes)
     return redirect(request, f"/kasus/{desk.store.case(case_id).case_id}")
 
 

@@ -158,6 +158,11 @@ INDONESIAN: Final[dict[str, str]] = {
     "The outcome, in words for the reporter (for: examination concluded)": "Hasil pemeriksaan, dengan kata-kata untuk pelapor (untuk: pemeriksaan selesai)",
     "Fill in only the blanks of the template you chose.": "Isi hanya bagian kosong dari templat yang Anda pilih.",
     "Remove hidden file details (metadata) with mat2": "Hapus keterangan tersembunyi dalam berkas (metadata) dengan mat2",
+    "A case with the status “{current}” cannot go to “{new}”.": "Kasus berstatus “{current}” tidak dapat diubah menjadi “{new}”.",
+    "For the status “{new}”, choose the outcome.": "Untuk status “{new}”, pilih hasilnya.",
+    "For the status “{new}”, choose the reason.": "Untuk status “{new}”, pilih alasannya.",
+    "For the status “{new}”, choose where it is referred to.": "Untuk status “{new}”, pilih instansi tujuan pelimpahan.",
+    "Leave the outcome, the reason and the referral empty unless the status asks for one.": "Kosongkan hasil, alasan, dan tujuan pelimpahan kecuali statusnya memintanya.",
 }
 
 # Reply templates (workstation/templates.py) and their blanks, by the words a
