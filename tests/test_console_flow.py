@@ -269,7 +269,10 @@ def test_status_change_offers_legal_states_and_names_a_missing_code(
     refused = console.post(
         f"/konsol/kasus/{case}/status", data={"status": "dilimpahkan", "csrf": console.csrf()}
     )
-    assert refused.status_code == 400 and "target" in refused.text
+    assert refused.status_code == 400
+    # the missing code is named as people read it (issue 15), not as "target"
+    assert "Untuk status “Dilimpahkan”, pilih instansi tujuan pelimpahan: " in refused.text
+    assert "KPK" in refused.text and "referral target" not in refused.text
     assert env.snapshot() == before
     done = console.post(
         f"/konsol/kasus/{case}/status",

@@ -225,7 +225,7 @@ def test_identity_is_closed_until_opened_deliberately_and_each_opening_is_shown(
     [entry] = desk_of(client).identity_log()
     assert entry[3] == "2026-11-23" and entry[4] == "unit"
     again = client.get(f"/kasus/{case_id}").text
-    assert "Budi" not in again and "2026-11-23 · dibuka dengan kunci unit" in again
+    assert "Budi" not in again and "23 Nov 2026 · dibuka dengan kunci unit" in again
     log = client.get("/log-identitas").text
     assert "WBS-2026-0001" in log and "Budi" not in log
 
@@ -253,7 +253,7 @@ def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-d
     assert "informasi lebih lanjut tentang: tanggal kejadian" in page
     assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page and "queued, not sent yet" in page
     bad = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "selesai"})
-    assert bad.status_code == 400 and "cannot become selesai" in bad.text
+    assert bad.status_code == 400 and "tidak dapat diubah menjadi “Selesai”" in bad.text
     missing = client.post(
         f"/kasus/{case_id}/balas", {"csrf": client.csrf(), "template": "referred"}
     )

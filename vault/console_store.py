@@ -147,6 +147,7 @@ class ConsoleStore(Protocol):
         policy: DeadlinePolicy | None = None,
         retention_days: int | None = None,
         daily_case_ceiling: int | None = None,
+        notify_new_reports: bool | None = None,
     ) -> UnitConsoleSettings: ...
     def questionnaire_versions(
         self, user: StaffUser, unit_id: str

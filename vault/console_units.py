@@ -2,7 +2,8 @@
 
 Every change is audited: ``unit_registered`` (the unit id and its card's
 fingerprint), ``settings_changed`` (deadline policy, retention) and
-``unit_settings`` (the daily ceiling of new reports). A settings change
+``unit_settings`` (the daily ceiling of new reports, the new-report
+notification turned on or off). A settings change
 and its audit entries are one transaction. Inspectors may read their own
 units' settings; auditors none.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vault import audit_log, deadlines, units
+from vault import audit_log, deadlines, notifications, units
 from vault.console_access import ConsoleAccess
 from vault.database import opened, write_transaction
 from vault.deadlines import DeadlinePolicy
@@ -28,6 +29,7 @@ class UnitConsoleSettings:
     policy: DeadlinePolicy
     retention_days: int
     daily_case_ceiling: int = units.DEFAULT_DAILY_CASE_CEILING
+    notify_new_reports: bool = True
 
 
 def _count(value: object, field: str, low: int, high: int, message: str) -> int:
@@ -72,6 +74,7 @@ class ConsoleUnits(ConsoleAccess):
                 deadlines.get_policy(db, unit_id),
                 settings.retention_days,
                 settings.daily_case_ceiling,
+                notifications.notifies(db, unit_id),
             )
 
     def update_unit_settings(
@@ -82,6 +85,7 @@ class ConsoleUnits(ConsoleAccess):
         policy: DeadlinePolicy | None = None,
         retention_days: int | None = None,
         daily_case_ceiling: int | None = None,
+        notify_new_reports: bool | None = None,
     ) -> UnitConsoleSettings:
         """Change what is given, with its audit entries, in one transaction."""
         today = self.today()
@@ -136,4 +140,16 @@ class ConsoleUnits(ConsoleAccess):
                     },
                     today=today,
                 )
+            if notify_new_reports is not None:
+                was = notifications.notifies(db, unit_id)
+                if was != notify_new_reports:
+                    notifications.set_notifies(db, unit_id, notify_new_reports)
+                    audit_log.append(
+                        db,
+                        actor=admin.username,
+                        action="unit_settings",
+                        subject=unit_id,
+                        detail={"notify_new_reports": notify_new_reports, "was": was},
+                        today=today,
+                    )
         return self.unit_settings(user, unit_id)

@@ -82,11 +82,23 @@ class IllegalTransition(PeluitError):
     default_message = "This status change is not allowed."
 
     def __init__(
-        self, user_message: str | None = None, *, current: str = "", new: str = ""
+        self,
+        user_message: str | None = None,
+        *,
+        current: str = "",
+        new: str = "",
+        problem: str = "transition",
+        code: str = "",
     ) -> None:
         super().__init__(user_message)
         self.current = current
         self.new = new
+        # What is wrong, as codes a console words in its own language:
+        # "transition" (current -> new is not allowed), or for ``code``
+        # ("outcome", "reason", "target"): "needs_code", "code_not_here",
+        # "unknown_code".
+        self.problem = problem
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -156,6 +168,9 @@ def check_transition(
     _check_code("referral target", target, TARGETS, to is S.DILIMPAHKAN, "dilimpahkan", names)
 
 
+_CODE_KINDS = {"outcome": "outcome", "reason": "reason", "referral target": "target"}
+
+
 def _check_code(
     what: str,
     value: str | None,
@@ -167,13 +182,26 @@ def _check_code(
     if needed and value is None:
         article = "an" if what[0] in "aeiou" else "a"
         listed = ", ".join(sorted(codes))
-        raise IllegalTransition(f"{state} needs {article} {what} code (one of {listed}).", **names)
+        raise IllegalTransition(
+            f"{state} needs {article} {what} code (one of {listed}).",
+            problem="needs_code",
+            code=_CODE_KINDS[what],
+            **names,
+        )
     if not needed and value is not None:
         article = "An" if what[0] in "aeiou" else "A"
-        raise IllegalTransition(f"{article} {what} code goes only with {state}.", **names)
+        raise IllegalTransition(
+            f"{article} {what} code goes only with {state}.",
+            problem="code_not_here",
+            code=_CODE_KINDS[what],
+            **names,
+        )
     if value is not None and value not in codes:
         raise IllegalTransition(
-            f"Unknown {what} code {value!r} (one of {', '.join(sorted(codes))}).", **names
+            f"Unknown {what} code {value!r} (one of {', '.join(sorted(codes))}).",
+            problem="unknown_code",
+            code=_CODE_KINDS[what],
+            **names,
         )
 
 

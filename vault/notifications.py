@@ -11,6 +11,10 @@ receives it (a mail server, a chat service) the exact time of the report,
 which the vault itself refuses to keep. The command gets no stdin, a minimal
 environment, and its output is discarded. A (unit, day) pair is recorded
 before the command runs, so two runs never notify twice (at most once).
+
+A unit's administrator may turn the notification off for that unit (the
+console's unit settings; the ``notify_off`` table): :func:`notifies` and
+:func:`set_notifies`. A unit is notified unless it is turned off.
 """
 
 from __future__ import annotations
@@ -48,6 +52,22 @@ def new_case_counts(
         wanted = set(unit_ids)
         counts = {u: c for u, c in counts.items() if u in wanted}
     return counts
+
+
+def notifies(db: Database, unit_id: str) -> bool:
+    """Whether ``peluit notify run`` runs the hook for ``unit_id``."""
+    row = db.conn.execute("SELECT 1 FROM notify_off WHERE unit_id = ?", [unit_id]).fetchone()
+    return row is None
+
+
+def set_notifies(db: Database, unit_id: str, on: bool) -> None:
+    """Turn the unit's notification on or off (inside the caller's transaction)."""
+    if on:
+        db.conn.execute("DELETE FROM notify_off WHERE unit_id = ?", [unit_id])
+    else:
+        db.conn.execute(
+            "INSERT INTO notify_off (unit_id) VALUES (?) ON CONFLICT DO NOTHING", [unit_id]
+        )
 
 
 @dataclass(frozen=True)
@@ -89,9 +109,12 @@ def run_daily_hook(
     if not base:
         return []
     done: list[Notified] = []
+    off = {row[0] for row in db.conn.execute("SELECT unit_id FROM notify_off")}
     for back in range(lookback_days, 0, -1):
         day = today - dt.timedelta(days=back)
         for unit_id, count in sorted(new_case_counts(db, day).items()):
+            if unit_id in off:
+                continue
             with write_transaction(db):
                 claimed = db.conn.execute(
                     "INSERT INTO notifications_sent (unit_id, day) VALUES (?, ?)"

@@ -25,14 +25,20 @@ MESSAGES: dict[str, str] = {
     "not_found": _("No report matches this code. Check the code and try again."),
     "rate_limited": _("Too many attempts. Wait a few minutes and try again."),
     "derive_running": _("Preparing your keys on this device… (about {seconds} seconds)"),
-    "derive_slow": _("This code was made in a browser with WebAssembly. Without it (Tor Browser Safer level) opening it takes about {seconds} seconds. You may switch this site to the Standard level for this page."),
+    "derive_slow": _(
+        "This code was made in a browser with WebAssembly. Without it (Tor Browser Safer level) opening it takes about {seconds} seconds. You may switch this site to the Standard level for this page."
+    ),
     "derive_done": _("Your keys are ready."),
     "pow_running": _("Checking that you are not an automated sender (a few seconds)…"),
     "case_day_full": _("This report has received as many messages and files today as one day allows. Your message has NOT been sent. Try again tomorrow."),
     "encrypting": _("Encrypting and uploading attachment {n} of {total}: {percent}%"),
     "sending": _("Sending your encrypted report…"),
-    "network_error": _("The connection failed. Your report has NOT been sent. Check your connection and try again."),
-    "server_error": _("The server could not take your report. It has NOT been sent. Try again later."),
+    "network_error": _(
+        "The connection failed. Your report has NOT been sent. Check your connection and try again."
+    ),
+    "server_error": _(
+        "The server could not take your report. It has NOT been sent. Try again later."
+    ),
     "file_too_big": _("{name} is larger than the limit of {limit} MB."),
     "report_too_big": _("Together the files are larger than the limit of {limit} MB."),
     "too_many_files": _("At most {max} files per report."),
@@ -41,12 +47,20 @@ MESSAGES: dict[str, str] = {
     "clean_failed": _("could not be read as an image; it will be sent as it is"),
     "remove": _("Remove"),
     "copied": _("Copied."),
-    "receipt_file": _("Peluit receipt code. Keep it secret. It is the only way back to your report."),
+    "receipt_file": _(
+        "Peluit receipt code. Keep it secret. It is the only way back to your report."
+    ),
     "status_diterima": _("Received: your report has arrived and is waiting to be checked."),
     "status_diverifikasi": _("Verified: the inspectorate has checked your report and accepted it."),
-    "status_perlu_informasi": _("More information needed: the inspectorate has a question for you. Please reply below."),
-    "status_dilimpahkan": _("Referred: your report was passed on to the body that is competent to handle it, as a summary without your identity."),
-    "status_tidak_dapat_ditindaklanjuti": _("Cannot be followed up: see the inspectorate's message for the reason."),
+    "status_perlu_informasi": _(
+        "More information needed: the inspectorate has a question for you. Please reply below."
+    ),
+    "status_dilimpahkan": _(
+        "Referred: your report was passed on to the body that is competent to handle it, as a summary without your identity."
+    ),
+    "status_tidak_dapat_ditindaklanjuti": _(
+        "Cannot be followed up: see the inspectorate's message for the reason."
+    ),
     "status_ditindaklanjuti": _("Being examined: the inspectorate is looking into your report."),
     "status_selesai": _("Concluded: the examination is finished. See the inspectorate's message."),
     "status_ditutup": _("Closed."),
@@ -67,7 +81,9 @@ MESSAGES: dict[str, str] = {
     "stage_auto_close_past": _("closed the case"),
     "from_unit": _("From the inspectorate (signature verified)"),
     "from_unit_standard": _("Standard message from the inspectorate (signature verified)"),
-    "unverified": _("WARNING: this message does not carry a valid signature of the inspectorate. Do not trust it."),
+    "unverified": _(
+        "WARNING: this message does not carry a valid signature of the inspectorate. Do not trust it."
+    ),
     "from_you": _("You"),
     "your_report": _("Your report"),
     "your_identity": _("Your identity (sealed separately)"),

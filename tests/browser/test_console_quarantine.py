@@ -82,7 +82,7 @@ def test_quarantine_reports_and_reexport_in_the_browser(
         page.goto(base + f"/konsol/kasus/{case_id}")
         assert "Dikarantina di workstation" in page.inner_text("#quarantine-heading")
         table = page.inner_text("#quarantine")
-        assert "2026-11-23" in table and "pesan" in table.lower() and "dipalsukan" in table
+        assert "23 Nov 2026" in table and "pesan" in table.lower() and "dipalsukan" in table
         assert page.locator("#reexport-pending").count() == 0
         page.click("#reexport")
         page.wait_for_selector("#reexport-pending")

@@ -124,6 +124,10 @@ async def settings(request: Request) -> Response:
         policy = replace(DeadlinePolicy(), **values)
         retention = form.integer("retention_days", low=1, high=36500)
         ceiling = form.integer("daily_case_ceiling", low=1, high=1_000_000)
+        # A browser leaves an unticked box out: "notify_shown" says the box was on the form.
+        notify = None
+        if form.optional("notify_shown", max_length=2) == "1":
+            notify = form.optional("notify_new_reports", max_length=2) == "1"
         current = await call(
             store.update_unit_settings,
             staff.session.user,
@@ -131,6 +135,7 @@ async def settings(request: Request) -> Response:
             policy=policy,
             retention_days=retention,
             daily_case_ceiling=ceiling,
+            notify_new_reports=notify,
         )
         return render(
             request,

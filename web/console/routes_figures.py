@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault.deadlines import STAGES
+from web.console.audit_words import ACTIONS
 from web.console.auth import guard, staff_of
 from web.console.charts import Bar, bar_chart
 from web.console.names import COMPLIANCE, STATUS, STATUS_ORDER
@@ -85,4 +86,8 @@ async def audit(request: Request) -> Response:
     )
     report = await call(store.verify_audit, staff.session.user)
     older = entries[-1].seq if len(entries) == AUDIT_PAGE else None
-    return render(request, "audit.html", entries=entries, report=report, older=older)
+    lang = language(request)
+    actions = {code: gettext(lang, words) for code, words in ACTIONS.items()}
+    return render(
+        request, "audit.html", entries=entries, report=report, older=older, actions=actions
+    )

@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from workstation.code_names import name
+from workstation.dates import long_day, short_day
 from workstation.terminal import marker, pieces, safe_text
 from workstation.ui.words import translate
 
@@ -110,6 +111,8 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
             t=lambda message: translate(lang, message),
             status_name=lambda code: name(code, lang),
             code_name=lambda code: name(code, lang),
+            long_day=lambda day: long_day(day, lang),
+            short_day=lambda day: short_day(day, lang),
             mat2=shutil.which("mat2") is not None,
             **context,
         )

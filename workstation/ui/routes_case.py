@@ -21,6 +21,8 @@ from workstation.templates import REPLY_TEMPLATES, blanks
 from workstation.triage import RISKS, URGENCIES, Triage
 from workstation.ui.guard import desk_of, form_of, needs_desk
 from workstation.ui.render import language, redirect, render, words
+from workstation.ui.status_words import refusal
+from workstation.ui.words import BLANK_NAMES, TEMPLATE_NAMES
 
 RISK_WORDS = {
     "identifying": "May identify the reporter: left out unless ticked",
@@ -50,6 +52,7 @@ def _case_page(request: Request, case_id: str, **extra: Any) -> Response:
         openings=openings, forwards=forwarding.records(desk.store, view.case_id),
         categories=_categories(language(request)), urgencies=URGENCIES, risks=RISKS,
         templates=REPLY_TEMPLATES, blanks=all_blanks, statuses=STATUSES,
+        template_names=TEMPLATE_NAMES, blank_names=BLANK_NAMES,
         outcomes=sorted(OUTCOMES), reasons=sorted(REASONS), targets=sorted(TARGETS), **extra,
     )  # fmt: skip
 
@@ -105,9 +108,12 @@ async def reply(request: Request) -> Response:
 async def change_status(request: Request) -> Response:
     form = form_of(request)
     desk, case_id = desk_of(request), request.path_params["case_id"]
-    desk.queue_status(case_id, form.text("new", max_length=40, required=True),
-                      outcome=form.optional("outcome"), reason=form.optional("reason"),
-                      target=form.optional("target"))  # fmt: skip
+    new = form.text("new", max_length=40, required=True)
+    codes = {key: form.optional(key) for key in ("outcome", "reason", "target")}
+    why = refusal(desk.case(case_id).pending_status, new, codes, language(request))
+    if why is not None:
+        raise Refused(why)
+    desk.queue_status(case_id, new, **codes)
     return redirect(request, f"/kasus/{desk.store.case(case_id).case_id}")
 
 
@@ -167,7 +173,7 @@ async def forward_page(request: Request) -> Response:
         f"{t('Written to')} {done.path} (sha256 {done.sha256})",
         f"{t('Recipient')}: {done.to_unit_id} · {t('Fingerprint')}: {done.to_fingerprint}",
         f"{t('Fields sent')}: {', '.join(done.fields) or '–'}",
-        t("The status change to dilimpahkan is queued for the next reply bundle."),
+        t("The status change to “referred” is queued for the next reply bundle."),
     ]
     back = f"{'/en' if language(request) == 'en' else ''}/kasus/{view.case_id}"
     return render(request, "message.html", title=t("Summary forwarded"), lines=lines, back=back)
