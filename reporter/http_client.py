@@ -129,7 +129,7 @@ class ApiClient:
                 found = data.get("pass")
                 self.lookup_pass = found if isinstance(found, str) else None
             return data
-        raise ReporterError("the server did not accept the proof of work")  # not reached
+        raise ReporterError(t("server.pow_refused"))  # not reached
 
     def _plain_json(self, method: str, path: str, payload: Any = None) -> Any:
         body = None if payload is None else json.dumps(payload).encode("utf-8")

@@ -250,6 +250,10 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     ),
     "send.again": ("kirim lagi", "send it again"),
     "message.too_long": ("pesannya terlalu panjang", "the message is too long"),
+    "server.pow_refused": (
+        "server tidak menerima bukti kerja",
+        "the server did not accept the proof of work",
+    ),
     "server.malformed": ("jawaban server rusak", "the server's answer is malformed"),
     "server.too_large": ("jawaban server terlalu besar", "the server's answer is too large"),
     "server.not_json": ("jawaban server bukan JSON", "the server's answer is not JSON"),

@@ -257,7 +257,7 @@ def test_a_file_sent_with_a_message_keeps_its_name(
     """Issue 15: "reporter says ? (?)" for files sent by `peluit-report send`."""
     env, _recorder, url, _logs = served
     answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({"apa": "uji"}))
+    answers.write_text(json.dumps(ANSWERS))
     done = cli("submit", "--server", url, "--unit", env.unit.card.unit_id,
                "--answers", str(answers), "--fingerprint", env.unit.card.fingerprint())  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -16,6 +16,7 @@ from test_ws_support import PASSPHRASE, TODAY
 
 from crypto.secret import SecretStr
 from workstation import report_layout, reports
+from workstation.cli_words import translated
 from workstation.desk import Desk
 from workstation.errors import Refused
 
@@ -76,13 +77,17 @@ def test_each_layout_renders_its_periods_and_sections(
     assert [p.suffix for p in written] == [".html", ".csv"]
 
 
-def test_a_period_the_layout_does_not_take_is_refused_in_both_languages(desk: Desk) -> None:
+def test_a_period_the_layout_does_not_take_is_refused_in_both_languages(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pergub = report_layout.load(desk.folder, "pergub-ntb-5-2024")
     with pytest.raises(Refused) as refused:
         reports.build(desk, reports.Period.parse("2026-S2"), layout=pergub)
     message = refused.value.user_message
-    assert "bukan per semester" in message and "not by half-year" in message
-    assert "2026-11, 2026-Q4 atau 2026" in message and "2026-11, 2026-Q4 or 2026" in message
+    assert "does not report by half-year" in message and "2026-11, 2026-Q4, 2026" in message
+    monkeypatch.setenv("LC_ALL", "id_ID.UTF-8")
+    indonesian = translated(message)
+    assert "tidak melaporkan per semester" in indonesian and "2026-11, 2026-Q4, 2026" in indonesian
 
 
 def test_semester_periods() -> None:
@@ -159,7 +164,7 @@ def test_cli_chooses_and_adds_layouts(desk: Desk, tmp_path: Path, capsys, monkey
     assert re.findall(r'<h3 data-section="([a-z]+)">', html) == ["outcome", "category"]
     assert "Untuk Bupati." in html
     assert run("report", "--period", "2026-11", "--out", str(tmp_path / "m")) == 1
-    assert "bukan per bulan" in capsys.readouterr().err
+    assert "does not report by month" in capsys.readouterr().err
     assert run("report", "--period", "2026-11", "--layout", "pergub-ntb-5-2024",
                "--out", str(tmp_path / "m")) == 0  # fmt: skip
     capsys.readouterr()

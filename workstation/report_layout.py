@@ -241,10 +241,7 @@ def load(folder: Path, name: str) -> Layout:
     path = _own(folder).get(name)
     if path is None:
         names = ", ".join(available(folder))
-        raise Refused(
-            f"tata letak laporan {name!r} tidak ada; yang ada: {names} / "
-            f"no report layout {name!r}; available: {names}"
-        )
+        raise Refused(f"no report layout {name!r}; available: {names}")
     layout = parse(path.read_bytes()[: MAX_BYTES + 1], str(path))
     if layout.name != name:
         raise LayoutRefused(
@@ -274,7 +271,7 @@ def choose(folder: Path, store: WorkstationStore, name: str) -> Layout:
 def add(folder: Path, file: Path) -> Layout:
     """Check a unit's own layout file and copy it to ``<folder>/report-layouts/NAME.json``."""
     if not file.is_file():
-        raise Refused(f"berkas {file} tidak ada / no such file: {file}")
+        raise Refused(f"no such file: {file}")
     data = file.read_bytes()[: MAX_BYTES + 1]
     layout = parse(data, str(file))
     if layout.name in shipped():

@@ -267,12 +267,9 @@ def stage_result(facts: CaseFacts, stage: str, calendar: WorkingCalendar,
 def _check_period(layout: Layout, period: Period) -> None:
     if period.kind in layout.periods:
         return
-    kinds_id = ", ".join(PERIODS[k][0] for k in layout.periods)
-    kinds_en = ", ".join(PERIODS[k][1] for k in layout.periods)
     raise Refused(
-        f"tata letak {layout.name} melaporkan per {kinds_id} ({layout.period_words('id')}),"
-        f" bukan per {PERIODS[period.kind][0]} / the {layout.name} layout reports by {kinds_en}"
-        f" ({layout.period_words('en')}), not by {PERIODS[period.kind][1]}"
+        f"the {layout.name} layout does not report by {PERIODS[period.kind][1]};"
+        f" its periods look like {', '.join(PERIODS[k][2] for k in layout.periods)}"
     )
 
 
