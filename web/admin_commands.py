@@ -194,18 +194,18 @@ def register(sub: Any) -> None:
         type=clock_override.day_argument,
         help=f"act as if it were this day (drills, tests; needs {clock_override.ALLOW_ENV}=1)",
     )
-    run.set_defaults(func=cmd_retention_run)
+    run.set_defaults(func=cmd_retention_run, upgrade_first="refuse")
 
     dl = sub.add_parser("deadlines", help="working-day deadlines").add_subparsers(
         dest="deadlines_command", required=True
     )
     dl.add_parser("close-due", help="close concluded cases with no objection").set_defaults(
-        func=cmd_deadlines_close_due
+        func=cmd_deadlines_close_due, upgrade_first="refuse"
     )
 
     notify = sub.add_parser("notify", help="new-report notifications").add_subparsers(
         dest="notify_command", required=True
     )
     notify.add_parser("run", help="run $PELUIT_NOTIFY_COMMAND for finished days").set_defaults(
-        func=cmd_notify_run
+        func=cmd_notify_run, upgrade_first="refuse"
     )

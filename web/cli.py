@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the online vault")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(func=cmd_serve, upgrade_first="refuse")
 
     unit = sub.add_parser("unit", help="inspectorate units").add_subparsers(
         dest="unit_command", required=True
@@ -233,10 +233,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.data:
         settings = replace(settings, data_dir=Path(args.data))
-    if getattr(args, "upgrade_first", True):
+    upgrade_first = getattr(args, "upgrade_first", True)
+    if upgrade_first:
         from web.upgrade_commands import upgrade_before_command
 
-        if upgrade_before_command(settings) != 0:
+        if upgrade_before_command(settings, refuse=upgrade_first == "refuse") != 0:
             return 1
     result: int = args.func(args, settings)
     return result

@@ -33,7 +33,7 @@ def _report(done: Upgrade) -> None:
 def cmd_migrate(args: argparse.Namespace, settings: Any) -> int:
     if args.check:
         state = schema_state(settings.data_dir)
-        if state.pending and state.has_data:
+        if state.pending:
             print(
                 f"schema at version {state.current}; to apply: "
                 + ", ".join(str(v) for v in state.pending)
@@ -55,11 +55,24 @@ def cmd_migrate(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def upgrade_before_command(settings: Any) -> int:
-    """Back up and migrate a vault with pending migrations; 0, or 1 when it could not."""
+def upgrade_before_command(settings: Any, refuse: bool = False) -> int:
+    """Back up and migrate a vault with pending migrations; 0, or 1 when it could not.
+
+    With ``refuse`` (``peluit serve`` and the daily jobs, run by systemd) it
+    never migrates: under ``ProtectSystem=strict`` the backup beside the data
+    folder cannot be written, and a service that fails to start is restarted
+    again and again. They stop with one clear instruction instead.
+    """
     state = schema_state(settings.data_dir)
     if not (state.pending and state.has_data):
         return 0
+    if refuse:
+        return _fail(
+            f"the database schema is at version {state.current}; this release needs"
+            f" version {state.latest}: run peluit migrate first",
+            "systemctl stop peluit; sudo -u peluit /opt/peluit/.venv/bin/peluit migrate;"
+            " systemctl start peluit (docs/admin.md, Upgrades)",
+        )
     print(f"peluit: this release upgrades the schema from version {state.current}", file=sys.stderr)
     try:
         done = upgrade(settings.data_dir)
