@@ -196,7 +196,7 @@ def test_a_broken_deployment_names_each_problem(
     # the demo unit still registered
     demo = tmp_path / "demo-card.json"
     demo.write_bytes(make_unit("demo-inspektorat").card.to_json())
-    assert run("unit", "add", str(demo), data=data) == 0
+    assert run("unit", "add", str(demo), "--demo-ok", data=data) == 0
     # a missing secret
     (data / "instance_salt").unlink()
     # wrong permissions

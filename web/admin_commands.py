@@ -49,6 +49,9 @@ def _read_password() -> SecretStr | None:
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         return SecretStr(line.rstrip("\r\n"))
+    from vault.staff_accounts import MAX_PASSWORD, MIN_PASSWORD
+
+    print(f"a password is {MIN_PASSWORD} to {MAX_PASSWORD} characters long", file=sys.stderr)
     first = getpass.getpass("password: ")
     second = getpass.getpass("password again: ")
     if first != second:

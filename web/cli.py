@@ -77,12 +77,43 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _demo_refused(card: bytes, settings: Settings, demo_ok: bool) -> int | None:
+    """A DEMO card (id ``demo…``, as ``peluit doctor`` tells) on a public server: refused."""
+    from crypto.unit_card import UnitCard
+
+    try:
+        unit_id = UnitCard.parse(card).unit_id
+    except PeluitError:
+        return None  # register_unit says what is wrong with the card
+    origin = settings.public_url
+    if demo_ok or not unit_id.startswith("demo") or origin is None or origin.is_loopback:
+        return None
+    print(
+        f"error: kartu {unit_id} adalah unit DEMO; jangan didaftarkan di server produksi"
+        f" ({origin})",
+        file=sys.stderr,
+    )
+    print(
+        f"error: {unit_id} is a DEMO unit's card; never register one on a production server"
+        f" ({origin})",
+        file=sys.stderr,
+    )
+    print(
+        "hint: a real unit: peluit-ws init without --demo; a test server: --demo-ok",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.card)
     try:
         data = path.read_bytes()
     except OSError as missing:
         return _fail(f"cannot read {path}: {missing.strerror}")
+    refused = _demo_refused(data, settings, args.demo_ok)
+    if refused is not None:
+        return refused
     try:
         unit = _store(settings).register_unit(data, rotation=args.rotation)
     except PeluitError as bad:
@@ -182,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = unit.add_parser("add", help="register a unit from its signed card")
     add.add_argument("card")
     add.add_argument("--rotation", action="store_true", help="replace the unit's encryption key")
+    add.add_argument(
+        "--demo-ok", action="store_true", help="register a DEMO card on a public server anyway"
+    )
     add.set_defaults(func=cmd_unit_add)
     listing = unit.add_parser("list", help="list registered units")
     listing.add_argument("--ids", action="store_true", help="print only unit ids")
