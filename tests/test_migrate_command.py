@@ -127,3 +127,18 @@ def test_check_on_a_new_folder_says_what_migrate_applies(
     assert main(["--data", str(data), "migrate"]) == 0
     applied = capsys.readouterr().out.strip().rsplit(": applied ", 1)[1]
     assert to_apply == applied
+
+
+def test_the_backup_before_a_migration_goes_to_the_backup_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/var/lib is root's: the peluit user can write PELUIT_BACKUP_DIR, not beside the data."""
+    data = old_vault(tmp_path)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    monkeypatch.setenv("PELUIT_BACKUP_DIR", str(backups))
+    assert main(["--data", str(data), "migrate"]) == 0
+    written = [p.name for p in backups.iterdir()]
+    assert len(written) == 1 and written[0].startswith("var-before-v"), written
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("var-")] == []
+    assert f"backup written to {backups / written[0]}" in capsys.readouterr().out

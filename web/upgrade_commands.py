@@ -42,7 +42,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Any) -> int:
         print(f"schema at version {state.current}: nothing to do")
         return 0
     try:
-        done = upgrade(settings.data_dir, Path(args.backup_to) if args.backup_to else None)
+        done = upgrade(
+            settings.data_dir,
+            Path(args.backup_to) if args.backup_to else None,
+            settings.backup_dir,
+        )
     except PeluitError as failed:
         return _fail(
             f"no migration applied: {failed.user_message.lower().rstrip('.')}",
@@ -75,7 +79,7 @@ def upgrade_before_command(settings: Any, refuse: bool = False) -> int:
         )
     print(f"peluit: this release upgrades the schema from version {state.current}", file=sys.stderr)
     try:
-        done = upgrade(settings.data_dir)
+        done = upgrade(settings.data_dir, backup_dir=settings.backup_dir)
     except PeluitError as failed:
         return _fail(
             f"no migration applied: {failed.user_message.lower().rstrip('.')}",
@@ -87,6 +91,9 @@ def upgrade_before_command(settings: Any, refuse: bool = False) -> int:
 
 def register(sub: Any) -> None:
     mig = sub.add_parser("migrate", help="upgrade the database schema (a backup first)")
-    mig.add_argument("--backup-to", help="new folder for the backup (default beside the data)")
+    mig.add_argument(
+        "--backup-to",
+        help="new folder for the backup (default in PELUIT_BACKUP_DIR, else beside the data)",
+    )
     mig.add_argument("--check", action="store_true", help="only say what would be applied")
     mig.set_defaults(func=cmd_migrate, upgrade_first=False)
