@@ -45,3 +45,40 @@ def test_the_guide_names_each_file(path: Path) -> None:
         assert job in row and row in GUIDE
     else:
         assert f"`{relative}`" in GUIDE, relative
+
+
+def test_the_backup_script_finds_peluit_beside_itself(tmp_path: Path) -> None:
+    """Run from this checkout (not /opt/peluit) with no PELUIT set, as the unit runs it."""
+    import os
+    import subprocess
+
+    from web.cli import main
+
+    assert Path("/opt/peluit") != ROOT
+    assert main(["--data", str(tmp_path / "var"), "migrate"]) == 0  # a new vault
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PELUIT")}
+    env |= {
+        "PELUIT_DATA": str(tmp_path / "var"),
+        "PELUIT_BACKUP_DIR": str(backups),
+        "PELUIT_CONFIG": str(tmp_path / "none.env"),
+    }
+    (tmp_path / "none.env").write_text("")
+    done = subprocess.run(
+        ["/bin/sh", str(DEPLOY / "peluit-backup")],
+        env=env, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = [p.name for p in backups.iterdir()]
+    assert len(written) == 1 and written[0].startswith("peluit-"), written
+    assert (backups / written[0] / "manifest.json").is_file()
+
+
+def test_the_backup_unit_leaves_its_settings_to_peluit_env() -> None:
+    """EnvironmentFile= wins over Environment=: the folder and count live in peluit.env only."""
+    unit = (DEPLOY / "systemd/peluit-backup.service").read_text()
+    assert "PELUIT_BACKUP_KEEP=" not in unit and "PELUIT_BACKUP_DIR=" not in unit
+    example = (DEPLOY / "peluit.env.example").read_text()
+    folder = re.search(r"^PELUIT_BACKUP_DIR=(\S+)$", example, re.M)
+    assert folder is not None and f"ReadWritePaths={folder[1]}\n" in unit

@@ -196,7 +196,7 @@ def test_a_broken_deployment_names_each_problem(
     # the demo unit still registered
     demo = tmp_path / "demo-card.json"
     demo.write_bytes(make_unit("demo-inspektorat").card.to_json())
-    assert run("unit", "add", str(demo), data=data) == 0
+    assert run("unit", "add", str(demo), "--demo-ok", data=data) == 0
     # a missing secret
     (data / "instance_salt").unlink()
     # wrong permissions
@@ -262,4 +262,49 @@ def test_noatime_is_read_from_mountinfo(tmp_path: Path) -> None:
     assert [f.ok for f in found] == [True]
     info.write_text(MOUNTINFO)
     found = check_noatime(Context(settings, jakarta_today(), mountinfo=info))
-    assert not found[0].ok and "mount -o remount,noatime" in found[0].fix.en  # type: ignore[union-attr]
+    assert not found[0].ok
+
+
+def test_the_noatime_fix_names_the_data_folders_own_mount_never_root(tmp_path: Path) -> None:
+    """docs/deploy.md step 3: a partition or a bind mount of the data folder, not ``/``."""
+    info = tmp_path / "mountinfo"
+    data = tmp_path / "var"
+    data.mkdir()
+    settings = replace(Settings(), data_dir=data)
+    info.write_text(MOUNTINFO)  # the data folder lives on / (relatime)
+    fix = check_noatime(Context(settings, jakarta_today(), mountinfo=info))[0].fix
+    assert fix is not None
+    assert f"{data} {data} none bind,noatime 0 0" in fix.en and f"mount {data}" in fix.en
+    assert "for /," not in fix.en and "remount,noatime /" not in fix.en
+    assert f"{data} {data} none bind,noatime 0 0" in fix.id and "langkah 3" in fix.id
+    # the data folder on its own mount without noatime: that mount is named
+    info.write_text(MOUNTINFO.replace("/srv/peluit-other ", f"{data} "))
+    fix = check_noatime(Context(settings, jakarta_today(), mountinfo=info))[0].fix
+    assert fix is not None and f"mount -o remount,noatime {data}" in fix.en
+
+
+def test_the_timers_fix_is_a_command_systemctl_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """systemctl enable takes no glob: the four timers are named one by one."""
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    capsys.readouterr()
+    assert run("doctor", "--skip", "noatime", data=data) == 1
+    out = capsys.readouterr().out
+    timers = " ".join(
+        f"peluit-{job}.timer" for job in ("deadlines", "retention", "backup", "notify")
+    )
+    assert f"fix:      enable the timers: systemctl enable --now {timers}" in out
+    assert f"perbaiki: aktifkan timer: systemctl enable --now {timers}" in out
+    assert "*" not in out
+
+
+def test_one_problem_is_singular_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    from web.doctor import print_findings
+    from web.doctor_checks import problem
+
+    assert print_findings([problem("disk", "penuh", "full", "tambah", "add")]) == 1
+    assert capsys.readouterr().err == "1 masalah / 1 problem\n"
+    assert print_findings([problem("a", "x", "x", "y", "y"), problem("b", "x", "x", "y", "y")]) == 1
+    assert capsys.readouterr().err == "2 masalah / 2 problems\n"

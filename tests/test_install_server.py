@@ -286,6 +286,9 @@ def test_nginx_site_with_onion_location_passes_nginx_t(tmp_path: Path) -> None:
     enabled = root / "etc/nginx/sites-enabled"
     enabled.mkdir(parents=True)
     (enabled / "default").symlink_to("../sites-available/default")
+    live = root / "etc/letsencrypt/live" / DOMAIN
+    live.mkdir(parents=True)
+    (live / "fullchain.pem").write_text("certbot's certificate\n")  # certbot ran first
     install(root, "--domain", DOMAIN, "--proxy", "nginx", "--onion")
     address = run_tor_once(root)
     done = install(root, "--domain", DOMAIN, "--proxy", "nginx", "--onion")
@@ -312,3 +315,90 @@ def test_nginx_site_with_onion_location_passes_nginx_t(tmp_path: Path) -> None:
         up = upstream.removeprefix("http://")
         with run_nginx(tmp_path / "running", up, source=site, site=DOMAIN) as nginx:
             assert onion_location(nginx, nginx.ca) == f"http://{address}/id/cek?lang=id"
+
+
+def test_a_missing_scratch_root_is_created(tmp_path: Path) -> None:
+    done = install(tmp_path / "coba", "--domain", DOMAIN)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "coba/etc/peluit/peluit.env").is_file()
+
+
+def test_help_is_the_usage_text_not_shell_code() -> None:
+    done = subprocess.run([str(SCRIPT), "--help"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("Installs Peluit's server side on a Debian machine")
+    assert "set -euo" not in done.stdout and "app=" not in done.stdout
+    assert done.stdout.rstrip().endswith("a way to see what it would write.")
+
+
+def test_a_new_torrc_is_created_an_existing_one_updated(tmp_path: Path) -> None:
+    fresh = install(tmp_path / "a", "--proxy", "none", "--onion")
+    assert "created   /etc/tor/torrc (now includes /etc/tor/torrc.d/)" in fresh.stdout
+    torrc = tmp_path / "b/etc/tor/torrc"
+    torrc.parent.mkdir(parents=True)
+    torrc.write_text("SocksPort 0\n")
+    again = install(tmp_path / "b", "--proxy", "none", "--onion")
+    assert "updated   /etc/tor/torrc (now includes /etc/tor/torrc.d/)" in again.stdout
+
+
+def test_comments_are_installed_as_written(tmp_path: Path) -> None:
+    """The program folder and the name are written into settings, never into comments."""
+    assert install(tmp_path, "--domain", DOMAIN, "--proxy", "nginx").returncode == 0
+
+    def comments(path: Path) -> list[str]:
+        return [line for line in path.read_text().splitlines() if line.lstrip().startswith("#")]
+
+    pairs = [
+        (ROOT / "deploy/systemd" / unit, tmp_path / "etc/systemd/system" / unit) for unit in UNITS
+    ]
+    pairs.append((ROOT / "deploy/nginx/peluit.conf", tmp_path / "etc/nginx/sites-available/peluit"))
+    for source, installed in pairs:
+        assert comments(installed) == comments(source), installed
+    service = (tmp_path / "etc/systemd/system/peluit.service").read_text()
+    assert f"ExecStart={ROOT}/.venv/bin/peluit serve" in service
+
+
+def test_nginx_site_waits_for_its_certificate(tmp_path: Path) -> None:
+    """Without the certificate the site would keep nginx from starting (nginx -t fails)."""
+    enabled = tmp_path / "etc/nginx/sites-enabled"
+    enabled.mkdir(parents=True)
+    (enabled / "default").symlink_to("../sites-available/default")
+    (tmp_path / "etc/nginx/nginx.conf").write_text(
+        "http {\n\taccess_log /var/log/nginx/access.log;\n}\n"
+    )
+    first = install(tmp_path, "--domain", DOMAIN, "--proxy", "nginx")
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "etc/nginx/sites-available/peluit").is_file()
+    assert not (enabled / "peluit").exists() and (enabled / "default").is_symlink()
+    assert f"certbot certonly --webroot -w /var/www/html -d {DOMAIN}" in first.stdout
+    assert "/etc/nginx/nginx.conf keeps an access log" in first.stdout
+    live = tmp_path / "etc/letsencrypt/live" / DOMAIN
+    live.mkdir(parents=True)
+    (live / "fullchain.pem").write_text("certbot's certificate\n")
+    second = install(tmp_path, "--domain", DOMAIN, "--proxy", "nginx")
+    assert "linked    /etc/nginx/sites-enabled/peluit" in second.stdout
+    assert os.readlink(enabled / "peluit") == "../sites-available/peluit"
+    assert not (enabled / "default").exists()
+
+
+def test_onion_only_says_to_set_the_public_url(tmp_path: Path) -> None:
+    first = install(tmp_path, "--proxy", "none", "--onion")
+    assert "Onion-Location" not in first.stdout
+    assert "PELUIT_PUBLIC_URL" in first.stdout
+    hostname = tmp_path / "var/lib/tor/peluit/hostname"
+    hostname.parent.mkdir(parents=True)
+    address = "a" * 56 + ".onion"
+    hostname.write_text(address + "\n")
+    second = install(tmp_path, "--proxy", "none", "--onion")
+    assert f"onion     http://{address}/" in second.stdout
+    assert f"set PELUIT_PUBLIC_URL=http://{address} in /etc/peluit/peluit.env" in second.stdout
+
+
+def test_the_guide_lists_every_word_the_script_prints() -> None:
+    script = SCRIPT.read_text()
+    words = set(re.findall(r'\b(?:say|changed) "([a-z]+)[ "]', script))
+    words |= set(re.findall(r"\bword=([a-z]+)", script)) | {"skipped", "ran"}
+    assert {"created", "updated", "ok", "hint", "note", "onion", "linked", "unlinked"} <= words
+    guide = (ROOT / "docs/deploy.md").read_text()
+    indonesian, english = guide.split("## English")
+    for word in words:
+        assert f"`{word}`" in indonesian and f"`{word}`" in english, word

@@ -92,3 +92,53 @@ def test_a_new_data_folder_needs_no_backup(
     assert "backup" not in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["var"]
     assert version_of(tmp_path / "var") == LATEST
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["serve", "--port", "1"], ["deadlines", "close-due"], ["retention", "run"], ["notify", "run"]],
+)
+def test_the_service_and_daily_jobs_refuse_an_old_schema_and_name_migrate(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """Under systemd (ProtectSystem=strict) the backup beside the data folder cannot
+    be written: these never migrate; they stop and say what to run (docs/admin.md)."""
+    import web.cli
+
+    monkeypatch.setattr(web.cli, "cmd_serve", lambda args, settings: 0)  # never listens
+    data = old_vault(tmp_path)
+    assert main(["--data", str(data), *command]) == 1
+    err = capsys.readouterr().err
+    assert "schema is at version 4" in err and "run peluit migrate first" in err
+    assert "/.venv/bin/peluit migrate" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["var"]  # no backup attempted
+    assert version_of(data) == 4
+
+
+def test_check_on_a_new_folder_says_what_migrate_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "var"
+    assert main(["--data", str(data), "migrate", "--check"]) == 1
+    to_apply = capsys.readouterr().out.strip().rsplit(": ", 1)[1]
+    assert main(["--data", str(data), "migrate"]) == 0
+    applied = capsys.readouterr().out.strip().rsplit(": applied ", 1)[1]
+    assert to_apply == applied
+
+
+def test_the_backup_before_a_migration_goes_to_the_backup_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/var/lib is root's: the peluit user can write PELUIT_BACKUP_DIR, not beside the data."""
+    data = old_vault(tmp_path)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    monkeypatch.setenv("PELUIT_BACKUP_DIR", str(backups))
+    assert main(["--data", str(data), "migrate"]) == 0
+    written = [p.name for p in backups.iterdir()]
+    assert len(written) == 1 and written[0].startswith("var-before-v"), written
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("var-")] == []
+    assert f"backup written to {backups / written[0]}" in capsys.readouterr().out

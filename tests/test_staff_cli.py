@@ -64,3 +64,26 @@ def test_deadlines_close_due(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "1 cases closed"
     assert vault.rows("SELECT status FROM cases") == [("ditutup",)]
+
+
+def test_user_add_says_the_password_rule_before_asking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a terminal the length rule comes first, not after the password was typed twice."""
+    import getpass
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    seen: list[str] = []
+
+    def ask(prompt: str = "") -> str:
+        seen.append(capsys.readouterr().err)
+        return "pendek"
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(getpass, "getpass", ask)
+    assert main(["--data", str(tmp_path / "var"), "user", "add", "siti", "--role", "auditor"]) != 0
+    assert "a password is 12 to 1024 characters long" in seen[0]

@@ -259,3 +259,30 @@ def test_replace_card_at_a_terminal_asks_for_the_fingerprint(tmp_path: Path) -> 
     code, out = replace_at_terminal(card.fingerprint())
     assert code == 0, out
     assert f"card replaced: fingerprint {card.fingerprint()}" in out
+
+
+def test_a_demo_card_is_refused_on_a_public_server_unless_demo_ok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "var"
+    card = tmp_path / "unit-card.json"
+    card.write_bytes(demo_card_json())
+    monkeypatch.setenv("PELUIT_PUBLIC_URL", "https://lapor.inspektorat-uji.go.id")
+    assert main(["--data", str(data), "unit", "add", str(card)]) == 1
+    err = capsys.readouterr().err
+    assert "is a DEMO unit's card; never register one on a production server" in err
+    assert "adalah unit DEMO; jangan didaftarkan di server produksi" in err
+    assert "--demo-ok" in err
+    assert main(["--data", str(data), "unit", "list", "--ids"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["--data", str(data), "unit", "add", str(card), "--demo-ok"]) == 0
+    assert "unit demo-uji registered" in capsys.readouterr().out
+    # on a test server (loopback) no option is needed
+    monkeypatch.setenv("PELUIT_PUBLIC_URL", "http://127.0.0.1:8000")
+    assert main(["--data", str(tmp_path / "var2"), "unit", "add", str(card)]) == 0
+
+
+def demo_card_json() -> bytes:
+    from app_fixtures import make_unit
+
+    return make_unit("demo-uji").card.to_json()

@@ -50,19 +50,23 @@ def schema_state(data_dir: Path) -> SchemaState:
     return SchemaState(max(applied, default=0), max(shipped), pending, bool(applied))
 
 
-def default_backup_path(data_dir: Path, state: SchemaState) -> Path:
-    """``<data>-before-v<N>-<day>`` beside the data folder, never an existing name."""
+def default_backup_path(data_dir: Path, state: SchemaState, backup_dir: Path | None = None) -> Path:
+    """``<data>-before-v<N>-<day>`` in ``backup_dir`` (``PELUIT_BACKUP_DIR``, which
+    the ``peluit`` user may write) or else beside the data folder; never an existing name."""
     root = DataFolder.locate(data_dir).root
+    parent = backup_dir if backup_dir is not None else root.parent
     base = f"{root.name}-before-v{state.latest}-{jakarta_today().isoformat()}"
-    candidate = root.parent / base
+    candidate = parent / base
     number = 2
     while candidate.exists():
-        candidate = root.parent / f"{base}-{number}"
+        candidate = parent / f"{base}-{number}"
         number += 1
     return candidate
 
 
-def upgrade(data_dir: Path, backup_to: Path | None = None) -> Upgrade:
+def upgrade(
+    data_dir: Path, backup_to: Path | None = None, backup_dir: Path | None = None
+) -> Upgrade:
     """Back up (when there is data and something to apply), then migrate.
 
     Raises :class:`vault.backup.BackupError` (nothing migrated) if the
@@ -73,7 +77,7 @@ def upgrade(data_dir: Path, backup_to: Path | None = None) -> Upgrade:
         return Upgrade(state.current, (), None)
     written: Path | None = None
     if state.has_data:
-        target = backup_to or default_backup_path(data_dir, state)
+        target = backup_to or default_backup_path(data_dir, state, backup_dir)
         written = backup(DataFolder.locate(data_dir).root, target).path
     folder = DataFolder.prepare(data_dir)
     with opened(folder.database_path) as db:

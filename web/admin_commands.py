@@ -44,6 +44,10 @@ def _read_password() -> SecretStr | None:
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         return SecretStr(line.rstrip("\r\n"))
+    from vault.staff_accounts import MAX_PASSWORD, MIN_PASSWORD
+
+    rule = _("a password is {low} to {high} characters long")
+    print(rule.format(low=MIN_PASSWORD, high=MAX_PASSWORD), file=sys.stderr)
     first = getpass.getpass(_("password: "))
     second = getpass.getpass(_("password again: "))
     if first != second:
@@ -192,18 +196,18 @@ def register(sub: Any) -> None:
         type=clock_override.day_argument,
         help=f"act as if it were this day (drills, tests; needs {clock_override.ALLOW_ENV}=1)",
     )
-    run.set_defaults(func=cmd_retention_run)
+    run.set_defaults(func=cmd_retention_run, upgrade_first="refuse")
 
     dl = sub.add_parser("deadlines", help=_("working-day deadlines")).add_subparsers(
         dest="deadlines_command", required=True
     )
     dl.add_parser("close-due", help=_("close concluded cases with no objection")).set_defaults(
-        func=cmd_deadlines_close_due
+        func=cmd_deadlines_close_due, upgrade_first="refuse"
     )
 
     notify = sub.add_parser("notify", help=_("new-report notifications")).add_subparsers(
         dest="notify_command", required=True
     )
     notify.add_parser("run", help=_("run $PELUIT_NOTIFY_COMMAND for finished days")).set_defaults(
-        func=cmd_notify_run
+        func=cmd_notify_run, upgrade_first="refuse"
     )

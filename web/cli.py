@@ -70,12 +70,43 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _demo_refused(card: bytes, settings: Settings, demo_ok: bool) -> int | None:
+    """A DEMO card (id ``demo…``, as ``peluit doctor`` tells) on a public server: refused."""
+    from crypto.unit_card import UnitCard
+
+    try:
+        unit_id = UnitCard.parse(card).unit_id
+    except PeluitError:
+        return None  # register_unit says what is wrong with the card
+    origin = settings.public_url
+    if demo_ok or not unit_id.startswith("demo") or origin is None or origin.is_loopback:
+        return None
+    print(
+        f"error: kartu {unit_id} adalah unit DEMO; jangan didaftarkan di server produksi"
+        f" ({origin})",
+        file=sys.stderr,
+    )
+    print(
+        f"error: {unit_id} is a DEMO unit's card; never register one on a production server"
+        f" ({origin})",
+        file=sys.stderr,
+    )
+    print(
+        "hint: a real unit: peluit-ws init without --demo; a test server: --demo-ok",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.card)
     try:
         data = path.read_bytes()
     except OSError as missing:
         return _fail(_("cannot read {path}: {why}").format(path=path, why=missing.strerror))
+    refused = _demo_refused(data, settings, args.demo_ok)
+    if refused is not None:
+        return refused
     try:
         unit = _store(settings).register_unit(data, rotation=args.rotation)
     except PeluitError as bad:
@@ -170,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=_("run the online vault"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(func=cmd_serve, upgrade_first="refuse")
 
     unit = sub.add_parser("unit", help=_("inspectorate units")).add_subparsers(
         dest="unit_command", required=True
@@ -178,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = unit.add_parser("add", help=_("register a unit from its signed card"))
     add.add_argument("card")
     add.add_argument("--rotation", action="store_true", help=_("replace the unit's encryption key"))
+    add.add_argument(
+        "--demo-ok", action="store_true", help=_("register a DEMO card on a public server anyway")
+    )
     add.set_defaults(func=cmd_unit_add)
     listing = unit.add_parser("list", help=_("list registered units"))
     listing.add_argument("--ids", action="store_true", help=_("print only unit ids"))
@@ -230,10 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.data:
         settings = replace(settings, data_dir=Path(args.data))
-    if getattr(args, "upgrade_first", True):
+    upgrade_first = getattr(args, "upgrade_first", True)
+    if upgrade_first:
         from web.upgrade_commands import upgrade_before_command
 
-        if upgrade_before_command(settings) != 0:
+        if upgrade_before_command(settings, refuse=upgrade_first == "refuse") != 0:
             return 1
     result: int = args.func(args, settings)
     return result

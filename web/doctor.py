@@ -81,7 +81,8 @@ def print_findings(findings: list[Finding]) -> int:
             print(f"    perbaiki: {found.fix.id}")
             print(f"    fix:      {found.fix.en}")
     if problems:
-        print(f"{problems} masalah / {problems} problems", file=sys.stderr)
+        plural = "problem" if problems == 1 else "problems"
+        print(f"{problems} masalah / {problems} {plural}", file=sys.stderr)
         return 1
     print("semua yang diperiksa baik / everything checked is good")
     return 0

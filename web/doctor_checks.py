@@ -25,6 +25,9 @@ from vault.units import list_units
 from vault.upgrade import schema_state
 from vault.working_days import calendar_for
 
+# systemctl enable takes no wildcard: the four timers by name.
+TIMERS = " ".join(f"peluit-{job}.timer" for job in ("deadlines", "retention", "backup", "notify"))
+
 
 @dataclass(frozen=True)
 class Text:
@@ -344,8 +347,8 @@ def check_daily_jobs(ctx: Context) -> list[Finding]:
                 "jobs",
                 f"tugas harian tidak berjalan: {names_id}",
                 f"daily jobs have not run: {names_en}",
-                "aktifkan timer: systemctl enable --now peluit-*.timer",
-                "enable the timers: systemctl enable --now peluit-*.timer",
+                f"aktifkan timer: systemctl enable --now {TIMERS}",
+                f"enable the timers: systemctl enable --now {TIMERS}",
             )
         ]
     return [ok("jobs", "tugas harian berjalan", "daily jobs have run")]

@@ -31,6 +31,22 @@ def check_disk(ctx: Context) -> list[Finding]:
 # --- the machine ---------------------------------------------------------------
 
 
+def _noatime_fix(point: str, data: Path) -> tuple[str, str]:
+    """The data folder's own mount gets noatime, never all of ``/`` (deploy.md step 3)."""
+    if point == str(data):
+        return (
+            f"tambahkan noatime di /etc/fstab untuk {data}, lalu: mount -o remount,noatime {data}",
+            f"add noatime in /etc/fstab for {data}, then: mount -o remount,noatime {data}",
+        )
+    line = f"{data} {data} none bind,noatime 0 0"
+    return (
+        f"pasang folder data sendiri dengan noatime (partisi terpisah, atau bind mount:"
+        f" baris '{line}' di /etc/fstab, lalu: mount {data}); lihat docs/deploy.md langkah 3",
+        f"mount the data folder itself noatime (a separate partition, or a bind mount:"
+        f" the line '{line}' in /etc/fstab, then: mount {data}); see docs/deploy.md step 3",
+    )
+
+
 def check_noatime(ctx: Context) -> list[Finding]:
     found = atime_mount(ctx.folder.root.resolve(), ctx.mountinfo)
     if found is None:
@@ -42,9 +58,7 @@ def check_noatime(ctx: Context) -> list[Finding]:
                 "noatime",
                 f"{point} tidak di-mount dengan noatime: membaca laporan mencatat waktu",
                 f"{point} is not mounted noatime: reading a report stamps a time",
-                f"tambahkan noatime di /etc/fstab untuk {point},"
-                f" lalu: mount -o remount,noatime {point}",
-                f"add noatime in /etc/fstab for {point}, then: mount -o remount,noatime {point}",
+                *_noatime_fix(point, ctx.folder.root.resolve()),
             )
         ]
     return [ok("noatime", f"{point} noatime", f"{point} noatime")]
