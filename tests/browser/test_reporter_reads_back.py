@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_fixtures import AppClient, Submission, make_env, open_upload, put_envelope
+from app_fixtures import (
+    AppClient,
+    Submission,
+    case_pow,
+    lookup_body,
+    make_env,
+    message_pow,
+    open_upload,
+    put_envelope,
+)
 from babel.dates import format_date
 from playwright.sync_api import Browser, Page
 
@@ -83,7 +92,8 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
             put_envelope(client, token, item_id, sealed, envelope.CHUNK_SIZE + 16)
             uploaded.append({"item_id": b64u_encode(item_id), "size": len(sealed)})
             described.append({"item_id": b64u_encode(item_id), "name": name, "size": len(data)})
-        body = report.case_body(token, tip=json.dumps({**tip, "attachments": described}).encode())
+        tip_bytes = json.dumps({**tip, "attachments": described}).encode()
+        body = report.case_body(token, tip=tip_bytes, pow=case_pow(client, env.unit.card.unit_id))
         body["attachments"] = uploaded
         created = client.post("/api/cases", json=body)
         assert created.status_code == 201, created.text
@@ -98,6 +108,7 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
                 "/api/case/messages",
                 headers=report.authorization(),
                 json={
+                    "pow": message_pow(client),
                     "upload": token,
                     "message": report.sealed("message", json.dumps(text).encode()),
                     "attachments": [{"item_id": b64u_encode(item_id), "size": len(sealed)}],
@@ -110,7 +121,10 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
 
 def view_of(made: Made) -> dict[str, Any]:
     with AppClient(made.env.app) as client:
-        view: dict[str, Any] = client.post("/api/case", headers=made.report.authorization()).json()
+        answer = client.post(
+            "/api/case", json=lookup_body(client), headers=made.report.authorization()
+        )
+        view: dict[str, Any] = answer.json()
     return view
 
 
