@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_fixtures import AppClient, Env, Submission, Workstation, make_env, open_upload
+from app_fixtures import (
+    AppClient,
+    Env,
+    Submission,
+    Workstation,
+    case_pow,
+    make_env,
+    open_upload,
+)
 from test_ws_support import PASSPHRASE, TODAY, make_workstation
 
 from crypto.bundle import BundleReader
@@ -50,7 +58,9 @@ def page_digest(client: AppClient) -> str:
 def report(env: Env, client: AppClient, card: Any, tip: dict[str, Any]) -> None:
     unit = Workstation(None, None, card)  # type: ignore[arg-type]  # sealing needs the card only
     submission = Submission(unit)
-    body = submission.case_body(open_upload(client), json.dumps(tip).encode())
+    body = submission.case_body(
+        open_upload(client), json.dumps(tip).encode(), pow=case_pow(client, UNIT)
+    )
     assert client.post("/api/cases", json=body).status_code == 201
 
 

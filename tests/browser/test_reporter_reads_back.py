@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_fixtures import AppClient, Submission, make_env, open_upload, put_envelope
+from app_fixtures import (
+    AppClient,
+    Submission,
+    case_pow,
+    lookup_body,
+    make_env,
+    message_pow,
+    open_upload,
+    put_envelope,
+)
 from babel.dates import format_date
 from playwright.sync_api import Browser, Page
 
@@ -64,9 +73,11 @@ class Made:
     case_id: str
 
 
-def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -> Made:
+def make_case(
+    tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False, env: Any = None
+) -> Made:
     """A case with two named attachments in the tip and, maybe, a message with a third."""
-    env = make_env(tmp_path)
+    env = env if env is not None else make_env(tmp_path)
     code = generate(2)
     keys = derive(code, env.store.instance_salt())
     report = Submission(
@@ -83,7 +94,9 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
             put_envelope(client, token, item_id, sealed, envelope.CHUNK_SIZE + 16)
             uploaded.append({"item_id": b64u_encode(item_id), "size": len(sealed)})
             described.append({"item_id": b64u_encode(item_id), "name": name, "size": len(data)})
-        body = report.case_body(token, tip=json.dumps({**tip, "attachments": described}).encode())
+        tip_bytes = json.dumps({**tip, "attachments": described}).encode()
+        pow = case_pow(client, env.unit.card.unit_id)
+        body = report.case_body(token, tip=tip_bytes, pow=pow)
         body["attachments"] = uploaded
         created = client.post("/api/cases", json=body)
         assert created.status_code == 201, created.text
@@ -98,6 +111,7 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
                 "/api/case/messages",
                 headers=report.authorization(),
                 json={
+                    "pow": message_pow(client),
                     "upload": token,
                     "message": report.sealed("message", json.dumps(text).encode()),
                     "attachments": [{"item_id": b64u_encode(item_id), "size": len(sealed)}],
@@ -110,7 +124,10 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
 
 def view_of(made: Made) -> dict[str, Any]:
     with AppClient(made.env.app) as client:
-        view: dict[str, Any] = client.post("/api/case", headers=made.report.authorization()).json()
+        headers = made.report.authorization()
+        view: dict[str, Any] = client.post(
+            "/api/case", headers=headers, json=lookup_body(client)
+        ).json()
     return view
 
 
@@ -347,3 +364,39 @@ def test_a_tip_without_a_questionnaire_reads_with_the_current_form(
     open_case(page, engine, served(made), "id", made.code)
     shown = dict(answers_shown(page))
     assert shown == {"Jenis pelanggaran": "Suap, pemerasan, pungli", "apa": "pungli di loket"}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_version_published_in_the_console_keeps_its_words(
+    page: Page, engine: str, tmp_path: Path, served: Any, lang: str
+) -> None:
+    """Version 2 published, a report on it (the digest the report page serves), then 3."""
+    from test_questionnaire_versions_end_to_end import DEFAULT
+
+    from vault import questionnaires
+    from vault.database import opened
+
+    env = make_env(tmp_path / "first")
+
+    def publish(label: str) -> str:
+        document = json.loads(DEFAULT.read_text(encoding="utf-8"))
+        document["fields"][1]["label"] = {"id": label, "en": label + " (en)"}
+        with opened(env.data / "vault.sqlite3") as db:
+            unit = env.unit.card.unit_id
+            return questionnaires.publish(
+                db, unit, document, actor="admin", today=dt.date.today()
+            ).digest
+
+    second = publish("Ceritakan kejadiannya (versi 2)")
+    with AppClient(env.app) as client:
+        page_html = client.get(f"/id/lapor/{env.unit.card.unit_id}").text
+    assert f'data-questionnaire-digest="{second}"' in page_html
+    tip = {**TIP, "questionnaire_version": 2, "questionnaire_digest": second}
+    made = make_case(tmp_path, tip, env=env)
+    publish("Ceritakan kejadiannya (versi 3)")
+    open_case(page, engine, served(made), lang, made.code)
+    shown = dict(answers_shown(page))
+    what = "Ceritakan kejadiannya (versi 2)" + (" (en)" if lang == "en" else "")
+    assert shown[what] == "Mobil dinas dipakai untuk usaha pribadi."
+    assert "versi 3" not in page.inner_text("#conversation")
+    assert shown[WORDS[lang][0]] == WORDS[lang][1]
