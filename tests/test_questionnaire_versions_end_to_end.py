@@ -58,8 +58,9 @@ def page_digest(client: AppClient) -> str:
 def report(env: Env, client: AppClient, card: Any, tip: dict[str, Any]) -> None:
     unit = Workstation(None, None, card)  # type: ignore[arg-type]  # sealing needs the card only
     submission = Submission(unit)
-    token = open_upload(client)
-    body = submission.case_body(token, json.dumps(tip).encode(), pow=case_pow(client, UNIT))
+    body = submission.case_body(
+        open_upload(client), json.dumps(tip).encode(), pow=case_pow(client, UNIT)
+    )
     assert client.post("/api/cases", json=body).status_code == 201
 
 

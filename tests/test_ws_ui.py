@@ -257,7 +257,8 @@ def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-d
     missing = client.post(
         f"/kasus/{case_id}/balas", {"csrf": client.csrf(), "template": "referred"}
     )
-    assert missing.status_code == 400 and "needs --fill to" in missing.text
+    assert missing.status_code == 400 and "memerlukan --fill to" in missing.text
+    assert "needs" not in missing.text  # the Indonesian page says it in Indonesian
     ok = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "diverifikasi"})
     assert ok.status_code == 303
     assert desk_of(client).case(case_id).pending_status == "diverifikasi"
@@ -275,7 +276,8 @@ def test_save_attachment_writes_only_to_the_typed_path(ws) -> None:  # type: ign
     assert saved.status_code == 200 and target.read_bytes().startswith(b"%PDF-1.4")
     assert "PDF with active content" in saved.text
     again = client.post(f"/kasus/{case_id}/lampiran/2", {**form, "csrf": client.csrf()})
-    assert again.status_code == 400 and "never overwrites" in again.text
+    assert again.status_code == 400 and "tidak pernah menimpa berkas" in again.text
+    assert "never overwrites" not in again.text
     assert sorted(p.name for p in target.parent.iterdir()) == ["bukti.bin"]
 
 

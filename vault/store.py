@@ -81,6 +81,7 @@ class VaultStore(Protocol):
     def remove_unit(self, unit_id: str, *, actor: str) -> Unit: ...
     def unit_settings(self, unit_id: str) -> UnitSettings: ...
     def current_questionnaire(self, unit_id: str) -> QuestionnaireVersion | None: ...
+    def published_questionnaires(self, unit_id: str) -> list[QuestionnaireVersion]: ...
     def update_unit_settings(
         self,
         unit_id: str,
@@ -245,6 +246,11 @@ class SqliteVaultStore:
         """The unit's newest published questionnaire; ``None``: the built-in one."""
         with self._db.opened() as db:
             return questionnaires.current(db, unit_id)
+
+    def published_questionnaires(self, unit_id: str) -> list[QuestionnaireVersion]:
+        """Every questionnaire version the unit published, oldest first."""
+        with self._db.opened() as db:
+            return questionnaires.versions(db, unit_id)
 
     def update_unit_settings(
         self,

@@ -5,7 +5,8 @@ The server keeps days only (ISO ``YYYY-MM-DD``). Pages show them in words:
 (the pattern ``EEEE, d MMMM y``, the same words the reporter pages' script
 gets from ``Intl.DateTimeFormat`` with ``id-ID`` / ``en-GB``; Babel's own
 "full" format pads the day, "07 Desember"); ``short_day`` gives "7 Des
-2026" / "7 Dec 2026" for tables. Anything that is not a day is shown as it
+2026" / "7 Dec 2026" for tables; ``month_words`` gives "November 2026"
+for a month ``YYYY-MM``. Anything that is not a day is shown as it
 came.
 """
 
@@ -41,3 +42,11 @@ def short_day(value: Any, lang: str) -> str:
     if day is None:
         return "" if value is None else str(value)
     return format_date(day, "medium", locale=LOCALES.get(lang, "id"))
+
+
+def month_words(value: Any, lang: str) -> str:
+    """``"2026-11"`` as "November 2026" in ``lang``; anything else as it came."""
+    day = _day(f"{value}-01")
+    if day is None:
+        return "" if value is None else str(value)
+    return format_date(day, "LLLL y", locale=LOCALES.get(lang, "id"))

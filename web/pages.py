@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from crypto.questionnaire_doc import digest
-from web.day_words import long_day, short_day
+from web.day_words import long_day, month_words, short_day
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from web.page_messages import messages
 from web.questionnaire_labels import labels as questionnaire_labels
@@ -46,6 +46,7 @@ def environment(lang: str) -> Environment:
     env.globals["questionnaire_labels"] = lambda: questionnaire_labels(lang)
     env.filters["long_day"] = lambda value: long_day(value, lang)
     env.filters["short_day"] = lambda value: short_day(value, lang)
+    env.filters["month_words"] = lambda value: month_words(value, lang)
     return env
 
 

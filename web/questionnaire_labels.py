@@ -8,6 +8,11 @@ kept in ``web/questionnaires/versions/<id>-v<N>.json``. The page script
 picks the version the report was made with, falls back to the current
 version of the same questionnaire (then to the default questionnaire), and
 shows an answer whose key no version knows under its key, as it came.
+
+Versions a unit published in the console live in the vault, not here: the
+case view (``POST /api/case``) carries their words in both languages
+(:func:`published_words`), and the page picks the one whose digest the tip
+names (``questionnaire_digest``) before any of the versions above.
 """
 
 from __future__ import annotations
@@ -70,3 +75,20 @@ def labels(lang: str) -> dict[str, Any]:
             ]
         }
     return {"default": DEFAULT_QUESTIONNAIRE, "current": current_versions(), "forms": forms}
+
+
+def published_words(digest: str, form: dict[str, Any]) -> dict[str, Any]:
+    """A published version's labels and option words in both languages, by its digest."""
+    return {
+        "digest": digest,
+        "fields": [
+            {
+                "id": field["id"],
+                "label": field["label"],
+                "options": {
+                    option["value"]: option["label"] for option in field.get("options", [])
+                },
+            }
+            for field in form["fields"]
+        ],
+    }

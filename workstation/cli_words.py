@@ -292,29 +292,32 @@ def _pattern(english: str) -> re.Pattern[str]:
     return re.compile(regex, re.DOTALL)
 
 
-def translated(message: str) -> str:
+def translated(message: str, lang: str | None = None) -> str:
     """An English message from the workstation's modules, in the reader's language.
+
+    ``lang`` (``"id"`` or ``"en"``) when the reader is not the terminal's:
+    the workstation UI passes its page's language (workstation/ui/guard.py).
 
     The most specific template that matches wins (the one with the most
     literal text); lifecycle codes among the values are shown as their words.
     A message the table does not know stays as it is (English), so nothing
     is ever lost; tests/test_ws_cli_words.py finds those.
     """
-    if language() != "id":
+    if (lang or language()) != "id":
         return message
     best: tuple[int, str] | None = None
     for english, indonesian in INDONESIAN.items():
         found = _pattern(english).fullmatch(message)
         literal = len(re.sub(r"\{\w+\}", "", english))
         if found and (best is None or literal > best[0]):
-            values = {key: _words(value) for key, value in found.groupdict().items()}
+            values = {key: _words(value, "id") for key, value in found.groupdict().items()}
             best = (literal, indonesian.format(**values))
     return message if best is None else best[1]
 
 
-def _words(value: str) -> str:
+def _words(value: str, lang: str) -> str:
     """``"diterima"`` or ``"kpk, lapor"`` as words, a known message translated, else as it is."""
     parts = value.split(", ")
     if all(part in NAMES for part in parts):
         return ", ".join(word(part) for part in parts)
-    return translated(value)  # a shorter text each time: the recursion ends
+    return translated(value, lang)  # a shorter text each time: the recursion ends

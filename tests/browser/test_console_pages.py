@@ -175,6 +175,9 @@ def test_the_case_pages_say_days_in_words(page: Page, engine: str, scene: dict[s
         submitted = dt.date.fromisoformat(case.submitted_day)
         words = format_date(submitted, "EEEE, d MMMM y", locale=locale)
         assert (page.text_content("#case-submitted") or "").startswith(words)
+        age = (env.store.today() - submitted).days
+        said = {0: ("hari ini", "today"), 1: ("kemarin", "yesterday")}[age][locale != "id"]
+        assert (page.text_content("#case-submitted") or "").endswith(f" · {said}")
         due = format_date(deadline.due, "EEEE, d MMMM y", locale=locale)
         assert page.text_content("#case-due") == due
         assert words in (page.text_content("#case-status") or "")
@@ -182,3 +185,6 @@ def test_the_case_pages_say_days_in_words(page: Page, engine: str, scene: dict[s
         page.goto(f"{base}{prefix}/kasus")
         assert iso.findall(page.inner_text("main")) == []
         assert format_date(submitted, "medium", locale=locale) in page.inner_text("main")
+        page.goto(f"{base}{prefix}/dasbor")  # the dashboard: months in words, never 2026-11
+        assert re.findall(r"\b\d{4}-\d{2}\b", page.inner_text("main")) == []
+        assert format_date(submitted, "MMMM y", locale=locale) in page.inner_text("main")

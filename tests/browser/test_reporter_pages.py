@@ -101,6 +101,18 @@ def test_outside_a_secure_context_nothing_is_enabled(
         page.wait_for_selector("#insecure", state="visible")
         assert page.evaluate("window.isSecureContext") is False
         assert page.is_disabled("#continue")
+        # Only the explanation: no form to fill in that could never be sent.
+        said = {"id": "Koneksi ini tidak dapat", "en": "This connection cannot encrypt"}
+        for lang, where in [(lang, where) for lang in ("id", "en")
+                            for where in (f"lapor/{UNIT_ID}", "cek")]:  # fmt: skip
+            path = f"/{lang}/{where}"
+            page.goto(f"http://peluit.test:{port}{path}")
+            page.wait_for_selector("#insecure", state="visible")
+            assert said[lang] in page.inner_text("#insecure")
+            fields = page.locator("main input, main textarea, main select, main button")
+            shown = [i for i in range(fields.count()) if fields.nth(i).is_visible()]
+            assert shown == [], path
+            assert page.locator("#app").is_hidden()
     finally:
         browser.close()
 

@@ -73,9 +73,11 @@ class Made:
     case_id: str
 
 
-def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -> Made:
+def make_case(
+    tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False, env: Any = None
+) -> Made:
     """A case with two named attachments in the tip and, maybe, a message with a third."""
-    env = make_env(tmp_path)
+    env = env if env is not None else make_env(tmp_path)
     code = generate(2)
     keys = derive(code, env.store.instance_salt())
     report = Submission(
@@ -93,7 +95,8 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
             uploaded.append({"item_id": b64u_encode(item_id), "size": len(sealed)})
             described.append({"item_id": b64u_encode(item_id), "name": name, "size": len(data)})
         tip_bytes = json.dumps({**tip, "attachments": described}).encode()
-        body = report.case_body(token, tip=tip_bytes, pow=case_pow(client, env.unit.card.unit_id))
+        pow = case_pow(client, env.unit.card.unit_id)
+        body = report.case_body(token, tip=tip_bytes, pow=pow)
         body["attachments"] = uploaded
         created = client.post("/api/cases", json=body)
         assert created.status_code == 201, created.text
@@ -121,10 +124,10 @@ def make_case(tmp_path: Path, tip: dict[str, Any], *, follow_up: bool = False) -
 
 def view_of(made: Made) -> dict[str, Any]:
     with AppClient(made.env.app) as client:
-        answer = client.post(
-            "/api/case", json=lookup_body(client), headers=made.report.authorization()
-        )
-        view: dict[str, Any] = answer.json()
+        headers = made.report.authorization()
+        view: dict[str, Any] = client.post(
+            "/api/case", headers=headers, json=lookup_body(client)
+        ).json()
     return view
 
 
@@ -361,3 +364,39 @@ def test_a_tip_without_a_questionnaire_reads_with_the_current_form(
     open_case(page, engine, served(made), "id", made.code)
     shown = dict(answers_shown(page))
     assert shown == {"Jenis pelanggaran": "Suap, pemerasan, pungli", "apa": "pungli di loket"}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_version_published_in_the_console_keeps_its_words(
+    page: Page, engine: str, tmp_path: Path, served: Any, lang: str
+) -> None:
+    """Version 2 published, a report on it (the digest the report page serves), then 3."""
+    from test_questionnaire_versions_end_to_end import DEFAULT
+
+    from vault import questionnaires
+    from vault.database import opened
+
+    env = make_env(tmp_path / "first")
+
+    def publish(label: str) -> str:
+        document = json.loads(DEFAULT.read_text(encoding="utf-8"))
+        document["fields"][1]["label"] = {"id": label, "en": label + " (en)"}
+        with opened(env.data / "vault.sqlite3") as db:
+            unit = env.unit.card.unit_id
+            return questionnaires.publish(
+                db, unit, document, actor="admin", today=dt.date.today()
+            ).digest
+
+    second = publish("Ceritakan kejadiannya (versi 2)")
+    with AppClient(env.app) as client:
+        page_html = client.get(f"/id/lapor/{env.unit.card.unit_id}").text
+    assert f'data-questionnaire-digest="{second}"' in page_html
+    tip = {**TIP, "questionnaire_version": 2, "questionnaire_digest": second}
+    made = make_case(tmp_path, tip, env=env)
+    publish("Ceritakan kejadiannya (versi 3)")
+    open_case(page, engine, served(made), lang, made.code)
+    shown = dict(answers_shown(page))
+    what = "Ceritakan kejadiannya (versi 2)" + (" (en)" if lang == "en" else "")
+    assert shown[what] == "Mobil dinas dipakai untuk usaha pribadi."
+    assert "versi 3" not in page.inner_text("#conversation")
+    assert shown[WORDS[lang][0]] == WORDS[lang][1]

@@ -45,10 +45,14 @@ from web.api.validation import (
     read_json,
 )
 from web.errors import BadRequest, PowRequired, UnknownCase
+from web.questionnaire_labels import published_words
 
 SCHEME = "Peluit "
 MESSAGES_BODY = 256 * KIB
 SMALL = 1024
+# Versions a case view carries (newest first kept): each is at most
+# questionnaire_doc.MAX_BYTES; older reports fall back to the current labels.
+PUBLISHED_VERSIONS = 20
 
 
 def _credentials(request: Request) -> tuple[SecretBytes, SecretBytes]:
@@ -114,6 +118,9 @@ async def show_case(request: Request) -> JSONResponse:
     unit = await call(store.get_unit, case.unit_id)
     items = await call(store.list_envelopes, case.case_id)
     deadline = await call(store.case_deadline, case.case_id)
+    published = await call(store.published_questionnaires, case.unit_id)
+    # The sealed tip names its version; the server cannot see which, so all of them.
+    words = [published_words(v.digest, v.document) for v in published[-PUBLISHED_VERSIONS:]]
     return JSONResponse(
         {
             "case_id": b64u_encode(bytes.fromhex(case.case_id)),
@@ -124,6 +131,7 @@ async def show_case(request: Request) -> JSONResponse:
             "deadline": deadline.to_json() if deadline is not None else None,
             "unit": {"card": _card(unit.card)},
             "items": [_item(info) for info in items],
+            "questionnaires": words,
             "pass": api_state(request).passes.issue(selector),
         }
     )

@@ -17,6 +17,7 @@ from web.console.names import COMPLIANCE, STATUS, STATUS_ORDER
 from web.console.names import STAGES as STAGE_NAMES
 from web.console.render import gettext, language, render
 from web.console.state import call, console
+from web.day_words import month_words
 from web.errors import BadRequest
 
 AUDIT_PAGE = 100
@@ -36,7 +37,7 @@ def unit_charts(figures: object, lang: str) -> dict[str, object]:
     by_month = figures.by_month  # type: ignore[attr-defined]
     compliance = figures.compliance  # type: ignore[attr-defined]
     status_bars = [Bar(t(STATUS[s]), by_status.get(s, 0)) for s in STATUS_ORDER]
-    month_bars = [Bar(m, n) for m, n in by_month.items()]
+    month_bars = [Bar(month_words(m, lang), n) for m, n in by_month.items()]
     stage_bars = []
     for stage in STAGES:
         c = compliance.get(stage, {})

@@ -15,7 +15,7 @@ import * as api from "./pages/api.js";
 import { FilePicker, uploadAll } from "./pages/attachments.js";
 import { longDay } from "./pages/dates.js";
 import { $, canEncrypt, el, focusHeading, setText, show, t } from "./pages/dom.js";
-import { answerList } from "./pages/tip-view.js";
+import { answerList, usePublished } from "./pages/tip-view.js";
 
 const app = $("app");
 const session = { auth: null, keys: null, view: null, unit: null, pass: null };
@@ -132,6 +132,7 @@ async function renderItem(item) {
 async function render(onProgress) {
   const view = await api.paid("lookup", null, onProgress, (pow) => api.fetchCase(session.auth, pow));
   session.view = view;
+  usePublished(view.questionnaires, app.dataset.lang);
   session.pass = view.pass;
   session.unit = await parseUnitCard(JSON.stringify(view.unit.card));
   setText($("case-ref"), view.case_ref);

@@ -1,7 +1,9 @@
 """Every page but the login needs the session; every POST needs its CSRF token.
 
 Errors the Desk raises on purpose (:class:`PeluitError`) become a page with
-their ``user_message``, which never holds decrypted text or a secret.
+their ``user_message`` in the page's language (the command line's table,
+:func:`workstation.cli_words.translated`), which never holds decrypted text
+or a secret.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from crypto.errors import PeluitError
+from workstation.cli_words import translated
 from workstation.desk import Desk
 from workstation.errors import UnknownCase, UnknownItem
 from workstation.ui.forms import Form, read_form
@@ -46,8 +49,9 @@ def failure(request: Request, exc: Exception) -> Response:
                       title=translate(lang, "Refused"), error=translate(lang, message))  # fmt: skip
     assert isinstance(exc, PeluitError)  # noqa: S101 - only these two reach here
     status = 404 if isinstance(exc, UnknownCase | UnknownItem) else 400
+    error = translated(exc.user_message, lang)
     return render(request, "message.html", status_code=status,
-                  title=translate(lang, "Not done"), error=exc.user_message)  # fmt: skip
+                  title=translate(lang, "Not done"), error=error)  # fmt: skip
 
 
 def needs_desk(endpoint: Endpoint) -> Endpoint:

@@ -41,10 +41,14 @@ export function focusHeading(id) {
 
 /**
  * WebCrypto exists only in a secure context (https, localhost, .onion).
- * Elsewhere the page shows why it cannot encrypt and enables nothing.
+ * Elsewhere the page shows only why it cannot encrypt: the form (`#app`)
+ * and the key fingerprint it could never compute are hidden.
  */
 export function canEncrypt() {
   const ok = window.isSecureContext === true && typeof crypto === "object" && crypto.subtle !== undefined;
-  if (!ok) show($("insecure"));
+  if (!ok) {
+    show($("insecure"));
+    for (const part of document.querySelectorAll("#app, .fingerprint")) show(part, false);
+  }
   return ok;
 }

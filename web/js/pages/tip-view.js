@@ -2,12 +2,34 @@
 // the chosen option's words in the page's language, from the questionnaire
 // version the report was made with (the check page's "questionnaires" data
 // block, web/questionnaire_labels.py). Answers no version knows are shown
-// under their key, as they came.
+// under their key, as they came. Versions the unit published in the console
+// come with the case view (`questionnaires`, both languages, by digest): the
+// one whose digest the tip names wins over every other.
 
 import { $, el } from "./dom.js";
 
 const META = new Set(["questionnaire", "questionnaire_version", "lang", "attachments"]);
 let catalog = null;
+let published = new Map();
+let language = "id";
+
+/** The unit's published versions from the case view, and the page's language. */
+export function usePublished(versions, lang) {
+  published = new Map((Array.isArray(versions) ? versions : []).map((v) => [v.digest, v]));
+  language = lang;
+}
+
+const words = (text) => (text && (text[language] || text.id)) || "";
+
+function publishedForm(version) {
+  return {
+    fields: version.fields.map((field) => ({
+      id: field.id,
+      label: words(field.label),
+      options: Object.fromEntries(Object.entries(field.options).map(([value, label]) => [value, words(label)])),
+    })),
+  };
+}
 
 function forms() {
   if (catalog === null) catalog = JSON.parse($("questionnaires").textContent);
@@ -15,6 +37,8 @@ function forms() {
 }
 
 function formOf(doc) {
+  const digest = doc.questionnaire_digest;
+  if (typeof digest === "string" && published.has(digest)) return publishedForm(published.get(digest));
   const { default: fallback, current, forms: known } = forms();
   const id = typeof doc.questionnaire === "string" ? doc.questionnaire : fallback;
   const keys = [`${id}@${doc.questionnaire_version}`, `${id}@${current[id]}`, `${fallback}@${current[fallback]}`];
