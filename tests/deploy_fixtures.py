@@ -198,6 +198,32 @@ def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+@contextmanager
+def serve_tls(app: Any, cert: Path, key: Path, *, lifespan: str = "auto") -> Iterator[str]:
+    """``app`` over TLS on a free loopback port (uvicorn in a thread); yields its base URL."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+        lifespan=lifespan, ssl_certfile=str(cert), ssl_keyfile=str(key),  # type: ignore[arg-type]
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the TLS server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"https://localhost:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
 def nginx_config_for_test(
     folder: Path,
     https_port: int,

@@ -9,23 +9,15 @@ named, and the exit status is non-zero.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
 from app_fixtures import make_unit
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from deploy_fixtures import self_signed, serve_tls
 
 from vault.data_folder import atime_mount
 from vault.days import jakarta_today
@@ -83,69 +75,14 @@ def good_deployment(tmp_path: Path) -> tuple[Path, Path, Path]:
     return data, backups, proxy
 
 
-def _certificate(tmp_path: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _serve_tls(app: object, cert: Path, key: Path) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=False,  # type: ignore[arg-type]
-        ssl_certfile=str(cert), ssl_keyfile=str(key),
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the TLS server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"https://localhost:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 @pytest.fixture
 def tls_app(tmp_path: Path) -> Iterator[tuple[Path, Path, Path, str, Path]]:
     data, backups, proxy = good_deployment(tmp_path)
     settings = Settings(data_dir=data, public_url=PublicOrigin.parse(PUBLIC))
-    cert, key = _certificate(tmp_path)
+    cert, key = self_signed(tmp_path)
     app = create_app(settings)
     try:
-        for url in _serve_tls(app, cert, key):
+        with serve_tls(app, cert, key) as url:
             yield data, backups, proxy, url, cert
     finally:
         app.state.vault.close()
@@ -174,10 +111,10 @@ def test_https_without_hsts_is_a_problem(
 ) -> None:
     """The same app without PELUIT_PUBLIC_URL sends no HSTS: doctor says so."""
     data, backups, proxy = good_deployment(tmp_path)
-    cert, key = _certificate(tmp_path)
+    cert, key = self_signed(tmp_path)
     app = create_app(Settings(data_dir=data))
     try:
-        for url in _serve_tls(app, cert, key):
+        with serve_tls(app, cert, key) as url:
             code = run(
                 "doctor", "--url", url, "--ca-file", str(cert), "--skip", "noatime",
                 "--backups", str(backups), "--proxy-config", str(proxy), data=data,

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import io
 import secrets
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -24,11 +22,10 @@ from typing import Any
 
 import pyotp
 import pytest
-import uvicorn
 from app_fixtures import make_env, make_unit
+from deploy_fixtures import self_signed, serve_tls
 from playwright.sync_api import Browser, Page
 from test_bundle_online import ReplyBundle
-from test_doctor import _certificate, _free_port
 
 from browser.conftest import open_page, serve_app
 from browser.test_console_flow import submit_report
@@ -114,25 +111,10 @@ def test_retired_unit_in_the_browser(page: Page, tmp_path: Path) -> None:
 
 
 @contextmanager
-def serve_tls(app: Any, tmp_path: Path) -> Iterator[str]:
-    cert, key = _certificate(tmp_path)
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-        lifespan="off", ssl_certfile=str(cert), ssl_keyfile=str(key),
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the TLS server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"https://localhost:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+def serve_app_over_tls(app: Any, tmp_path: Path) -> Iterator[str]:
+    cert, key = self_signed(tmp_path)
+    with serve_tls(app, cert, key, lifespan="off") as url:
+        yield url
 
 
 def test_console_cookie_is_host_prefixed_and_secure(browser: Browser, tmp_path: Path) -> None:
@@ -148,7 +130,7 @@ def test_console_cookie_is_host_prefixed_and_secure(browser: Browser, tmp_path: 
     app = create_app(settings, store=env.store)
     with opened(env.data / "vault.sqlite3") as db:
         _, secret = staff.create_user(db, "adi", "admin", unit_ids=[], password=PASSWORD)
-    with serve_tls(app, tmp_path) as base:
+    with serve_app_over_tls(app, tmp_path) as base:
         context = browser.new_context(service_workers="block", ignore_https_errors=True)
         desk = context.new_page()
         problems: list[str] = []
