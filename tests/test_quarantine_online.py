@@ -149,7 +149,7 @@ def test_reported_quarantine_is_shown_on_the_case_and_for_the_unit(
     console = signed_in(env, inspector)
     page = console.get(f"/konsol/kasus/{case}").text
     held = page.split('id="quarantine"')[1].split("</table>")[0]
-    assert "pesan" in held.lower() and "2026-11-23" in held and "envelope" in held
+    assert "pesan" in held.lower() and "23 Nov 2026" in held and "envelope" in held
     assert "case_changed" in held and forged_case not in held
     english = console.get(f"/en/konsol/kasus/{case}").text
     assert "Quarantined on the workstation" in english
