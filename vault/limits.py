@@ -35,9 +35,6 @@ class Limits:
     case_daily_bytes: int = 1 * GIB
     """Ciphertext a reporter may add to one case in one day, tip and files included
     (plaintext: about the report limit)."""
-    temp_grace_seconds: int = 3600
-    """A blob or temporary file without a database row is left alone this long
-    (it may belong to a transaction in progress in another worker)."""
 
     @property
     def attachment_ciphertext_max(self) -> int:

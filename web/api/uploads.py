@@ -20,8 +20,8 @@ reads are gathered into 64 KiB blocks, so a piece sent a few bytes at a
 time costs about its size, not a Python object per read. A body that sends
 nothing for ``piece_idle_seconds`` or takes longer than ``piece_seconds``
 is cut off (``408 timeout``) with nothing kept. A ``200`` means the piece is
-staged, not that it is on disk: staged files are made durable when the case
-or message that names them is committed (vault/staging.py).
+committed to its upload session in the database; only the case's or the
+message's ``201`` promises the reporter anything (vault/staging.py).
 """
 
 from __future__ import annotations
