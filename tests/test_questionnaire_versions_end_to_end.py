@@ -140,6 +140,6 @@ def test_a_bundle_from_before_versions_imports_and_reads_with_the_built_in_form(
     with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
         desk.import_bundle(tmp_path / "old.peluit")
         labels = {a.field_id: a.label_id for a in desk.answers("WBS-2026-0001")}
-        stored = desk.store.conn.execute("SELECT count(*) FROM questionnaire_versions")
+        stored = desk.store._conn.execute("SELECT count(*) FROM questionnaire_versions")
         assert stored.fetchone()[0] == 0
     assert labels["what"] == "Apa yang terjadi?" and labels["category"] == "Jenis pelanggaran"
