@@ -2,7 +2,10 @@
 
 ``web/`` talks to storage only through :class:`VaultStore`: units, case
 creation, receipt lookup, follow-up messages, envelope listing and reading,
-upload staging and status events. Everything behind it (SQLite through
+upload staging and status events (the console through
+:class:`~vault.console_store.ConsoleStore`, the operator commands through
+:class:`~vault.housekeeping.Housekeeping`; tests/test_layering.py keeps
+every connection inside ``vault/``). Everything behind it (SQLite through
 sqlite-utils, ciphertext included, as rows of 1 MiB pieces) is
 :class:`SqliteVaultStore`'s business, so a national deployment can replace it
 with PostgreSQL (ciphertext as ``bytea``) without touching ``web/`` or
