@@ -43,7 +43,7 @@ from vault.export_bundle import ExportSummary, export_bundle
 from vault.file_times import park_access_times
 from vault.folder_lock import FolderLock
 from vault.group_commit import GroupCommitter
-from vault.housekeeping import SqliteHousekeeping
+from vault.housekeeping import Housekeeping, SqliteHousekeeping
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
 from vault.questionnaires import QuestionnaireVersion
@@ -489,3 +489,8 @@ def open_store(
 ) -> VaultStore:
     """The embedded default store on the data folder ``path`` (or ``$PELUIT_DATA``, ``./var``)."""
     return SqliteVaultStore.open(path, limits=limits, today=today)
+
+
+def open_housekeeping(path: str | Path | None = None) -> Housekeeping:
+    """The store the operator commands use (migrated first, no upload sweep)."""
+    return SqliteVaultStore.open(path, sweep=False)

@@ -28,7 +28,7 @@ from crypto.secret import SecretStr
 from vault import staff
 from vault.days import jakarta_today
 from vault.housekeeping import Housekeeping
-from vault.store import SqliteVaultStore
+from vault.store import open_housekeeping
 from web import clock_override
 from web.cli_language import _
 from web.cli_language import fail as _fail
@@ -38,7 +38,7 @@ Command = Callable[[argparse.Namespace, Any], int]
 
 def _vault(settings: Any) -> Housekeeping:
     """The data folder's store (migrated first), as the operator commands use it."""
-    return SqliteVaultStore.open(settings.data_dir, sweep=False)
+    return open_housekeeping(settings.data_dir)
 
 
 def _read_password() -> SecretStr | None:
