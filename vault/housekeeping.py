@@ -1,17 +1,16 @@
 """What the operator's ``peluit`` commands ask of storage, beside the web app's store.
 
 ``web/admin_commands.py`` (``user``, ``audit verify``, ``retention run``,
-``deadlines close-due``, ``notify run``) and ``web/backup_commands.py``
-call these methods on the store instead of opening the database: the
+``deadlines close-due``, ``notify run``) calls these methods on the store
+(:func:`vault.store.open_housekeeping`) instead of opening the database: the
 commands run on the server as its service account, so there is no
 signed-in staff member and no role check (the console's
 :class:`~vault.console_store.ConsoleStore` is the one with roles).
 
 :class:`SqliteHousekeeping` is mixed into
 :class:`~vault.store.SqliteVaultStore`. Each job opens its own connection
-for the run and closes it after (as the commands always did), so the
-retention sweep's closing ``TRUNCATE`` checkpoint finds no connection of
-this process still holding the log.
+for the run and closes it after, as the commands did when they opened the
+database themselves.
 """
 
 from __future__ import annotations
