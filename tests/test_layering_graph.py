@@ -9,6 +9,8 @@ Browser (``web/js``), three layers, each importing only from below:
 - the core, ``web/js/*.js`` that are not entries: formats and cryptography
   (envelope, receipt, unit card, signing, labels, bytes, ...). It imports
   only the core and npm packages: never ``pages/``, ``console/`` or an entry;
+  and it touches neither the page nor the network (no ``document``,
+  ``window``, ``fetch``, ``XMLHttpRequest``, ``localStorage``);
 - ``web/js/pages/`` (the reporter pages' DOM, API and upload helpers) and
   ``web/js/console/`` (the console's quick acknowledgements): the core and
   their own folder, never each other and never an entry;
@@ -188,6 +190,36 @@ def test_browser_modules_import_only_downwards() -> None:
             if layer not in ALLOWED_JS[_layer(module, entries)]:
                 bad.append(f"{module} ({_layer(module, entries)}) imports {target} ({layer})")
     assert bad == []
+
+
+PAGE_AND_NETWORK = re.compile(r"\b(document|window|fetch|XMLHttpRequest|localStorage)\b")
+COMMENT_OR_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`", re.S
+)
+
+
+def _page_or_network(text: str) -> list[str]:
+    """Names of the page or the network used as code (comments and strings left out)."""
+    return PAGE_AND_NETWORK.findall(COMMENT_OR_STRING.sub(" ", text))
+
+
+def test_the_browser_core_touches_no_page_and_no_network() -> None:
+    entries = _entries()
+    bad = [
+        f"{path.relative_to(JS).as_posix()} uses {name}"
+        for path in _js_modules()
+        if _layer(path.relative_to(JS).as_posix(), entries) == "core"
+        for name in _page_or_network(path.read_text(encoding="utf-8"))
+    ]
+    assert bad == []
+
+
+def test_the_page_checker_sees_code_not_words() -> None:
+    assert _page_or_network('throw new Error("Not a strict JSON document."); // window') == []
+    assert _page_or_network("const r = await fetch(url); document.title = t;") == [
+        "fetch",
+        "document",
+    ]
 
 
 def test_browser_layers_are_all_known() -> None:
