@@ -316,8 +316,8 @@ class BundleImport:
                 result.new_cases.append(str(meta["reference"]))
         for item in staged:
             store.add_envelope(item.meta, item.name, export_seq)
-        for digest, (version, data) in self._forms.items():
-            store.add_questionnaire(digest, version, data, export_seq)
+        for form_digest, (version, data) in self._forms.items():
+            store.add_questionnaire(form_digest, version, data, export_seq)
         store.record_import({**header, "export_seq": export_seq}, digest, today)
 
 
