@@ -106,6 +106,11 @@ class Outbox:
         )
         return [str(r[0]) for r in rows]
 
+    def cases_of_item(self, item_id: object) -> list[str]:
+        """The cases of queued replies that use this item id (an import must not reuse it)."""
+        rows = self._conn.execute("SELECT case_id FROM outbox WHERE item_id = ?", (item_id,))
+        return [str(r[0]) for r in rows]
+
     def unsent(self) -> list[dict[str, Any]]:
         """Every entry no bundle carried yet, in queueing order (all columns a bundle needs)."""
         rows = self._conn.execute(

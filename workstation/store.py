@@ -243,11 +243,10 @@ class WorkstationStore:
     def item_uses(self, item_id: object) -> list[tuple[str, str | None]]:
         """Where an item id is taken: (case, sha256) of an envelope, (case, None) in the outbox."""
         rows = self._conn.execute(
-            "SELECT case_id, sha256 FROM envelopes WHERE item_id = ?"
-            " UNION ALL SELECT case_id, NULL FROM outbox WHERE item_id = ?",
-            (item_id, item_id),
+            "SELECT case_id, sha256 FROM envelopes WHERE item_id = ?", (item_id,)
         ).fetchall()
-        return [(str(r[0]), r[1]) for r in rows]
+        stored = [(str(r[0]), r[1]) for r in rows]
+        return stored + [(case_id, None) for case_id in self.outbox.cases_of_item(item_id)]
 
     @contextlib.contextmanager
     def ciphertext(self, row: EnvelopeRow) -> Iterator[BinaryIO]:
