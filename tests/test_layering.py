@@ -5,7 +5,14 @@
 - ``vault/`` imports no web framework and nothing of ``web/`` or ``workstation/``;
 - ``workstation/`` never imports ``web/``;
 - nothing in ``web/`` or ``vault/`` can read a private key file: no import of
-  the key-file module or of the workstation, no private-key type, no signing.
+  the key-file module or of the workstation, no private-key type, no signing;
+- storage is reached only through the store interfaces: outside the store
+  modules (every module of ``vault/``; on the workstation ``database.py``,
+  ``store.py``, ``outbox.py`` and ``held_rows.py``) no module imports
+  ``sqlite3``, ``sqlite_utils`` or a connection module, touches a ``.conn``
+  or ``._conn``, calls ``execute``, or names a database file path.
+
+Import cycles and the browser modules' direction: tests/test_layering_graph.py.
 """
 
 from __future__ import annotations
@@ -112,3 +119,70 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
 def test_every_package_has_modules() -> None:
     for package in ALLOWED:
         assert _modules(package), f"{package}/ has no Python modules"
+
+
+# --- storage only through the stores -------------------------------------------------
+
+STORE_MODULES = {
+    "workstation/database.py",  # the connection and its pragmas
+    "workstation/store.py",  # cases, envelopes, meta, imports, identity log, forwards
+    "workstation/outbox.py",  # the outbox and the reply bundles that carried it
+    "workstation/held_rows.py",  # the quarantine table
+}
+# ``vault/`` is the online store's implementation: each module owns its tables.
+STORE_PACKAGES = {"vault"}
+RAW_MODULES = {"sqlite3", "sqlite_utils", "vault.database", "workstation.database", "psycopg"}
+RAW_ATTRIBUTES = {"conn", "_conn", "execute", "executemany", "executescript", "database_path"}
+
+
+def _is_store_module(path: Path) -> bool:
+    relative = path.relative_to(ROOT).as_posix()
+    return relative in STORE_MODULES or relative.split("/")[0] in STORE_PACKAGES
+
+
+def _raw_storage(path: Path) -> list[str]:
+    """Every way ``path`` reaches past a store: a driver import, a connection, SQL."""
+    where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    bad = [
+        f"{where} imports {module}"
+        for module, _names in _imports(path)
+        if module in RAW_MODULES or module.split(".")[0] in RAW_MODULES
+    ]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad += [
+        f"{where}:{node.lineno} uses .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in RAW_ATTRIBUTES
+    ]
+    return bad
+
+
+@pytest.mark.parametrize("package", ["web", "workstation", "reporter", "crypto", "receipts"])
+def test_storage_only_through_the_store_interfaces(package: str) -> None:
+    bad = [
+        found
+        for path in _modules(package)
+        if not _is_store_module(path)
+        for found in _raw_storage(path)
+    ]
+    assert bad == []
+
+
+def test_every_store_module_exists() -> None:
+    for relative in STORE_MODULES:
+        assert (ROOT / relative).is_file(), relative
+
+
+def test_the_storage_checker_sees_a_raw_connection(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import sqlite3\n"
+        "from vault.database import opened\n"
+        "n = desk.store.conn.execute('SELECT 1')\n"
+        "m = store._conn.executemany('', [])\n"
+        "p = vault.folder.database_path\n"
+    )
+    found = " ".join(_raw_storage(sample))
+    for word in ("sqlite3", "vault.database", ".conn", ".execute", "._conn", ".executemany",
+                 ".database_path"):  # fmt: skip
+        assert word in found

@@ -10,6 +10,7 @@ rejected whole.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -93,6 +94,9 @@ def test_a_report_on_version_2_reads_with_version_2_after_version_3(
         env.store.export_bundle(UNIT, out, actor="ines")
     with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
         desk.import_bundle(bundle)
+        # The import is recorded with the bundle's hash, not a questionnaire's digest.
+        recorded = [tuple(r) for r in desk.store._conn.execute("SELECT sha256 FROM imports")]
+        assert recorded == [(hashlib.sha256(bundle.read_bytes()).hexdigest(),)]
         labels = []
         for case in desk.store.cases():
             given = {a.field_id: a.label_id for a in desk.answers(case.reference)}
@@ -140,6 +144,6 @@ def test_a_bundle_from_before_versions_imports_and_reads_with_the_built_in_form(
     with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
         desk.import_bundle(tmp_path / "old.peluit")
         labels = {a.field_id: a.label_id for a in desk.answers("WBS-2026-0001")}
-        stored = desk.store.conn.execute("SELECT count(*) FROM questionnaire_versions")
+        stored = desk.store._conn.execute("SELECT count(*) FROM questionnaire_versions")
         assert stored.fetchone()[0] == 0
     assert labels["what"] == "Apa yang terjadi?" and labels["category"] == "Jenis pelanggaran"

@@ -12,7 +12,6 @@ import pytest
 from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 
 from vault import audit_log, notifications
-from vault.retention import retention_sweep
 from web.cli import main
 
 D = dt.date
@@ -42,7 +41,7 @@ def test_sweep_destroys_exactly_the_expired_cases(tmp_path: Path) -> None:
     blobs_before = _blobs(vault)
     assert len(blobs_before) == 5
 
-    report = retention_sweep(vault.store, today)
+    report = vault.store.retention_sweep(today)
 
     assert sorted(c.case_id for c in report.destroyed) == sorted([expired_a, expired_b])
     assert report.blobs_wiped == 2
@@ -61,7 +60,7 @@ def test_sweep_destroys_exactly_the_expired_cases(tmp_path: Path) -> None:
     with vault.db() as db:
         assert audit_log.verify(db).ok
     # Running again destroys nothing more.
-    assert retention_sweep(vault.store, today).destroyed == []
+    assert vault.store.retention_sweep(today).destroyed == []
 
 
 def test_peluit_retention_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,12 +66,12 @@ def test_default_forward_leaves_identifying_fields_out(two_units) -> None:  # ty
     assert "Kepala dinas menerima" not in text  # 'what' is free text: review first, out by default
     assert opened.attachments == ["JPEG image"] and opened.identity is None
     # recorded, and the status change is queued
-    [record] = desk.store.conn.execute("SELECT to_unit_id, target, fields, identity FROM forwards")
+    [record] = desk.store._conn.execute("SELECT to_unit_id, target, fields, identity FROM forwards")
     assert (record[0], record[1], record[3]) == ("kpk-demo", "kpk", 0)
     assert desk.case("WBS-2026-0007").pending_status == "dilimpahkan"
     assert desk.identity_log() == []
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        desk.store.conn.execute("DELETE FROM forwards")
+        desk.store._conn.execute("DELETE FROM forwards")
 
 
 def test_risky_fields_and_identity_only_when_named(two_units) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +98,7 @@ def test_refusals_leave_nothing(two_units) -> None:  # type: ignore[no-untyped-d
     with pytest.raises(Refused, match="own"):
         desk.forward("WBS-2026-0007", desk.card, Draft("x"), tmp / "a.json", target="kpk")
     assert not (tmp / "a.json").exists()
-    assert desk.store.conn.execute("SELECT count(*) FROM forwards").fetchone()[0] == 0
+    assert desk.store._conn.execute("SELECT count(*) FROM forwards").fetchone()[0] == 0
     assert desk.case("WBS-2026-0007").pending_status == "diverifikasi"
 
 

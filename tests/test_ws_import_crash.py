@@ -72,7 +72,7 @@ CHILD = textwrap.dedent(
 
     with Desk.open(folder, SecretStr(PASSPHRASE), today=TODAY) as desk:
         if stage == "last_row":
-            desk.store.conn.set_trace_callback(
+            desk.store._conn.set_trace_callback(
                 lambda sql: sql.startswith("INSERT INTO imports") and die_at(after)
             )
         sys.addaudithook(audit)
@@ -161,8 +161,8 @@ def test_killed_right_after_an_import_returned_keeps_all_of_it(tmp_path: Path) -
             assert view.reading.tip_error == ""
             assert view.reading.answers
             assert [a.error for a in view.reading.attachments] == [""]
-        recorded = desk.store.conn.execute("SELECT sha256 FROM imports WHERE export_seq = 2")
+        recorded = desk.store._conn.execute("SELECT sha256 FROM imports WHERE export_seq = 2")
         assert recorded.fetchone()[0] == hashlib.sha256(bundle.read_bytes()).hexdigest()
-        rows = desk.store.conn.execute("SELECT file FROM envelopes").fetchall()
+        rows = desk.store._conn.execute("SELECT file FROM envelopes").fetchall()
         assert len(rows) == 1 + CASES * 2
         assert {p.name for p in desk.store.envelopes_dir.iterdir()} == {r[0] for r in rows}

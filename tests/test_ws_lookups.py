@@ -59,7 +59,7 @@ def test_opening_a_case_by_reference_or_id_searches_indexes_only(tmp_path: Path)
         ref = "WBS-2026-0002"
         desk.queue_status(ref, "diverifikasi")
         desk.queue_reply(ref, "Terima kasih, laporan Anda kami proses.")
-        conn = desk.store.conn
+        conn = desk.store._conn
         case_id = desk.store.case(ref).case_id
         for how in (ref, ref.lower(), case_id, case_id.upper()):
             statements = _traced(conn, lambda how=how: desk.case(how))
@@ -78,7 +78,7 @@ def test_the_old_reference_query_would_scan_so_the_check_can_fail(tmp_path: Path
             "SELECT case_id FROM cases WHERE case_id = 'wbs-2026-0001'"
             " OR upper(reference) = upper('WBS-2026-0001')"
         )
-        assert _scans(desk.store.conn, [old]) != []
+        assert _scans(desk.store._conn, [old]) != []
     finally:
         desk.close()
 
@@ -117,9 +117,9 @@ def test_a_store_from_before_migration_3_gains_the_indexes(tmp_path: Path) -> No
     conn.close()
     store = WorkstationStore(tmp_path, "inspektorat-demo")
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 3
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] >= 3
         assert store.case("wbs-2026-0042").case_id == "ab" * 16
-        indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        indexes = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
         assert {"cases_reference_key", "outbox_case"} <= indexes
     finally:
         store.close()

@@ -29,7 +29,9 @@ from test_ws_support import (
     snapshot,
 )
 
+from crypto import envelope
 from crypto.b64 import b64u_encode
+from crypto.context import Context
 from crypto.secret import SecretStr
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
@@ -156,6 +158,24 @@ def test_same_item_id_with_other_ciphertext_is_quarantined(tmp_path: Path) -> No
         assert "other content" in held.detail
         view = desk.case("WBS-2026-0001")  # the stored tip is untouched
         assert view.reading.answers and not view.reading.tip_error
+
+
+def test_an_item_id_queued_as_a_reply_in_another_case_is_quarantined(tmp_path: Path) -> None:
+    """Item ids of the outbox count too: an export may not reuse a queued reply's id."""
+    card = make_workstation(tmp_path)
+    case_a, case_b = report_case(card, "WBS-2026-0001"), report_case(card, "WBS-2026-0002")
+    first = write(tmp_path / "1.peluit", export_bundle(card.unit_id, [case_a, case_b]))
+    with open_desk(tmp_path) as desk:
+        desk.import_bundle(first)
+        reply_id = bytes.fromhex(desk.queue_reply("WBS-2026-0001", "Terima kasih."))
+        context = Context(card.unit_id, case_b.case_id, "message", reply_id)
+        recipients = [card.xwing_public_key, case_b.reporter.public()]
+        text = json.dumps({"text": "Pesan lanjutan."}).encode()
+        case_b.items = [Item(reply_id, "message", envelope.seal(text, recipients, context))]
+        second = write(tmp_path / "2.peluit", export_bundle(card.unit_id, [case_b], export_seq=2))
+        [held] = desk.import_bundle(second).quarantined
+        assert (held.item_id, held.check) == (reply_id.hex(), "item_conflict")
+        assert "another case" in held.detail
 
 
 def test_message_for_a_case_never_seen_waits_and_a_reexport_releases_it(tmp_path: Path) -> None:

@@ -149,9 +149,9 @@ def test_opening_an_identity_is_logged_append_only(desk: Desk) -> None:
         (2, "2026-11-23", "unit"),
     ]
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        desk.store.conn.execute("DELETE FROM identity_log")
+        desk.store._conn.execute("DELETE FROM identity_log")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        desk.store.conn.execute("UPDATE identity_log SET day = '2000-01-01'")
+        desk.store._conn.execute("UPDATE identity_log SET day = '2000-01-01'")
 
 
 def test_save_writes_only_where_asked_and_never_overwrites(desk: Desk, tmp_path: Path) -> None:

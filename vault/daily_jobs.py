@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from vault.data_folder import DataFolder
 from vault.database import opened, write_transaction
 
 JOBS = ("retention", "deadlines", "notify", "backup")
@@ -28,8 +29,9 @@ def record(db: Database, job: str, today: dt.date) -> None:
         )
 
 
-def record_at(database: Path, job: str, today: dt.date) -> None:
-    with opened(database) as db:
+def record_in_folder(data_dir: str | Path | None, job: str, today: dt.date) -> None:
+    """Record a job that runs without opening the store (``peluit backup``)."""
+    with opened(DataFolder.locate(data_dir).database_path) as db:
         record(db, job, today)
 
 

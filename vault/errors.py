@@ -8,7 +8,23 @@ message, and no error ever carries ciphertext, receipt material or keys.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+
 from crypto.errors import PeluitError
+
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+"""What the storage engine itself may raise (a locked, broken or missing database, a
+disk error): callers outside ``vault/`` catch these instead of naming the engine."""
+
+
+def storage_full(exc: BaseException) -> bool:
+    """A full disk (or quota, or file size limit) under a piece, a file or the database."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return False
 
 
 class VaultError(PeluitError):

@@ -25,17 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from vault import audit_log
-from vault.database import checkpoint_truncate, opened, write_transaction
+from vault.database import checkpoint_truncate, write_transaction
 from vault.errors import NotFound, VaultError
 from vault.identifiers import parse_id
-
-if TYPE_CHECKING:
-    from vault.store import SqliteVaultStore
 
 
 def _delete_rows(db: Database, case: str) -> list[str]:
@@ -121,9 +117,3 @@ def retention_sweep_db(db: Database, today: dt.date) -> RetentionReport:
     except VaultError:
         return RetentionReport(destroyed, wiped, log_emptied=False)
     return RetentionReport(destroyed, wiped)
-
-
-def retention_sweep(store: SqliteVaultStore, today: dt.date) -> RetentionReport:
-    """The sweep on a store's database."""
-    with opened(store.folder.database_path) as db:
-        return retention_sweep_db(db, today)

@@ -2,7 +2,10 @@
 
 ``web/`` talks to storage only through :class:`VaultStore`: units, case
 creation, receipt lookup, follow-up messages, envelope listing and reading,
-upload staging and status events. Everything behind it (SQLite through
+upload staging and status events (the console through
+:class:`~vault.console_store.ConsoleStore`, the operator commands through
+:class:`~vault.housekeeping.Housekeeping`; tests/test_layering.py keeps
+every connection inside ``vault/``). Everything behind it (SQLite through
 sqlite-utils, ciphertext included, as rows of 1 MiB pieces) is
 :class:`SqliteVaultStore`'s business, so a national deployment can replace it
 with PostgreSQL (ciphertext as ``bytea``) without touching ``web/`` or
@@ -23,7 +26,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
 
 from crypto.secret import SecretBytes
 from vault import case_envelopes, cases, questionnaires, retention, unit_lifetime, units
@@ -40,6 +43,7 @@ from vault.export_bundle import ExportSummary, export_bundle
 from vault.file_times import park_access_times
 from vault.folder_lock import FolderLock
 from vault.group_commit import GroupCommitter
+from vault.housekeeping import Housekeeping, SqliteHousekeeping
 from vault.item_batch import ItemBatch
 from vault.limits import Limits
 from vault.questionnaires import QuestionnaireVersion
@@ -49,6 +53,10 @@ from vault.staging import Staging
 from vault.status import CaseStatus
 from vault.units import Unit, UnitSettings
 from vault.working_days import calendar_for
+
+if TYPE_CHECKING:
+    from vault.console_store import SqliteConsoleStore
+    from vault.staff import LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -137,8 +145,12 @@ class VaultStore(Protocol):
     def sweep(self) -> SweepReport: ...
 
 
-class SqliteVaultStore:
+class SqliteVaultStore(SqliteHousekeeping):
     """:class:`VaultStore` on one SQLite file (ciphertext included) in a data folder.
+
+    It is also the operator commands' :class:`~vault.housekeeping.Housekeeping`
+    store and opens the console's store on the same database
+    (:meth:`console_store`), so no caller needs the file's path.
 
     Each thread keeps one connection (with every pragma) for all its
     operations (vault/database.py ThreadConnections), so one instance may be
@@ -207,6 +219,18 @@ class SqliteVaultStore:
 
     def _batch(self) -> ItemBatch:
         return ItemBatch(self.staging, self.limits)
+
+    def console_store(self, *, throttle: LoginThrottle | None = None) -> SqliteConsoleStore:
+        """The staff console's store on this store's database, day and limits."""
+        from vault.console_store import SqliteConsoleStore
+
+        return SqliteConsoleStore(
+            self.folder.database_path, today=self.today, throttle=throttle, limits=self.limits
+        )
+
+    def spool_folder(self) -> Path:
+        """Where the console spools an upload or an export (the data folder's disk)."""
+        return self.folder.staging_path
 
     def instance_salt(self) -> bytes:
         return self._instance_salt
@@ -465,3 +489,8 @@ def open_store(
 ) -> VaultStore:
     """The embedded default store on the data folder ``path`` (or ``$PELUIT_DATA``, ``./var``)."""
     return SqliteVaultStore.open(path, limits=limits, today=today)
+
+
+def open_housekeeping(path: str | Path | None = None) -> Housekeeping:
+    """The store the operator commands use (migrated first, no upload sweep)."""
+    return SqliteVaultStore.open(path, sweep=False)

@@ -7,9 +7,11 @@
   peluit deadlines close-due
   peluit notify run
 
-Registered on ``web/cli.py``'s parser by :func:`register`. They run on the
-data folder directly (no server needed) and print short lowercase
-``error:`` / ``hint:`` lines. Nothing here reads a private key.
+Registered on ``web/cli.py``'s parser by :func:`register`. They run without
+a server, through the store's operator interface
+(:class:`vault.housekeeping.Housekeeping`; no database is opened here), and
+print short lowercase ``error:`` / ``hint:`` lines. Nothing here reads a
+private key.
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ from typing import Any
 
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
-from vault import audit_log, daily_jobs, deadlines, notifications, retention, staff
-from vault.database import opened
+from vault import staff
 from vault.days import jakarta_today
-from vault.store import SqliteVaultStore
-from vault.working_days import calendar_for
+from vault.housekeeping import Housekeeping
+from vault.store import open_housekeeping
 from web import clock_override
 from web.cli_language import _
 from web.cli_language import fail as _fail
@@ -35,8 +36,9 @@ from web.cli_language import fail as _fail
 Command = Callable[[argparse.Namespace, Any], int]
 
 
-def _vault(settings: Any) -> SqliteVaultStore:
-    return SqliteVaultStore.open(settings.data_dir, sweep=False)
+def _vault(settings: Any) -> Housekeeping:
+    """The data folder's store (migrated first), as the operator commands use it."""
+    return open_housekeeping(settings.data_dir)
 
 
 def _read_password() -> SecretStr | None:
@@ -63,10 +65,9 @@ def cmd_user_add(args: argparse.Namespace, settings: Any) -> int:
     if password is None:
         return _fail(_("the passwords differ"))
     try:
-        with opened(store.folder.database_path) as db:
-            user, secret = staff.create_user(
-                db, args.name, args.role, unit_ids=args.unit or (), password=password
-            )
+        user, secret = store.add_staff_user(
+            args.name, args.role, unit_ids=args.unit or (), password=password
+        )
     except PeluitError as bad:
         return _fail(_(bad.user_message).lower().rstrip("."))
     uri = staff.provisioning_uri(user.username, secret)
@@ -82,10 +83,9 @@ def cmd_user_add(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace, settings: Any) -> int:
-    with opened(_vault(settings).folder.database_path) as db:
-        for user in staff.list_users(db):
-            state = _("disabled") if user.disabled else _("active")
-            print(f"{user.username}\t{user.role.value}\t{','.join(user.unit_ids) or '-'}\t{state}")
+    for user in _vault(settings).staff_users():
+        state = _("disabled") if user.disabled else _("active")
+        print(f"{user.username}\t{user.role.value}\t{','.join(user.unit_ids) or '-'}\t{state}")
     return 0
 
 
@@ -103,8 +103,7 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
     anchors = _anchors(args.anchor or [])
     if anchors is None:
         return _fail(_("an anchor is N:HASH (entry number, 64 hex digits)"))
-    with opened(_vault(settings).folder.database_path) as db:
-        report = audit_log.verify(db, anchors=anchors)
+    report = _vault(settings).verify_audit(anchors=anchors)
     if not report.ok:
         bad = _("entry #{seq} {problem}").format(seq=report.bad_seq, problem=_(report.problem))
         print(f"error: {bad}", file=sys.stderr)
@@ -122,8 +121,8 @@ def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
     except clock_override.ClockOverrideRefused as refused:
         return _fail(str(refused))
     store = _vault(settings)
-    report = retention.retention_sweep(store, today)
-    daily_jobs.record_at(store.folder.database_path, "retention", jakarta_today())
+    report = store.retention_sweep(today)
+    store.record_daily_job("retention", jakarta_today())
     for case in report.destroyed:
         print(_("destroyed {reference} (unit {unit}, closed {day})").format(
             reference=case.reference, unit=case.unit_id, day=case.closed_day))  # fmt: skip
@@ -141,11 +140,10 @@ def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
 def cmd_deadlines_close_due(args: argparse.Namespace, settings: Any) -> int:
     store = _vault(settings)
     today = jakarta_today()
-    calendar = calendar_for(store.folder.root)
+    calendar = store.working_calendar()
     missing = calendar.missing_years([today.year])
-    with opened(store.folder.database_path) as db:
-        closed = deadlines.auto_close_due(db, today, calendar=calendar)
-        daily_jobs.record(db, "deadlines", today)
+    closed = store.close_due_cases(today, calendar=calendar)
+    store.record_daily_job("deadlines", today)
     for reference in closed:
         print(_("closed {reference}").format(reference=reference))
     print(_("{count} cases closed").format(count=len(closed)))
@@ -156,9 +154,9 @@ def cmd_deadlines_close_due(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_notify_run(args: argparse.Namespace, settings: Any) -> int:
-    with opened(_vault(settings).folder.database_path) as db:
-        sent = notifications.run_daily_hook(db, jakarta_today(), settings.notify_command)
-        daily_jobs.record(db, "notify", jakarta_today())
+    store = _vault(settings)
+    sent = store.run_notifications(jakarta_today(), settings.notify_command)
+    store.record_daily_job("notify", jakarta_today())
     failed = [n for n in sent if n.exit_code != 0]
     print(_("{count} notifications run").format(count=len(sent)))
     if failed:

@@ -28,11 +28,10 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as failed:
         return _fail(_("backup failed: {why}").format(why=failed.strerror),
                      _("nothing was left behind; try again"))  # fmt: skip
-    from vault.daily_jobs import record_at
-    from vault.data_folder import DataFolder
+    from vault.daily_jobs import record_in_folder
     from vault.days import jakarta_today
 
-    record_at(DataFolder.locate(settings.data_dir).database_path, "backup", jakarta_today())
+    record_in_folder(settings.data_dir, "backup", jakarta_today())
     print(_("backup written to {path}: {cases} cases, {envelopes} envelopes").format(
         path=done.path, cases=done.cases, envelopes=done.envelopes))  # fmt: skip
     print("hint: " + _("the backup holds the pepper; keep it as safe as the server"),

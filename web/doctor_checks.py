@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vault.daily_jobs import last_days
 from vault.data_folder import INSTANCE_SALT_SIZE, PEPPER_SIZE, DataFolder
-from vault.database import opened
+from vault.folder_survey import daily_job_days, has_database, registered_units
 from vault.staff_totp import KEY_NAME as STAFF_KEY
 from vault.staff_totp import KEY_SIZE as STAFF_KEY_SIZE
-from vault.units import list_units
 from vault.upgrade import schema_state
 from vault.working_days import calendar_for
 
@@ -251,7 +249,7 @@ def check_backup(ctx: Context) -> list[Finding]:
 
 
 def check_schema(ctx: Context) -> list[Finding]:
-    if not ctx.folder.database_path.is_file():
+    if not has_database(ctx.folder):
         return [
             problem(
                 "schema",
@@ -276,10 +274,7 @@ def check_schema(ctx: Context) -> list[Finding]:
 
 
 def _units(ctx: Context) -> list[Any]:
-    if not ctx.folder.database_path.is_file():
-        return []
-    with opened(ctx.folder.database_path) as db:
-        return list_units(db)
+    return registered_units(ctx.folder)
 
 
 def check_demo_unit(ctx: Context) -> list[Finding]:
@@ -323,10 +318,9 @@ def check_holidays(ctx: Context) -> list[Finding]:
 
 
 def check_daily_jobs(ctx: Context) -> list[Finding]:
-    if not ctx.folder.database_path.is_file():
+    days = daily_job_days(ctx.folder)
+    if days is None:
         return []
-    with opened(ctx.folder.database_path) as db:
-        days = last_days(db)
     jobs = {
         "retention": "peluit retention run",
         "deadlines": "peluit deadlines close-due",

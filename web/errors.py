@@ -14,8 +14,6 @@ hierarchy under :class:`crypto.errors.PeluitError`.
 
 from __future__ import annotations
 
-import errno
-import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -220,20 +218,11 @@ def _limit_is_case_day(exc: BaseException) -> bool:
     return isinstance(exc, vault_errors.LimitExceeded) and name.startswith("case_daily_")
 
 
-def _storage_full(exc: BaseException) -> bool:
-    """A full disk (or quota, or file size limit) under a blob, a piece or the database."""
-    if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-    if isinstance(exc, sqlite3.OperationalError):
-        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-    return False
-
-
 def describe(exc: BaseException, lang: str = "id") -> tuple[int, str, str]:
     """``(status, code, message)`` for ``exc`` in ``lang`` (``"id"`` unless ``"en"``)."""
     if isinstance(exc, HTTPException):
         return _describe_http(exc.status_code, lang)
-    if _storage_full(exc):
+    if vault_errors.storage_full(exc):
         return 507, "storage_full", message_for("storage_full", lang)
     if isinstance(exc, _NEVER_CLIENT):
         return 500, "server_error", message_for("server_error", lang)

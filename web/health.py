@@ -14,7 +14,6 @@ never blocks the event loop. Its exception is never shown.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,17 +21,21 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from crypto.errors import PeluitError
+from vault.errors import STORAGE_ERRORS
 
 OK = "ok\n"
 UNAVAILABLE = "unavailable\n"
 
 log = logging.getLogger("peluit.health")
 
+# The storage engine's own errors (whichever engine) and the store's.
+_NO_ANSWER: tuple[type[BaseException], ...] = (*STORAGE_ERRORS, PeluitError)
+
 
 def _database_answers(request: Request) -> bool:
     try:
         request.app.state.vault.list_units()
-    except (sqlite3.Error, OSError, PeluitError):
+    except _NO_ANSWER:
         return False
     return True
 

@@ -48,12 +48,11 @@ from crypto.bundle_schema import CASE, ENVELOPE, QUESTIONNAIRE
 from crypto.key_file import UnitKeys
 from crypto.questionnaire_doc import QuestionnaireError
 from crypto.xwing import XWingPrivateKey
-from workstation.database import transaction
 from workstation.durable import DurableBatch
 from workstation.entry_checks import EntryChecks, Failure
 from workstation.errors import BundleRejected
-from workstation.quarantine import Quarantined, held_copy, insert_held, release_copies
-from workstation.store import WorkstationStore, insert_case, insert_envelope
+from workstation.held_rows import Quarantined
+from workstation.store import WorkstationStore
 
 MAX_BUNDLE_ENTRIES = 200_000
 MAX_BUNDLE_DATA = 64 << 30  # 64 GiB of envelopes in one bundle
@@ -176,11 +175,9 @@ class BundleImport:
 
     def _case(self, meta: dict[str, object]) -> _Case:
         failure = self.checks.case(meta)
-        row = self.store.conn.execute(
-            "SELECT reporter_public_key FROM cases WHERE case_id = ?", (meta["case_id"],)
-        ).fetchone()
-        if row is not None:
-            return _Case(meta, True, bytes(row[0]), failure)
+        known = self.store.known_case(str(meta["case_id"]))
+        if known is not None:
+            return _Case(meta, True, known[1], failure)
         key = b"" if failure else b64u_decode(str(meta["reporter_public_key"]))
         return _Case(meta, False, key, failure)
 
@@ -251,12 +248,12 @@ class BundleImport:
         today: str,
     ) -> ImportResult:
         export_seq = int(header["export_seq"])  # type: ignore[call-overload]
-        conn = self.store.conn
+        held_rows = self.store.held
         fresh = [i for i in staged if i.failure is None]
         held = [
             i
             for i in staged + alone
-            if i.failure is not None and not held_copy(conn, i.meta, i.failure.check)
+            if i.failure is not None and not held_rows.held_copy(i.meta, i.failure.check)
         ]
         known += len(staged) - len(fresh) - len([i for i in held if i.meta["kind"] != "case"])
         result = ImportResult(export_seq, known_envelopes=known, new_envelopes=len(fresh))
@@ -272,7 +269,7 @@ class BundleImport:
                 os.link(item.temp, target)  # fails if the name exists
                 placed.append(target)
             durable.sync(placed, [self.store.envelopes_dir, self.store.quarantine_dir])
-            with transaction(conn):
+            with self.store.transaction():
                 self._write_rows(header, digest, cases, fresh, result, today)
                 for item in held:
                     failure = item.failure or Failure("internal", "")  # held: never None
@@ -280,9 +277,11 @@ class BundleImport:
                     meta["file"] = item.name or None
                     case_meta = cases[str(meta["case_id"])].meta
                     result.quarantined.append(
-                        insert_held(conn, meta, case_meta, export_seq, today, failure)
+                        held_rows.hold(
+                            meta, case_meta, export_seq, today, failure.check, failure.detail
+                        )
                     )
-                gone = release_copies(conn, [i.meta for i in fresh], today)
+                gone = held_rows.release_copies([i.meta for i in fresh], today)
                 result.released = len(gone)
         except BaseException:
             for path in placed:
@@ -303,45 +302,23 @@ class BundleImport:
         result: ImportResult,
         today: str,
     ) -> None:
-        conn = self.store.conn
+        store = self.store
         export_seq = result.export_seq
         for case_id, case in cases.items():
             if case.failure is not None:
                 continue
             meta = case.meta
             if case.known:
-                conn.execute(
-                    "UPDATE cases SET status = ?, status_day = ? WHERE case_id = ?",
-                    (meta["status"], meta["status_day"], case_id),
-                )
-                conn.execute(
-                    "UPDATE outbox SET settled = 1 WHERE case_id = ? AND type = 'status'"
-                    " AND bundle_seq IS NOT NULL",
-                    (case_id,),
-                )
+                store.update_case_status(case_id, meta["status"], meta["status_day"])
                 result.updated_cases.append(str(meta["reference"]))
             else:
-                insert_case(conn, meta, export_seq)
+                store.add_case(meta, export_seq)
                 result.new_cases.append(str(meta["reference"]))
         for item in staged:
-            insert_envelope(conn, item.meta, item.name, export_seq)
-        for digest, (version, data) in self._forms.items():
-            conn.execute(
-                "INSERT INTO questionnaire_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (digest, version, data, export_seq),
-            )
-        conn.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                export_seq,
-                header["since_seq"],
-                header["created"],
-                today,
-                digest,
-                header["cases"],
-                header["envelopes"],
-            ),
-        )
+            store.add_envelope(item.meta, item.name, export_seq)
+        for form_digest, (version, data) in self._forms.items():
+            store.add_questionnaire(form_digest, version, data, export_seq)
+        store.record_import({**header, "export_seq": export_seq}, digest, today)
 
 
 def _questionnaire(meta: dict[str, object], handle: BinaryIO) -> tuple[int, bytes]:

@@ -17,9 +17,10 @@ from crypto.unit_card import UnitCard
 from workstation import backup as shamir
 from workstation import custodian, prompts, rotation
 from workstation.card_issue import agrees, card_for, register_lines, write_card
+from workstation.case_view import CaseView
 from workstation.ceremony import CARD_FILE, KEY_FILE, FolderNotEmpty
 from workstation.cli_words import _, translated, word
-from workstation.desk import CaseView, Desk
+from workstation.desk import Desk
 from workstation.errors import Refused
 from workstation.keyring import load_card, open_keys, read_bytes, save_keys, write_atomic
 from workstation.quarantine import Quarantined

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,7 @@ from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from workstation import attachments, forwarding, questionnaire, reading, reply_bundle
 from workstation.bundle_import import BundleImport, ImportResult
+from workstation.case_view import CaseSummary, CaseView
 from workstation.custodian import open_custodian
 from workstation.entry_checks import EntryChecks
 from workstation.errors import CustodianRequired, Refused, UnknownItem
@@ -61,37 +61,6 @@ JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 def jakarta_today() -> datetime.date:
     return datetime.datetime.now(JAKARTA).date()
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    case_id: str
-    reference: str
-    status: str
-    pending_status: str
-    submitted_day: str
-    status_day: str
-    urgency: str
-    items: int
-    pending_bundle: int | None = None  # the reply bundle carrying pending_status, once exported
-
-
-@dataclass
-class CaseView:
-    case_id: str
-    reference: str
-    status: str
-    pending_status: str
-    submitted_day: str
-    status_day: str
-    reading: reading.CaseReading
-    triage: Triage | None
-    queued: list[dict[str, Any]] = field(default_factory=list)
-    pending_bundle: int | None = None  # the reply bundle carrying pending_status, once exported
-
-    @property
-    def has_identity(self) -> bool:
-        return bool(self.reading.identity_items)
 
 
 class Desk:
@@ -198,11 +167,7 @@ class Desk:
         self, row: CaseRow, view: reading.CaseReading, xwing: list[Any]
     ) -> None:
         known = {item.item_id for item in view.items}
-        for item_id, sealed, day, sent in self.store.conn.execute(
-            "SELECT item_id, envelope, queued_day, bundle_seq FROM outbox"
-            " WHERE type = 'reply' AND case_id = ? ORDER BY id",
-            (row.case_id,),
-        ):
+        for item_id, sealed, day, sent in self.store.outbox.replies(row.case_id):
             if item_id in known:
                 continue
             context = Context(
@@ -220,12 +185,7 @@ class Desk:
             )
 
     def _queued(self, row: CaseRow) -> list[dict[str, Any]]:
-        rows = self.store.conn.execute(
-            "SELECT type, status, outcome, reason, target, queued_day FROM outbox"
-            " WHERE case_id = ? AND bundle_seq IS NULL AND type = 'status' ORDER BY id",
-            (row.case_id,),
-        ).fetchall()
-        return [dict(r) for r in rows]
+        return self.store.outbox.queued_statuses(row.case_id)
 
     def open_identity(
         self, ref: str, custodian: tuple[Path, SecretStr] | None = None

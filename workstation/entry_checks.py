@@ -80,11 +80,8 @@ class EntryChecks:
             XWingPublicKey.from_bytes(key)
         except FormatError:
             return Failure("reporter_key", "the case entry's reporter key is not an X-Wing key")
-        row = self.store.conn.execute(
-            "SELECT reference, reporter_public_key FROM cases WHERE case_id = ?",
-            (meta["case_id"],),
-        ).fetchone()
-        if row is not None and (row[0] != meta["reference"] or bytes(row[1]) != key):
+        row = self.store.known_case(str(meta["case_id"]))
+        if row is not None and (row[0] != meta["reference"] or row[1] != key):
             return Failure(
                 "case_changed",
                 "the case entry changes a known case's reference or reporter key "
@@ -95,11 +92,7 @@ class EntryChecks:
     def stored(self, meta: dict[str, object]) -> Literal["new", "known"] | Failure:
         """``known``: stored already with the same hash (a re-export, nothing to do)."""
         case_id = str(meta["case_id"])
-        existing = self.store.conn.execute(
-            "SELECT case_id, sha256 FROM envelopes WHERE item_id = ?"
-            " UNION ALL SELECT case_id, NULL FROM outbox WHERE item_id = ?",
-            (meta["item_id"], meta["item_id"]),
-        ).fetchall()
+        existing = self.store.item_uses(meta["item_id"])
         for row_case, row_sha in existing:
             if row_case != case_id or (row_sha is not None and row_sha != meta["sha256"]):
                 return Failure(

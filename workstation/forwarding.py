@@ -27,7 +27,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crypto import envelope, labels
 from crypto.b64 import b64u_decode, b64u_encode
@@ -39,14 +39,11 @@ from crypto.strict_json import load_object
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from workstation import reply_bundle
-from workstation.database import transaction
+from workstation.case_view import CaseView
 from workstation.errors import Refused, WorkstationError
 from workstation.lifecycle import TARGETS, check_change
 from workstation.questionnaire import Answer, form
-from workstation.store import WorkstationStore
-
-if TYPE_CHECKING:
-    from workstation.desk import CaseView
+from workstation.store import ForwardRecord, NewForward, WorkstationStore
 
 FORMAT = "peluit-forward"
 SUMMARY_FORMAT = "peluit-forward-summary"
@@ -376,35 +373,12 @@ def forward_case(
     if pending != "dilimpahkan":
         reply_bundle.queue_status(store, row, "dilimpahkan", today, target=target)
     ids = tuple(f.field_id for f in fields)
-    with transaction(store.conn):
-        store.conn.execute(
-            "INSERT INTO forwards (case_id, day, to_unit_id, to_fingerprint, target, fields,"
-            " identity, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.case_id, today, recipient.unit_id, recipient.fingerprint(), target,
-             json.dumps(list(ids)), int(identity is not None), digest),
-        )  # fmt: skip
+    store.record_forward(
+        NewForward(row.case_id, today, recipient.unit_id, recipient.fingerprint(), target, ids,
+                   identity is not None, digest)
+    )  # fmt: skip
     return Forwarded(out, digest, recipient.unit_id, recipient.fingerprint(), ids)
 
 
-@dataclass(frozen=True)
-class ForwardRecord:
-    seq: int
-    case_id: str
-    day: str
-    to_unit_id: str
-    to_fingerprint: str
-    target: str
-    fields: tuple[str, ...]
-    identity: bool
-
-
 def records(store: WorkstationStore, case_id: str | None = None) -> list[ForwardRecord]:
-    rows = store.conn.execute(
-        "SELECT seq, case_id, day, to_unit_id, to_fingerprint, target, fields, identity"
-        " FROM forwards WHERE ? IS NULL OR case_id = ? ORDER BY seq",
-        (case_id, case_id),
-    ).fetchall()
-    return [
-        ForwardRecord(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), bool(r[7]))
-        for r in rows
-    ]
+    return store.forwards(case_id)

@@ -22,44 +22,20 @@ check), so the console shows staff that something is being attacked.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from crypto.b64 import b64u_decode
-from workstation.database import transaction
 from workstation.durable import DurableBatch
-from workstation.entry_checks import EntryChecks, Failure
+from workstation.entry_checks import EntryChecks
 from workstation.errors import Refused
-from workstation.store import WorkstationStore, insert_case, insert_envelope
+from workstation.held_rows import Quarantined
+from workstation.store import WorkstationStore
 
-_COLUMNS = (
-    "id, case_id, reference, item_id, kind, day, size, sha256, reason, detail,"
-    " quarantined_day, export_seq, released_day"
-)
-
-
-@dataclass(frozen=True)
-class Quarantined:
-    """One held entry as listed: metadata only, never content."""
-
-    id: int
-    case_id: str
-    reference: str
-    item_id: str | None
-    kind: str
-    day: str
-    size: int | None
-    sha256: str | None
-    check: str
-    detail: str
-    quarantined_day: str
-    export_seq: int
-    released_day: str | None
+__all__ = ["Quarantined", "RetryResult", "listing", "retry", "unreported"]
 
 
 @dataclass
@@ -69,82 +45,13 @@ class RetryResult:
     new_cases: list[str] = field(default_factory=list)
 
 
-def held_copy(conn: sqlite3.Connection, meta: dict[str, Any], check: str) -> bool:
-    """True if this very entry (same item and hash, or same case entry and check) is held."""
-    if meta["item_id"] is None:
-        sql = (
-            "SELECT 1 FROM quarantine WHERE case_id = ? AND kind = 'case' AND reason = ?"
-            " AND released_day IS NULL"
-        )
-        return conn.execute(sql, (meta["case_id"], check)).fetchone() is not None
-    sql = "SELECT 1 FROM quarantine WHERE item_id = ? AND sha256 = ? AND released_day IS NULL"
-    return conn.execute(sql, (meta["item_id"], meta["sha256"])).fetchone() is not None
-
-
-def insert_held(
-    conn: sqlite3.Connection,
-    meta: dict[str, Any],
-    case_meta: dict[str, Any],
-    export_seq: int,
-    today: str,
-    failure: Failure,
-) -> Quarantined:
-    cursor = conn.execute(
-        "INSERT INTO quarantine (case_id, reference, item_id, kind, author, day, size, sha256,"
-        " file, case_meta, export_seq, quarantined_day, reason, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            meta["case_id"],
-            case_meta["reference"],
-            meta["item_id"],
-            meta["kind"],
-            meta["author"],
-            meta["day"],
-            meta["size"],
-            meta["sha256"],
-            meta.get("file"),
-            json.dumps(case_meta, sort_keys=True),
-            export_seq,
-            today,
-            failure.check,
-            failure.detail,
-        ),
-    )
-    row = conn.execute(f"SELECT {_COLUMNS} FROM quarantine WHERE id = ?", (cursor.lastrowid,))  # noqa: S608
-    return Quarantined(*row.fetchone())
-
-
-def release_copies(
-    conn: sqlite3.Connection, metas: Iterable[dict[str, Any]], today: str
-) -> list[str]:
-    """Release held rows of items just imported with the same hash; return their files."""
-    files = []
-    for meta in metas:
-        for row_id, name in conn.execute(
-            "SELECT id, file FROM quarantine WHERE item_id = ? AND sha256 = ?"
-            " AND released_day IS NULL",
-            (meta["item_id"], meta["sha256"]),
-        ).fetchall():
-            conn.execute(
-                "UPDATE quarantine SET released_day = ?, file = NULL WHERE id = ?", (today, row_id)
-            )
-            if name:
-                files.append(str(name))
-    return files
-
-
 def listing(store: WorkstationStore, *, include_released: bool = False) -> list[Quarantined]:
-    where = "" if include_released else " WHERE released_day IS NULL"
-    rows = store.conn.execute(f"SELECT {_COLUMNS} FROM quarantine{where} ORDER BY id")  # noqa: S608
-    return [Quarantined(*row) for row in rows]
+    return store.held.listing(include_released=include_released)
 
 
 def unreported(store: WorkstationStore) -> list[Quarantined]:
     """Held rows the online vault has not been told about yet (for the next reply bundle)."""
-    rows = store.conn.execute(
-        f"SELECT {_COLUMNS} FROM quarantine WHERE reported_seq IS NULL ORDER BY id"  # noqa: S608
-    )
-    return [Quarantined(*row) for row in rows]
+    return store.held.unreported()
 
 
 # --- retry ------------------------------------------------------------------------
@@ -160,27 +67,12 @@ class _Row:
 
 
 def _held_rows(store: WorkstationStore, ids: Sequence[int] | None) -> list[_Row]:
-    rows = store.conn.execute(
-        f"SELECT {_COLUMNS}, author, file, case_meta FROM quarantine"  # noqa: S608
-        " WHERE released_day IS NULL ORDER BY id"
-    ).fetchall()
     wanted = None if ids is None else set(ids)
-    result = []
-    for row in rows:
-        listed = Quarantined(*row[:13])
-        if wanted is not None and listed.id not in wanted:
-            continue
-        meta = {
-            "case_id": listed.case_id,
-            "item_id": listed.item_id,
-            "kind": listed.kind,
-            "author": row[13],
-            "day": listed.day,
-            "size": listed.size,
-            "sha256": listed.sha256,
-        }
-        result.append(_Row(listed, meta, json.loads(row[15]), row[14]))
-    return result
+    return [
+        _Row(held.listed, held.meta, held.case_meta, held.file)
+        for held in store.held.still_held()
+        if wanted is None or held.listed.id in wanted
+    ]
 
 
 def _passes(store: WorkstationStore, checks: EntryChecks, row: _Row, key: bytes) -> bool:
@@ -209,11 +101,9 @@ def retry(
     for row in rows:
         by_case.setdefault(row.listed.case_id, []).append(row)
     for case_id, group in by_case.items():
-        stored = store.conn.execute(
-            "SELECT reporter_public_key FROM cases WHERE case_id = ?", (case_id,)
-        ).fetchone()
+        stored = store.known_case(case_id)
         if stored is not None:
-            ok = [r for r in group if _passes(store, checks, r, bytes(stored[0]))]
+            ok = [r for r in group if _passes(store, checks, r, stored[1])]
         else:
             ok = _new_case(store, checks, group)
             if ok:
@@ -249,7 +139,6 @@ def _release(
     if not passed:
         return
     placed = []
-    conn = store.conn
     try:
         with DurableBatch(store.root) as durable:
             for row in passed:
@@ -259,16 +148,13 @@ def _release(
                     os.link(store.quarantine_dir / row.file, target)
                     placed.append(target)
             durable.sync(placed, [store.envelopes_dir])
-        with transaction(conn):
+        with store.transaction():
             for row in create.values():
-                insert_case(conn, row.case_meta, row.listed.export_seq)
+                store.add_case(row.case_meta, row.listed.export_seq)
             for row in passed:
                 if row.file:
-                    insert_envelope(conn, row.meta, row.name, row.listed.export_seq)
-                conn.execute(
-                    "UPDATE quarantine SET released_day = ?, file = NULL WHERE id = ?",
-                    (today, row.listed.id),
-                )
+                    store.add_envelope(row.meta, row.name, row.listed.export_seq)
+                store.held.release(row.listed.id, today)
     except BaseException:
         for path in placed:
             with contextlib.suppress(FileNotFoundError):

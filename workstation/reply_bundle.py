@@ -30,9 +30,9 @@ from crypto.context import Context
 from crypto.key_file import UnitKeys
 from crypto.reply import sign_reply
 from crypto.xwing import XWingPublicKey
-from workstation.database import transaction
 from workstation.errors import Refused
 from workstation.lifecycle import check_change
+from workstation.quarantine import unreported
 from workstation.store import CaseRow, WorkstationStore
 from workstation.templates import STANDARD_MESSAGES
 
@@ -67,12 +67,7 @@ def queue_reply(
         keys.current_xwing().public_key(),
     ]
     sealed = envelope.seal(plaintext, recipients, context)
-    with transaction(store.conn):
-        store.conn.execute(
-            "INSERT INTO outbox (type, case_id, item_id, envelope, queued_day)"
-            " VALUES ('reply', ?, ?, ?, ?)",
-            (case.case_id, item_id.hex(), sealed, today),
-        )
+    store.outbox.add_reply(case.case_id, item_id.hex(), sealed, today)
     return item_id.hex()
 
 
@@ -82,12 +77,8 @@ def pending_status(store: WorkstationStore, case: CaseRow) -> str:
     A status change counts until an import after its reply bundle shows the
     online status again (``settled``).
     """
-    row = store.conn.execute(
-        "SELECT status FROM outbox WHERE type = 'status' AND case_id = ? AND settled = 0"
-        " ORDER BY id DESC LIMIT 1",
-        (case.case_id,),
-    ).fetchone()
-    return str(row[0]) if row else case.status
+    change = store.outbox.latest_status_change(case.case_id)
+    return change[0] if change else case.status
 
 
 def pending_bundle(store: WorkstationStore, case: CaseRow) -> int | None:
@@ -97,12 +88,8 @@ def pending_bundle(store: WorkstationStore, case: CaseRow) -> int | None:
     the change is then either queued (None) or exported and not yet seen
     applied online (the bundle's sequence number).
     """
-    row = store.conn.execute(
-        "SELECT bundle_seq FROM outbox WHERE type = 'status' AND case_id = ? AND settled = 0"
-        " ORDER BY id DESC LIMIT 1",
-        (case.case_id,),
-    ).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    change = store.outbox.latest_status_change(case.case_id)
+    return change[1] if change else None
 
 
 def queue_status(
@@ -116,43 +103,29 @@ def queue_status(
     target: str | None = None,
 ) -> None:
     check_change(pending_status(store, case), new, outcome=outcome, reason=reason, target=target)
-    with transaction(store.conn):
-        store.conn.execute(
-            "INSERT INTO outbox (type, case_id, status, outcome, reason, target, queued_day)"
-            " VALUES ('status', ?, ?, ?, ?, ?, ?)",
-            (case.case_id, new, outcome, reason, target, today),
-        )
+    store.outbox.add_status(case.case_id, new, today, outcome=outcome, reason=reason, target=target)
 
 
 def queue_standard_messages(store: WorkstationStore, keys: UnitKeys, today: str) -> list[str]:
     """Sign every standard message and queue it; return their ids."""
     signing_key = keys.signing_key()
-    with transaction(store.conn):
-        for template_id, text in STANDARD_MESSAGES.items():
-            signature = sign_template(signing_key, store.unit_id, template_id, text)
-            store.conn.execute(
-                "INSERT INTO outbox (type, template_id, text, signature, queued_day)"
-                " VALUES ('template', ?, ?, ?, ?)",
-                (template_id, text, signature, today),
-            )
+    signed = [
+        (template_id, text, sign_template(signing_key, store.unit_id, template_id, text))
+        for template_id, text in STANDARD_MESSAGES.items()
+    ]
+    store.outbox.add_templates(signed, today)
     return list(STANDARD_MESSAGES)
 
 
 def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> ExportedReplies:
     """Write every unsent outbox entry into one signed reply bundle at ``out`` (no overwrite)."""
-    rows = store.conn.execute(
-        "SELECT id, type, case_id, item_id, envelope, status, outcome, reason, target,"
-        " template_id, text, signature FROM outbox WHERE bundle_seq IS NULL ORDER BY id"
-    ).fetchall()
-    held = store.conn.execute(
-        "SELECT id, case_id, item_id, kind, day, reason FROM quarantine"
-        " WHERE reported_seq IS NULL ORDER BY id"
-    ).fetchall()
+    rows = store.outbox.unsent()
+    held = unreported(store)
     if not rows and not held:
         raise Refused("nothing is queued: no reply, status change or standard message")
     if out.exists() or out.is_symlink():
         raise Refused(f"{out} exists; choose a new file name")
-    sequence = store.last_reply_sequence() + 1
+    sequence = store.outbox.last_sequence() + 1
     header = {
         "format": "peluit-reply-bundle",
         "version": 1,
@@ -168,9 +141,10 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
             for row in rows:
                 _add(writer, row)
                 counts[row["type"]] += 1
-            for row in held:  # what imports held back: ids, kind, day, check (no content)
-                meta = {k: row[k] for k in ("case_id", "item_id", "kind", "day")}
-                writer.add(QUARANTINE, {**meta, "check": row["reason"]})
+            for entry in held:  # what imports held back: ids, kind, day, check (no content)
+                meta = {"case_id": entry.case_id, "item_id": entry.item_id, "kind": entry.kind,
+                        "day": entry.day, "check": entry.check}  # fmt: skip
+                writer.add(QUARANTINE, meta)
             digest = writer.finish(keys.signing_key())
             handle.flush()
             os.fsync(handle.fileno())
@@ -179,18 +153,11 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     try:
-        with transaction(store.conn):
-            store.conn.execute(
-                "INSERT INTO reply_bundles VALUES (?, ?, ?, ?)",
-                (sequence, today, digest.hex(), len(rows) + len(held)),
+        with store.transaction():
+            store.outbox.record_bundle(
+                sequence, today, digest.hex(), len(rows) + len(held), [r["id"] for r in rows]
             )
-            store.conn.executemany(
-                "UPDATE quarantine SET reported_seq = ? WHERE id = ?",
-                [(sequence, r["id"]) for r in held],
-            )
-            store.conn.executemany(
-                "UPDATE outbox SET bundle_seq = ? WHERE id = ?", [(sequence, r["id"]) for r in rows]
-            )
+            store.held.mark_reported(sequence, [entry.id for entry in held])
     except BaseException:
         out.unlink()
         raise
@@ -199,7 +166,7 @@ def export(store: WorkstationStore, keys: UnitKeys, out: Path, today: str) -> Ex
     )
 
 
-def _add(writer: BundleWriter, row: Any) -> None:  # a sqlite3.Row
+def _add(writer: BundleWriter, row: dict[str, Any]) -> None:  # an Outbox.unsent() entry
     if row["type"] == "reply":
         data = bytes(row["envelope"])
         meta = {

@@ -47,6 +47,7 @@ from workstation.code_names import both
 from workstation.dates import long_day, short_day
 from workstation.errors import Refused
 from workstation.forwarding import write_new
+from workstation.outbox import StatusChange
 from workstation.questionnaire import form
 from workstation.report_layout import PERIODS, Layout, Words
 from workstation.working_days import WorkingCalendar
@@ -211,21 +212,15 @@ def gather(desk: Desk) -> list[CaseFacts]:
 
 
 def _add_history(desk: Desk, case_id: str, status: str, status_day: str, facts: CaseFacts) -> None:
-    events = [(status, status_day, None, None)]
-    events += desk.store.conn.execute(
-        "SELECT status, queued_day, outcome, target FROM outbox"
-        " WHERE type = 'status' AND case_id = ? ORDER BY id",
-        (case_id,),
-    ).fetchall()
+    events: list[StatusChange] = [(status, status_day, None, None)]
+    events += desk.store.outbox.status_history(case_id)
     for name, day_text, outcome, target in events:
         day = dt.date.fromisoformat(day_text)
         if name not in facts.reached or day < facts.reached[name]:
             facts.reached[name] = day
         facts.outcome = outcome or facts.outcome
         facts.target = target or facts.target
-    for (day_text,) in desk.store.conn.execute(
-        "SELECT queued_day FROM outbox WHERE type = 'reply' AND case_id = ?", (case_id,)
-    ):
+    for day_text in desk.store.outbox.reply_days(case_id):
         facts.replies.append(dt.date.fromisoformat(day_text))
 
 

@@ -95,15 +95,9 @@ def open_console_store(vault: Any) -> Any:
     Its sign-in throttle belongs to this app (not the module-wide default),
     so a lock-out lives exactly as long as the app's sessions do.
     """
-    from vault.console_store import SqliteConsoleStore
     from vault.staff import LoginThrottle
 
-    return SqliteConsoleStore(
-        vault.folder.database_path,
-        today=vault.today,
-        throttle=LoginThrottle(),
-        limits=getattr(vault, "limits", None),
-    )
+    return vault.console_store(throttle=LoginThrottle())
 
 
 def install(app: Starlette, console_store: Any = None) -> None:

@@ -38,9 +38,9 @@ class ConsoleState:
 def install(app: Starlette, store: Any) -> ConsoleState:
     """Uploads and exports are spooled in the data folder's staging area (same disk)."""
     state = ConsoleState(store=store)
-    staging = getattr(getattr(app.state.vault, "folder", None), "staging_path", None)
-    if staging is not None:
-        state.temp_dir = Path(staging)
+    spool_folder = getattr(app.state.vault, "spool_folder", None)
+    if spool_folder is not None:
+        state.temp_dir = Path(spool_folder())
     app.state.console = state
     return state
 

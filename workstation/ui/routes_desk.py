@@ -73,12 +73,7 @@ async def import_page(request: Request) -> Response:
 
 
 def _queued(request: Request) -> int:
-    row = (
-        desk_of(request)
-        .store.conn.execute("SELECT count(*) FROM outbox WHERE bundle_seq IS NULL")
-        .fetchone()
-    )
-    return int(row[0])
+    return desk_of(request).store.outbox.unsent_count()
 
 
 @needs_desk
