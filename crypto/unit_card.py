@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from common.strict_json import load_object
 from crypto import labels
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.context import is_unit_id
 from crypto.errors import CardError, FormatError, SignatureError
 from crypto.framing import lp
 from crypto.signing import PUBLIC_KEY_SIZE, SIGNATURE_SIZE, SigningKey, VerifyKey
-from crypto.strict_json import load_object
 from crypto.xwing import PUBLIC_KEY_SIZE as XWING_PUBLIC_KEY_SIZE
 from crypto.xwing import XWingPublicKey
 

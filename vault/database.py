@@ -1,15 +1,9 @@
 """SQLite connections through sqlite-utils, with Peluit's pragmas on every one.
 
-Every connection, however short-lived, gets the same settings:
-
-- ``journal_mode=WAL`` and ``synchronous=FULL``: a committed transaction is
-  durable when ``COMMIT`` returns;
-- ``secure_delete=ON``: deleted content is overwritten with zeros;
-- ``trusted_schema=OFF``: no SQL functions with side effects from the schema;
-- ``foreign_keys=ON``;
-- a busy timeout, so parallel workers wait instead of failing;
-- ``journal_size_limit``: a log emptied by a checkpoint is cut back to at
-  most 64 MiB (ciphertext pieces pass through it).
+Every connection, however short-lived, gets the pragmas of
+:mod:`common.sqlite_files` (WAL, ``synchronous=FULL``, ``secure_delete``,
+``trusted_schema=OFF``, foreign keys, a busy timeout, a journal size
+limit), the same as the workstation's; this module checks that WAL took.
 
 The database file is created mode 0600 (its ``-wal`` and ``-shm`` files
 inherit the mode) and every descriptor SQLite opens on these files gets
@@ -33,22 +27,12 @@ from typing import Protocol, TypeVar
 
 from sqlite_utils import Database
 
+from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS, owner_only
 from vault.errors import VaultError
-from vault.file_times import mark_database_files, owner_only, touch_database_files
+from vault.file_times import mark_database_files, touch_database_files
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_MS = 10_000
-
-PRAGMAS: tuple[tuple[str, str], ...] = (
-    ("journal_mode", "WAL"),
-    ("synchronous", "FULL"),
-    ("secure_delete", "ON"),
-    ("trusted_schema", "OFF"),
-    ("foreign_keys", "ON"),
-    ("busy_timeout", str(BUSY_TIMEOUT_MS)),
-    ("journal_size_limit", str(64 << 20)),
-)
 CHECKPOINT_ATTEMPTS = 5
 
 

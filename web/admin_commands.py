@@ -21,11 +21,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from common.days import jakarta_today
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from vault import audit_log, daily_jobs, deadlines, notifications, retention, staff
 from vault.database import opened
-from vault.days import jakarta_today
 from vault.store import SqliteVaultStore
 from vault.working_days import calendar_for
 from web import clock_override

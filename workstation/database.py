@@ -1,50 +1,26 @@
 """The workstation's SQLite connection: the same pragmas as the vault's, on every connection.
 
-``workstation/`` may not import ``vault/`` (tests/test_layering.py), so the
-few lines that open a connection are repeated here on purpose:
-``journal_mode=WAL``, ``synchronous=FULL``, ``secure_delete=ON``,
-``trusted_schema=OFF``, ``foreign_keys=ON``, and ``isolation_level=None`` so
-that transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``). The
-database file is created mode 0600, so its -wal and -shm files are too.
+The pragmas and the 0600 database file are :mod:`common.sqlite_files`,
+shared with the vault (``journal_mode=WAL``, ``synchronous=FULL``,
+``secure_delete=ON``, ``trusted_schema=OFF``, ``foreign_keys=ON``, a busy
+timeout); the connection runs with ``isolation_level=None`` so that
+transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-PRAGMAS: tuple[tuple[str, str], ...] = (
-    ("journal_mode", "WAL"),
-    ("synchronous", "FULL"),
-    ("secure_delete", "ON"),
-    ("trusted_schema", "OFF"),
-    ("foreign_keys", "ON"),
-    ("busy_timeout", "10000"),
-)
-
-
-FILE_MODE = 0o600
-
-
-def owner_only(path: Path) -> None:
-    """Create the database file 0600 (SQLite gives its -wal and -shm files the
-    same mode) and narrow files an earlier version left 0644."""
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE))
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        file = path.with_name(path.name + suffix)
-        with contextlib.suppress(FileNotFoundError, PermissionError):
-            if file.stat().st_mode & 0o077:
-                os.chmod(file, FILE_MODE)
+from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS, owner_only
 
 
 def connect(path: Path) -> sqlite3.Connection:
     owner_only(path)
-    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         for name, value in PRAGMAS:
             conn.execute(f"PRAGMA {name}={value}")

@@ -6,7 +6,7 @@ Which periods a report may cover, which sections it shows in which order and
 their titles come from the unit's layout (:mod:`workstation.report_layout`:
 ``pergub-ntb-5-2024``, the default, for the Pembina and the Pengarah of Pergub
 NTB 5/2024; ``nasional`` after SE MenPANRB 08/2012; or the unit's own).
-Days are printed in words in both languages (:mod:`workstation.dates`); the
+Days are printed in words in both languages (:mod:`common.day_words`); the
 CSV keeps ISO days for spreadsheets.
 Cases counted are those **submitted in the period**; their status is the one
 this workstation knows today (queued changes included).
@@ -41,15 +41,15 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from common.day_words import long_day, short_day
+from common.working_days import CutiBersamaError, WorkingCalendar
 from workstation import report_layout
 from workstation.charts import Bar, bar_chart
 from workstation.code_names import both
-from workstation.dates import long_day, short_day
 from workstation.errors import Refused
 from workstation.forwarding import write_new
 from workstation.questionnaire import form
 from workstation.report_layout import PERIODS, Layout, Words
-from workstation.working_days import WorkingCalendar
 
 if TYPE_CHECKING:
     from workstation.desk import Desk
@@ -273,12 +273,20 @@ def _check_period(layout: Layout, period: Period) -> None:
     )
 
 
+def _calendar(folder: Path) -> WorkingCalendar:
+    """The workstation folder's calendar; :class:`Refused` naming what is wrong with its file."""
+    try:
+        return WorkingCalendar.for_folder(folder)
+    except CutiBersamaError as bad:
+        raise Refused(bad.user_message) from None
+
+
 def build(desk: Desk, period: Period, *, layout: Layout | None = None,
           calendar: WorkingCalendar | None = None) -> Report:  # fmt: skip
     """The figures for ``period`` in ``layout`` (default: the unit's chosen layout)."""
     layout = layout or report_layout.chosen(desk.folder, desk.store)
     _check_period(layout, period)
-    calendar = calendar or WorkingCalendar.for_folder(desk.folder)
+    calendar = calendar or _calendar(desk.folder)
     today = dt.date.fromisoformat(desk.today())
     as_of = min(today, period.end)
     cases = [c for c in gather(desk) if period.contains(c.submitted)]

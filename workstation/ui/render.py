@@ -27,8 +27,8 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from common.day_words import long_day, short_day
 from workstation.code_names import name
-from workstation.dates import long_day, short_day
 from workstation.terminal import marker, pieces, safe_text
 from workstation.ui.words import translate
 
