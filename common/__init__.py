@@ -18,6 +18,7 @@ third-party packages). It holds no cryptography and no storage policy.
   files for their owner only;
 - ``security_headers``: the response headers every page gets, online and on
   the workstation's loopback UI;
+- ``same_origin``: where a redirect may lead (a path on this origin only);
 - ``cli_language``: which language a command line speaks (``LC_ALL``,
   ``LC_MESSAGES``, ``LANG``);
 - ``strict_json``: parsing hostile JSON (UTF-8 only, no duplicate keys, no

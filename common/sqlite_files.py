@@ -13,7 +13,10 @@ however short-lived:
 - ``journal_size_limit``: a log emptied by a checkpoint is cut back to at
   most 64 MiB (ciphertext pieces pass through it).
 
-The database file is created mode 0600 before SQLite opens it (SQLite
+:func:`connect` opens a file with them, with the driver's own transaction
+handling off (``isolation_level=None``): callers open transactions
+explicitly with ``BEGIN IMMEDIATE``. The database file is created mode 0600
+before SQLite opens it (SQLite
 creates the ``-wal`` and ``-shm`` files with the database file's mode), and
 files an earlier version left 0644 are narrowed (:func:`owner_only`).
 """
@@ -22,6 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -54,3 +59,26 @@ def owner_only(path: Path) -> None:
         with contextlib.suppress(FileNotFoundError, PermissionError):
             if file.stat().st_mode & 0o077:
                 os.chmod(file, FILE_MODE)
+
+
+def connect(
+    path: Path,
+    *,
+    pragmas: Sequence[tuple[str, str]] = PRAGMAS,
+    check_same_thread: bool = True,
+) -> sqlite3.Connection:
+    """Open ``path`` (created 0600 if missing) with every one of ``pragmas`` set."""
+    owner_only(path)
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+    )
+    try:
+        for name, value in pragmas:
+            conn.execute(f"PRAGMA {name}={value}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn

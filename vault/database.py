@@ -27,7 +27,8 @@ from typing import Protocol, TypeVar
 
 from sqlite_utils import Database
 
-from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS, owner_only
+from common import sqlite_files
+from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS
 from vault.errors import VaultError
 from vault.file_times import mark_database_files, touch_database_files
 
@@ -42,16 +43,9 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
     ``check_same_thread=False`` only for a connection whose owner makes sure
     one thread at a time uses it (vault/group_commit.py).
     """
-    owner_only(path)
-    conn = sqlite3.connect(
-        str(path),
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-        check_same_thread=check_same_thread,
-    )
+    # PRAGMAS read here, not bound at import: a test may shorten the busy timeout.
+    conn = sqlite_files.connect(path, pragmas=PRAGMAS, check_same_thread=check_same_thread)
     try:
-        for name, value in PRAGMAS:
-            conn.execute(f"PRAGMA {name}={value}")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")

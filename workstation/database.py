@@ -15,20 +15,13 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS, owner_only
+from common import sqlite_files
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    owner_only(path)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    try:
-        for name, value in PRAGMAS:
-            conn.execute(f"PRAGMA {name}={value}")
-        conn.row_factory = sqlite3.Row
-        return conn
-    except BaseException:
-        conn.close()
-        raise
+    conn = sqlite_files.connect(path)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from common.durable_file import write_atomic
 from common.strict_json import load_object
 from crypto import envelope, labels
-from crypto.b64 import b64u_decode, b64u_encode
+from crypto.b64 import WrongLength, b64u_encode, b64u_field
 from crypto.context import Context
 from crypto.errors import CardError, DecryptionError, FormatError, SignatureError
 from crypto.framing import lp
@@ -235,16 +235,12 @@ def write_new(out: Path, data: bytes) -> str:
 
 
 def _b64(fields: dict[str, Any], name: str, size: int | None = None) -> bytes:
-    value = fields[name]
     try:
-        if not isinstance(value, str):
-            raise FormatError()
-        data = b64u_decode(value)
+        return b64u_field(fields, name, size)
+    except WrongLength:
+        raise ForwardRejected(f"{name} has the wrong length") from None
     except FormatError:
         raise ForwardRejected(f"{name} is not base64url") from None
-    if size is not None and len(data) != size:
-        raise ForwardRejected(f"{name} has the wrong length")
-    return data
 
 
 def _outer(data: bytes) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from common.case_status import CaseStatus as S
 from common.day_words import long_day, short_day
 from common.working_days import CutiBersamaError, WorkingCalendar
 from workstation import report_layout
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 
 SMALL = 3
 POLICY = {"triage": 3, "first_followup": 5, "feedback": 30, "conclusion": 60}  # working days
-TRIAGE_ENDS = ("diverifikasi", "dilimpahkan", "tidak_dapat_ditindaklanjuti")
+TRIAGE_ENDS = (S.DIVERIFIKASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI)
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4])|-S([12]))?\Z")
 UNSET = "belum-ditentukan"
 
@@ -204,7 +205,7 @@ def gather(desk: Desk) -> list[CaseFacts]:
         agency = (triage.agency.strip() if triage else "") or UNSET
         facts = CaseFacts(dt.date.fromisoformat(summary.submitted_day), summary.pending_status,
                           category, agency)  # fmt: skip
-        facts.reached["diterima"] = facts.submitted
+        facts.reached[S.DITERIMA] = facts.submitted
         _add_history(desk, summary.case_id, summary.status, summary.status_day, facts)
         result.append(facts)
     return result
@@ -246,16 +247,16 @@ def stage_result(facts: CaseFacts, stage: str, calendar: WorkingCalendar,
         start = facts.submitted
         end = _first(facts, TRIAGE_ENDS, start)
     elif stage == "first_followup":
-        start = reached.get("diverifikasi")
-        end = _first(facts, ("ditindaklanjuti", "dilimpahkan", "tidak_dapat_ditindaklanjuti"),
+        start = reached.get(S.DIVERIFIKASI)
+        end = _first(facts, (S.DITINDAKLANJUTI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI),
                      start) if start else None  # fmt: skip
     elif stage == "feedback":
-        start = reached.get("ditindaklanjuti")
+        start = reached.get(S.DITINDAKLANJUTI)
         later = [d for d in facts.replies if start and d >= start]
         end = min(later) if later else None
     else:
-        start = reached.get("ditindaklanjuti")
-        end = _first(facts, ("selesai", "dilimpahkan"), start) if start else None
+        start = reached.get(S.DITINDAKLANJUTI)
+        end = _first(facts, (S.SELESAI, S.DILIMPAHKAN), start) if start else None
     if start is None:
         return None
     limit = POLICY[stage]
