@@ -14,8 +14,8 @@ third-party packages). It holds no cryptography and no storage policy.
   cuti bersama) and its file, ``cuti_bersama.json``, shipped here;
 - ``durable_file``: writes that survive a crash (fsync the file, rename,
   fsync the folder) and overwrite-then-unlink;
-- ``sqlite_files``: the pragmas on every SQLite connection and database
-  files for their owner only;
+- ``sqlite_files``: opening a SQLite file (every pragma, owner-only files)
+  and the write transaction;
 - ``security_headers``: the response headers every page gets, online and on
   the workstation's loopback UI;
 - ``same_origin``: where a redirect may lead (a path on this origin only);

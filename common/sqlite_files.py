@@ -15,7 +15,8 @@ however short-lived:
 
 :func:`connect` opens a file with them, with the driver's own transaction
 handling off (``isolation_level=None``): callers open transactions
-explicitly with ``BEGIN IMMEDIATE``. The database file is created mode 0600
+explicitly with :func:`transaction` (``BEGIN IMMEDIATE``, so two writers
+never deadlock on a lock upgrade). The database file is created mode 0600
 before SQLite opens it (SQLite
 creates the ``-wal`` and ``-shm`` files with the database file's mode), and
 files an earlier version left 0644 are narrowed (:func:`owner_only`).
@@ -26,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -82,3 +83,25 @@ def connect(
         conn.close()
         raise
     return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception, a failed commit included.
+
+    With ``synchronous=FULL`` in WAL mode the data is on stable storage
+    when the block returns.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from common.cli_language import language
 from common.durable_file import fsync_file, write_atomic
 from common.same_origin import local_path
 from common.security_headers import SHARED_HEADERS, replace_headers
-from common.sqlite_files import PRAGMAS
+from common.sqlite_files import PRAGMAS, transaction
 from crypto.b64 import WrongLength, b64u_encode, b64u_field
 from crypto.errors import FormatError
 from vault.database import opened as vault_opened
@@ -77,6 +78,26 @@ def test_vault_and_workstation_databases_get_the_same_pragmas(tmp_path: Path) ->
     assert online["secure_delete"] == 1 and online["trusted_schema"] == 0
     for name in ("vault.sqlite3", "workstation.sqlite"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+
+
+def test_a_commit_that_fails_is_rolled_back(tmp_path: Path) -> None:
+    """A deferred foreign key fails at COMMIT: nothing stays, and no transaction is left open."""
+    conn = workstation_connect(tmp_path / "workstation.sqlite")
+    try:
+        conn.executescript(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child (parent INTEGER REFERENCES parent DEFERRABLE INITIALLY DEFERRED);"
+        )
+        with pytest.raises(sqlite3.IntegrityError), transaction(conn):
+            conn.execute("INSERT INTO child VALUES (7)")
+        assert not conn.in_transaction
+        assert conn.execute("SELECT count(*) FROM child").fetchone()[0] == 0
+        with transaction(conn):
+            conn.execute("INSERT INTO parent VALUES (7)")
+            conn.execute("INSERT INTO child VALUES (7)")
+        assert conn.execute("SELECT count(*) FROM child").fetchone()[0] == 1
+    finally:
+        conn.close()
 
 
 def test_an_atomic_write_keeps_its_mode_and_replaces_only_when_asked(tmp_path: Path) -> None:

@@ -109,25 +109,9 @@ class ThreadConnections:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception.
-
-    With ``synchronous=FULL`` in WAL mode the data is on stable storage
-    when the block returns.
-    """
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    """:func:`common.sqlite_files.transaction` on a sqlite-utils ``Database``."""
+    with sqlite_files.transaction(db.conn):
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    try:
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 class Commit(Protocol):

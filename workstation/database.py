@@ -4,37 +4,23 @@ The pragmas and the 0600 database file are :mod:`common.sqlite_files`,
 shared with the vault (``journal_mode=WAL``, ``synchronous=FULL``,
 ``secure_delete=ON``, ``trusted_schema=OFF``, ``foreign_keys=ON``, a busy
 timeout); the connection runs with ``isolation_level=None`` so that
-transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+transactions are explicit (:func:`common.sqlite_files.transaction`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 from common import sqlite_files
+from common.sqlite_files import transaction as transaction  # the workstation's name for it
 
 
 def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite_files.connect(path)
     conn.row_factory = sqlite3.Row
     return conn
-
-
-@contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _migrations() -> list[tuple[int, str]]:
