@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Mapping
 
 from crypto.errors import FormatError
 
@@ -32,4 +33,26 @@ def b64u_decode(text: str) -> bytes:
         raise FormatError("Invalid base64url text.") from None
     if b64u_encode(data) != text:
         raise FormatError("Invalid base64url text.")
+    return data
+
+
+class WrongLength(FormatError):
+    """Valid base64url text that decodes to the wrong number of bytes."""
+
+    default_message = "The data has the wrong length."
+
+
+def b64u_field(fields: Mapping[str, object], name: str, size: int | None = None) -> bytes:
+    """``fields[name]``, base64url text, decoded; of ``size`` bytes if given.
+
+    :class:`FormatError` if it is not base64url text, :class:`WrongLength`
+    (a :class:`FormatError`) if it decodes to another size; callers name the
+    field in their own error.
+    """
+    value = fields[name]
+    if not isinstance(value, str):
+        raise FormatError("Invalid base64url text.")
+    data = b64u_decode(value)
+    if size is not None and len(data) != size:
+        raise WrongLength()
     return data

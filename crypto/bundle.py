@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Final
 
+from common.strict_json import load_object
 from crypto import envelope, labels
 from crypto.bundle_schema import (
     CASE,
@@ -45,7 +46,6 @@ from crypto.bundle_schema import (
 from crypto.bundle_writer import MAGICS, MAX_JSON, BundleWriter
 from crypto.errors import SignatureError
 from crypto.signing import SIGNATURE_SIZE, VerifyKey
-from crypto.strict_json import load_object
 
 __all__ = [
     "BundleError",

@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from common.strict_json import is_int
 from crypto.b64 import b64u_decode
 from crypto.context import KINDS, is_unit_id
 from crypto.errors import FormatError, PeluitError
 from crypto.signing import SIGNATURE_SIZE
-from crypto.strict_json import is_int
 
 
 class BundleError(PeluitError):

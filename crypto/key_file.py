@@ -14,6 +14,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
+from common.strict_json import is_int, load_object
 from crypto import labels
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.context import is_unit_id
@@ -21,7 +22,6 @@ from crypto.errors import FormatError, KeyFileError, WrongPassphrase
 from crypto.framing import lp, u32
 from crypto.secret import SecretBytes, SecretStr
 from crypto.signing import SigningKey
-from crypto.strict_json import is_int, load_object
 from crypto.xwing import PUBLIC_KEY_SIZE, SEED_SIZE, XWingPrivateKey, XWingPublicKey
 
 FORMAT: Final = "peluit-unit-key"

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from common.strict_json import is_int, load_object
 from crypto.errors import PeluitError
-from crypto.strict_json import is_int, load_object
 
 TYPES: Final = ("text", "textarea", "select")
 LANGS: Final = ("id", "en")

@@ -10,12 +10,12 @@ lp(unit_id) || lp(template_id) || lp(text))``, and the body names the template.
 
 from __future__ import annotations
 
+from common.strict_json import load_object
 from crypto import labels
 from crypto.bundle_template import verify_template
 from crypto.context import Context
 from crypto.errors import SignatureError
 from crypto.signing import SIGNATURE_SIZE, SigningKey, VerifyKey
-from crypto.strict_json import load_object
 
 
 def sign_reply(signing_key: SigningKey, context: Context, body: bytes) -> bytes:

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from common.strict_json import load_object
 from crypto import labels
-from crypto.b64 import b64u_decode, b64u_encode
+from crypto.b64 import WrongLength, b64u_encode, b64u_field
 from crypto.context import is_unit_id
 from crypto.errors import CardError, FormatError, SignatureError
 from crypto.framing import lp
 from crypto.signing import PUBLIC_KEY_SIZE, SIGNATURE_SIZE, SigningKey, VerifyKey
-from crypto.strict_json import load_object
 from crypto.xwing import PUBLIC_KEY_SIZE as XWING_PUBLIC_KEY_SIZE
 from crypto.xwing import XWingPublicKey
 
@@ -61,16 +61,12 @@ def _parse_date(value: object) -> datetime.date:
 
 
 def _binary(fields: dict[str, Any], name: str, size: int) -> bytes:
-    value = fields[name]
     try:
-        if not isinstance(value, str):
-            raise FormatError()
-        data = b64u_decode(value)
+        return b64u_field(fields, name, size)
+    except WrongLength:
+        raise CardError(f"The card's {name} has the wrong length.") from None
     except FormatError:
         raise CardError(f"The card's {name} is not base64url.") from None
-    if len(data) != size:
-        raise CardError(f"The card's {name} has the wrong length.")
-    return data
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from common.cli_language import language
 from reporter.http_client import ReporterError
-from reporter.words import language, t
+from reporter.words import t
 
 QUESTIONNAIRE = "wbs-default"
 

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common.cli_language import language
+from common.strict_json import load_object
 from crypto import envelope
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.errors import DecryptionError, FormatError, SignatureError
 from crypto.reply import verify_reply, verify_template_reply
-from crypto.strict_json import load_object
 from crypto.unit_card import UnitCard
 from receipts.derivation import ReceiptKeys, derive
 from receipts.receipt_code import ReceiptCode, generate
@@ -43,7 +44,7 @@ from reporter.transport import (
     upload_attachment,
     verify_card,
 )
-from reporter.words import language, t
+from reporter.words import t
 
 MAX_TEXT_FILE = 1 << 20
 Say = Callable[[str], None]

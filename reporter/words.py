@@ -16,8 +16,9 @@ download, and the messages are few enough for one reviewed table.
 
 from __future__ import annotations
 
-import os
 from typing import Final
+
+from common.cli_language import language
 
 WORDS: Final[dict[str, tuple[str, str]]] = {
     "confirm.intro": (
@@ -406,15 +407,6 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "shared.card": ("Kartu unit ini tidak sah.", "This unit card is not valid."),
     "shared.other": ("Terjadi kesalahan.", "Something went wrong."),
 }
-
-
-def language() -> str:
-    """``"id"`` or ``"en"``, from the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "id" if value.lower().startswith("id") else "en"
-    return "en"
 
 
 def code_word(family: str, code: str) -> str:

@@ -45,7 +45,7 @@ def peluit(*args: str) -> subprocess.CompletedProcess[str]:
 def test_backup_while_taking_reports_then_restore_and_read_everything(tmp_path: Path) -> None:
     data = tmp_path / "var"
     unit = prepare_data(data)
-    holidays = (ROOT / "vault" / "cuti_bersama.json").read_text()  # an instance override
+    holidays = (ROOT / "common" / "cuti_bersama.json").read_text()  # an instance override
     (data / "cuti_bersama.json").write_text(holidays)
     with LiveServer(data, env={"PELUIT_POW_BITS": "8"}) as server:
         client = ApiClient(server.base)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from app_fixtures import make_unit
 
-from vault.days import jakarta_today
+from common.days import jakarta_today
 from vault.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

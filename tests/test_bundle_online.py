@@ -31,6 +31,7 @@ from app_fixtures import (
     open_upload,
 )
 
+from common.case_status import TRANSITIONS, CaseStatus
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.bundle import BundleReader, Entry, Kind
 from crypto.bundle_schema import REPLY, STATUS, TEMPLATE, BundleError
@@ -40,8 +41,6 @@ from crypto.context import Context
 from crypto.envelope import open_envelope, seal
 from crypto.reply import sign_reply, verify_reply
 from crypto.signing import SigningKey
-from vault.lifecycle import TRANSITIONS
-from vault.status import CaseStatus
 
 OTHER_UNIT = "inspektorat-lain"
 

@@ -20,6 +20,7 @@ import pytest
 from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 from vault_fixtures import make_unit
 
+from common.working_days import WorkingCalendar
 from crypto.context import Context
 from crypto.envelope import seal
 from crypto.secret import SecretStr
@@ -28,7 +29,6 @@ from vault.console_store import PermissionDenied, SqliteConsoleStore
 from vault.errors import BadInput, NotFound
 from vault.staff import AccountLocked, LoginFailed, LoginThrottle, StaffUser, WrongPassword
 from vault.staff_totp import KEY_NAME, StaffKeyError
-from vault.working_days import WorkingCalendar
 
 PASSWORD = "kuda-baterai-benar-staples"
 T0 = 1_800_000_000.0

@@ -11,14 +11,13 @@ import pytest
 from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 from test_retention import Recorder
 
+from common.day_words import long_day, month_words, short_day
 from vault import notifications
 from vault.lifecycle import IllegalTransition, check_transition
-from web import day_words
 from web.console.failures import describe
 from web.console.transition_words import describe_transition
 from web.errors import BadRequest
 from web.i18n import gettext
-from workstation import dates
 
 CODES = ("selesai", "tidak_dapat_ditindaklanjuti", "dilimpahkan", "diterima", "ditutup")
 
@@ -86,9 +85,8 @@ def test_a_form_problem_names_the_field_as_people_read_it() -> None:
     assert "retention after closing" in describe(BadRequest("retention_days"), "en")[1]
 
 
-@pytest.mark.parametrize("module", [day_words, dates], ids=["web", "workstation"])
-def test_days_in_words_in_both_languages(module: object) -> None:
-    long_day, short_day = module.long_day, module.short_day  # type: ignore[attr-defined]
+def test_days_in_words_in_both_languages() -> None:
+    """One module for the console, the pages, the workstation UI and its reports."""
     day = dt.date(2026, 12, 7)
     assert long_day(day, "id") == "Senin, 7 Desember 2026"
     assert long_day("2026-12-07", "en") == "Monday, 7 December 2026"
@@ -96,6 +94,10 @@ def test_days_in_words_in_both_languages(module: object) -> None:
     assert short_day(day, "en") == "7 Dec 2026"
     assert long_day("2026-12", "id") == "2026-12"  # not a day: shown as it came
     assert short_day(None, "id") == ""
+    assert month_words("2026-11", "id") == "November 2026"
+    assert month_words("2026-02", "en") == "February 2026"
+    assert month_words("2026-13", "en") == "2026-13"
+    assert month_words(None, "en") == ""
 
 
 def test_a_unit_turned_off_gets_no_new_report_notice(tmp_path: Path) -> None:

@@ -20,16 +20,12 @@ from hypothesis import strategies as st
 from test_lifecycle_fixtures import UNIT_A, Vault
 from vault_fixtures import make_reporter, new_id, seal
 
+from common.case_status import CaseStatus
+from common.working_days import CutiBersamaError, WorkingCalendar, parse_cuti_bersama
 from vault import deadlines
 from vault.cases import Case, StatusEvent
 from vault.deadlines import Deadline, DeadlinePolicy, current_deadline
-from vault.status import CaseStatus
-from vault.working_days import (
-    CutiBersamaError,
-    WorkingCalendar,
-    calendar_for,
-    parse_cuti_bersama,
-)
+from vault.working_days import CalendarFileError, calendar_for
 
 D = dt.date
 CAL = WorkingCalendar.packaged()
@@ -102,6 +98,13 @@ def test_bad_cuti_bersama_files_are_refused_naming_the_check(data: bytes, check:
     with pytest.raises(CutiBersamaError) as refused:
         parse_cuti_bersama(data)
     assert check in refused.value.user_message
+
+
+def test_a_bad_data_folder_file_is_a_vault_error_naming_the_check(tmp_path: Path) -> None:
+    (tmp_path / "cuti_bersama.json").write_bytes(_cuti({"2026": ["2026-02-30"]}))
+    with pytest.raises(CalendarFileError) as refused:
+        calendar_for(tmp_path)
+    assert "is not a day of 2026" in refused.value.user_message
 
 
 def test_the_packaged_file_lists_2025_to_2027() -> None:

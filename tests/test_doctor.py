@@ -19,8 +19,8 @@ import pytest
 from app_fixtures import make_unit
 from deploy_fixtures import self_signed, serve_tls
 
+from common.days import jakarta_today
 from vault.data_folder import atime_mount
-from vault.days import jakarta_today
 from web.app import create_app
 from web.cli import main
 from web.doctor_checks import Context

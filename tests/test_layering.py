@@ -1,6 +1,8 @@
 """The layering the design asks for, enforced on the source.
 
-- ``crypto/`` imports nothing of the project;
+- ``common/`` (what every layer shares) imports nothing of the project, and
+  every package may import it;
+- ``crypto/`` imports nothing of the project but ``common/``;
 - ``receipts/`` imports only ``crypto/``;
 - ``vault/`` imports no web framework and nothing of ``web/`` or ``workstation/``;
 - ``workstation/`` never imports ``web/``;
@@ -23,15 +25,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = {"crypto", "receipts", "vault", "web", "workstation", "reporter"}
+PROJECT = {"common", "crypto", "receipts", "vault", "web", "workstation", "reporter"}
 
 ALLOWED = {
-    "crypto": set(),
-    "receipts": {"crypto"},
-    "vault": {"crypto", "receipts"},
-    "web": {"crypto", "receipts", "vault"},
-    "workstation": {"crypto", "receipts"},
-    "reporter": {"crypto", "receipts"},
+    "common": set(),
+    "crypto": {"common"},
+    "receipts": {"common", "crypto"},
+    "vault": {"common", "crypto", "receipts"},
+    "web": {"common", "crypto", "receipts", "vault"},
+    "workstation": {"common", "crypto", "receipts"},
+    "reporter": {"common", "crypto", "receipts"},
 }
 
 # Names that would let online code hold or load a unit's private key.
@@ -73,7 +76,7 @@ def test_packages_import_only_what_the_layering_allows(package: str) -> None:
     assert violations == []
 
 
-@pytest.mark.parametrize("package", ["vault", "crypto", "receipts"])
+@pytest.mark.parametrize("package", ["common", "vault", "crypto", "receipts"])
 def test_no_web_framework_below_web(package: str) -> None:
     frameworks = {"starlette", "uvicorn", "jinja2", "multipart"}
     bad = [
@@ -85,7 +88,7 @@ def test_no_web_framework_below_web(package: str) -> None:
     assert bad == []
 
 
-@pytest.mark.parametrize("package", ["web", "vault"])
+@pytest.mark.parametrize("package", ["common", "web", "vault"])
 def test_online_code_cannot_read_a_private_key_file(package: str) -> None:
     bad = []
     for path in _modules(package):
@@ -186,3 +189,20 @@ def test_the_storage_checker_sees_a_raw_connection(tmp_path: Path) -> None:
     for word in ("sqlite3", "vault.database", ".conn", ".execute", "._conn", ".executemany",
                  ".database_path"):  # fmt: skip
         assert word in found
+
+
+def test_every_package_is_under_the_layering() -> None:
+    """A new top-level package must say what it may import before it ships."""
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")}
+    assert packages - {"bench"} == PROJECT  # bench/ is not shipped and may import anything
+
+
+def test_the_shared_package_holds_no_cryptography() -> None:
+    """``common/`` is shared by every layer: no key, no cipher, no signature in it."""
+    bad = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in _modules("common")
+        for module, _ in _imports(path)
+        if module.split(".")[0] in {"cryptography", "nacl", "argon2", "hashlib", "hmac"}
+    ]
+    assert bad == []

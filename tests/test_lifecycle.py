@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_lifecycle_fixtures import CODES, PATHS, UNIT_A, Vault
 
+from common.case_status import CaseStatus
 from vault import audit_log
 from vault.database import write_transaction
 from vault.lifecycle import IllegalTransition, change_status, check_transition
-from vault.status import CaseStatus
 
 # The spec's table, written out again here on purpose (not imported from the
 # module under test). perlu_informasi's resumes are tested separately.

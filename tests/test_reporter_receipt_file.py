@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.cli_language import language
 from crypto.errors import PeluitError
 from receipts.receipt_code import ReceiptTypo, generate
 from reporter import receipt_file
 from reporter.http_client import ReporterError
 from reporter.receipt_file import ReceiptFile, parse_text, render
-from reporter.words import WORDS, language, t
+from reporter.words import WORDS, t
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_RECEIPT = """PELUIT - TANDA TERIMA / RECEIPT

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 
+from common.working_days import WorkingCalendar
 from vault import staff
 from vault.console_store import PermissionDenied, SqliteConsoleStore
 from vault.deadlines import DeadlinePolicy
 from vault.errors import BadInput, NotFound
 from vault.lifecycle import IllegalTransition
 from vault.staff import StaffUser
-from vault.working_days import WorkingCalendar
 
 PASSWORD = "kuda-baterai-benar-staples"
 

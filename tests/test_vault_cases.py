@@ -20,13 +20,13 @@ from vault_fixtures import (
     submission,
 )
 
+from common.case_status import CaseStatus
 from crypto import envelope
 from crypto.context import Context
 from vault import cases
 from vault.database import opened
 from vault.errors import BadInput, Conflict, DailyCeiling, LimitExceeded, NotFound
 from vault.limits import Limits
-from vault.status import CaseStatus
 
 FIXED_NAMES = {
     "vault.sqlite3",

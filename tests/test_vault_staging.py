@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from vault_fixtures import FixedDay
 
+from common.days import Today
 from crypto import envelope
 from vault.database import ThreadConnections, opened
-from vault.days import Today
 from vault.errors import BadInput, LimitExceeded, NotFound
 from vault.group_commit import GroupCommitter
 from vault.limits import MIB, Limits

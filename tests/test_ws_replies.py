@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from test_ws_support import PASSPHRASE, TODAY, export_bundle, make_workstation, report_case
 
+from common.case_status import CaseStatus
 from crypto import envelope
 from crypto.b64 import b64u_decode
 from crypto.bundle import BundleReader, Kind, verify_signature
@@ -18,7 +19,6 @@ from crypto.context import Context
 from crypto.reply import verify_reply
 from crypto.secret import SecretStr
 from vault import lifecycle as vault_lifecycle
-from vault.status import CaseStatus
 from workstation import lifecycle
 from workstation.cli import main
 from workstation.desk import Desk
@@ -129,13 +129,14 @@ def test_existing_file_is_never_overwritten_and_nothing_is_marked_sent(
     assert desk.export_replies(tmp_path / "free").sequence == 1
 
 
-def test_the_lifecycle_copy_equals_the_vault_lifecycle() -> None:
+def test_the_workstation_checks_the_vault_lifecycle_table() -> None:
+    """One table (common/case_status.py): what the vault allows, the workstation queues."""
     assert set(lifecycle.STATUSES) == {s.value for s in CaseStatus}
-    assert lifecycle.OUTCOMES == vault_lifecycle.OUTCOMES
-    assert lifecycle.REASONS == vault_lifecycle.REASONS
-    assert lifecycle.TARGETS == vault_lifecycle.TARGETS
-    vault_table = {str(k): {str(v) for v in vs} for k, vs in vault_lifecycle.TRANSITIONS.items()}
-    assert {k: set(v) for k, v in lifecycle.TRANSITIONS.items()} == vault_table
+    assert lifecycle.TRANSITIONS is vault_lifecycle.TRANSITIONS
+    for current, allowed in vault_lifecycle.TRANSITIONS.items():
+        for new in set(CaseStatus) - allowed:
+            with pytest.raises(Refused, match="cannot become"):
+                lifecycle.check_change(current.value, new.value)
 
 
 def test_reply_from_stdin_through_the_cli(setup, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -5,19 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 from test_ws_support import PASSPHRASE, TODAY, export_bundle, make_workstation, report_case
 
+from common.working_days import WorkingCalendar
 from crypto.secret import SecretStr
-from vault.working_days import WorkingCalendar as VaultCalendar
 from workstation import reports
 from workstation.desk import Desk
 from workstation.errors import Refused
 from workstation.triage import Triage
-from workstation.working_days import WorkingCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_WHAT = "Kepala bidang RAHASIA menerima amplop"
@@ -148,17 +148,17 @@ def test_small_cells_and_secondary_suppression() -> None:
     assert reports.suppress([2]) == [("<3", None)]
 
 
-def test_calendar_copy_matches_the_vault() -> None:
-    assert (ROOT / "workstation/cuti_bersama.json").read_bytes() == (
-        ROOT / "vault/cuti_bersama.json"
-    ).read_bytes()
-    ours, theirs = WorkingCalendar.for_folder(), VaultCalendar.packaged()
-    day = dt.date(2025, 1, 1)
-    while day <= dt.date(2027, 12, 31):
-        assert ours.is_working_day(day) == theirs.is_working_day(day), day
-        day += dt.timedelta(days=1)
-    for a, b in [("2026-03-13", "2026-03-30"), ("2026-12-20", "2027-01-05"),
-                 ("2025-04-01", "2025-03-01"), ("2026-11-02", "2026-11-23")]:  # fmt: skip
-        first, second = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-        expected = theirs.working_days_between(first, second)
-        assert ours.working_days_between(first, second) == expected
+def test_the_workstation_folder_file_replaces_the_packaged_calendar(tmp_path: Path) -> None:
+    """One calendar (common/working_days.py); the folder's own file wins, a bad one is refused."""
+    assert WorkingCalendar.for_folder(tmp_path).is_working_day(dt.date(2027, 2, 8))
+    assert not WorkingCalendar.for_folder(tmp_path).is_working_day(dt.date(2026, 3, 23))
+    years = {"2027": {"source": "uji", "days": ["2027-02-08"]}}
+    (tmp_path / "cuti_bersama.json").write_text(
+        json.dumps({"format": "peluit-cuti-bersama-v1", "years": years})
+    )
+    local = WorkingCalendar.for_folder(tmp_path)
+    assert not local.is_working_day(dt.date(2027, 2, 8))
+    assert local.is_working_day(dt.date(2026, 3, 23))  # the file replaces, it does not merge
+    (tmp_path / "cuti_bersama.json").write_text('{"format": "peluit-cuti-bersama-v1"}')
+    with pytest.raises(Refused, match="fields must be"):
+        reports._calendar(tmp_path)

@@ -37,14 +37,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.days import jakarta_today
+from common.durable_file import DIR_MODE, FILE_MODE, fsync_dir, temp_path_in
+from common.sqlite_files import owner_only
 from vault.blob_files import move_blob_files
 from vault.consistency import check_folder
 from vault.data_folder import DataFolder
 from vault.database import connect, opened
-from vault.days import jakarta_today
-from vault.durable_file import DIR_MODE, FILE_MODE, fsync_dir, temp_path_in
 from vault.errors import VaultError
-from vault.file_times import owner_only
 from vault.identifiers import parse_id
 from vault.schema import migrate
 

@@ -27,9 +27,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.durable_file import fsync_dir, overwrite_and_unlink
 from vault.blob_store import PIECE_SIZE, write_pieces
 from vault.database import opened, write_transaction
-from vault.durable_file import fsync_dir, overwrite_and_unlink
 from vault.file_times import open_for_reading
 
 _BLOB_NAME = re.compile(r"[0-9a-f]{32}\Z")

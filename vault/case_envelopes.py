@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from common.case_status import CaseStatus
 from vault.blob_store import BlobStore
 from vault.cases import get_case, insert_envelope_rows
 from vault.database import Commit, in_write_transaction
@@ -21,7 +22,6 @@ from vault.errors import BadInput, Conflict, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
 from vault.limits import Limits, check_case_day
-from vault.status import CaseStatus
 
 CLOSED = frozenset({CaseStatus.DITUTUP})
 

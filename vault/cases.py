@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from common.case_status import CaseStatus
 from crypto.secret import SecretBytes
 from receipts.derivation import lookup_hash, validator_hash, validator_matches
 from vault.database import Commit, in_write_transaction, write_transaction
 from vault.errors import BadInput, Conflict, DailyCeiling, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
-from vault.status import CaseStatus
 from vault.unit_lifetime import refuse_retired
 from vault.units import get_settings
 

@@ -18,16 +18,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from common.case_status import CaseStatus
+from common.days import Today, jakarta_today
+from common.working_days import WorkingCalendar
 from vault import deadlines, staff
 from vault.cases import Case
-from vault.days import Today, jakarta_today
 from vault.deadlines import Deadline
 from vault.errors import BadInput, NotFound, VaultError
 from vault.identifiers import parse_id
 from vault.limits import Limits
 from vault.staff import Role, StaffUser
-from vault.status import CaseStatus
-from vault.working_days import WorkingCalendar, calendar_for
+from vault.working_days import calendar_for
 
 
 class PermissionDenied(VaultError):

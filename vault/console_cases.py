@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from common.case_status import CaseStatus
 from vault import audit_log, deadlines, lifecycle, staff
 from vault.console_access import CASE_SQL, CaseRow, ConsoleAccess, as_case
 from vault.database import opened
 from vault.deadlines import StageClock
 from vault.errors import BadInput, NotFound
 from vault.staff import Role, StaffUser
-from vault.status import CaseStatus
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from common.case_status import CaseStatus
 from vault import audit_log, deadlines, notifications
 from vault.audit_log import AuditEntry, VerifyReport
 from vault.console_access import CASE_SQL, ConsoleAccess, as_case
 from vault.database import opened
 from vault.staff import Role, StaffUser
-from vault.status import CaseStatus
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from common.case_status import CaseStatus
+from common.days import Today, jakarta_today
+from common.working_days import WorkingCalendar
 from crypto.secret import SecretStr
 from vault import staff_totp
 from vault.ack_templates import AckTemplate
@@ -44,15 +47,12 @@ from vault.console_quarantine import ConsoleQuarantine
 from vault.console_questionnaires import ConsoleQuestionnaires
 from vault.console_units import ConsoleUnits, UnitConsoleSettings
 from vault.database import opened
-from vault.days import Today, jakarta_today
 from vault.deadlines import DeadlinePolicy
 from vault.limits import Limits
 from vault.quarantine_notes import QuarantineNote
 from vault.questionnaires import QuestionnaireVersion
 from vault.staff import LoginThrottle, Role, StaffUser
-from vault.status import CaseStatus
 from vault.units import Unit
-from vault.working_days import WorkingCalendar
 
 __all__ = [
     "CasePage",

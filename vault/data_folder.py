@@ -27,8 +27,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.durable_file import ensure_dir, write_atomic
 from crypto.secret import SecretBytes
-from vault.durable_file import ensure_dir, write_atomic
 from vault.errors import VaultError
 from vault.file_times import read_file
 

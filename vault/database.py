@@ -1,15 +1,9 @@
 """SQLite connections through sqlite-utils, with Peluit's pragmas on every one.
 
-Every connection, however short-lived, gets the same settings:
-
-- ``journal_mode=WAL`` and ``synchronous=FULL``: a committed transaction is
-  durable when ``COMMIT`` returns;
-- ``secure_delete=ON``: deleted content is overwritten with zeros;
-- ``trusted_schema=OFF``: no SQL functions with side effects from the schema;
-- ``foreign_keys=ON``;
-- a busy timeout, so parallel workers wait instead of failing;
-- ``journal_size_limit``: a log emptied by a checkpoint is cut back to at
-  most 64 MiB (ciphertext pieces pass through it).
+Every connection, however short-lived, gets the pragmas of
+:mod:`common.sqlite_files` (WAL, ``synchronous=FULL``, ``secure_delete``,
+``trusted_schema=OFF``, foreign keys, a busy timeout, a journal size
+limit), the same as the workstation's; this module checks that WAL took.
 
 The database file is created mode 0600 (its ``-wal`` and ``-shm`` files
 inherit the mode) and every descriptor SQLite opens on these files gets
@@ -33,22 +27,13 @@ from typing import Protocol, TypeVar
 
 from sqlite_utils import Database
 
+from common import sqlite_files
+from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS
 from vault.errors import VaultError
-from vault.file_times import mark_database_files, owner_only, touch_database_files
+from vault.file_times import mark_database_files, touch_database_files
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_MS = 10_000
-
-PRAGMAS: tuple[tuple[str, str], ...] = (
-    ("journal_mode", "WAL"),
-    ("synchronous", "FULL"),
-    ("secure_delete", "ON"),
-    ("trusted_schema", "OFF"),
-    ("foreign_keys", "ON"),
-    ("busy_timeout", str(BUSY_TIMEOUT_MS)),
-    ("journal_size_limit", str(64 << 20)),
-)
 CHECKPOINT_ATTEMPTS = 5
 
 
@@ -58,16 +43,9 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
     ``check_same_thread=False`` only for a connection whose owner makes sure
     one thread at a time uses it (vault/group_commit.py).
     """
-    owner_only(path)
-    conn = sqlite3.connect(
-        str(path),
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-        check_same_thread=check_same_thread,
-    )
+    # PRAGMAS read here, not bound at import: a test may shorten the busy timeout.
+    conn = sqlite_files.connect(path, pragmas=PRAGMAS, check_same_thread=check_same_thread)
     try:
-        for name, value in PRAGMAS:
-            conn.execute(f"PRAGMA {name}={value}")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")
@@ -131,25 +109,9 @@ class ThreadConnections:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception.
-
-    With ``synchronous=FULL`` in WAL mode the data is on stable storage
-    when the block returns.
-    """
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    """:func:`common.sqlite_files.transaction` on a sqlite-utils ``Database``."""
+    with sqlite_files.transaction(db.conn):
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    try:
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 class Commit(Protocol):

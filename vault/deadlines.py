@@ -32,11 +32,12 @@ from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
+from common.case_status import CONCLUDED, CaseStatus
+from common.working_days import WorkingCalendar
 from vault.cases import Case, StatusEvent
 from vault.errors import BadInput, NotFound
-from vault.lifecycle import CONCLUDED, change_status
-from vault.status import CaseStatus
-from vault.working_days import WorkingCalendar, calendar_for
+from vault.lifecycle import change_status
+from vault.working_days import calendar_for
 
 S = CaseStatus
 STAGES = ("triage", "first_followup", "feedback", "conclusion", "auto_close")

@@ -32,7 +32,8 @@ most recent activity of the whole vault, never an earlier one.
 
 Database files are created mode 0600 before SQLite opens them (SQLite
 creates the ``-wal`` and ``-shm`` files with the database file's mode), and
-files left 0644 by an earlier version are narrowed (:func:`owner_only`).
+files left 0644 by an earlier version are narrowed
+(:func:`common.sqlite_files.owner_only`).
 """
 
 from __future__ import annotations
@@ -43,16 +44,11 @@ import os
 import time
 from pathlib import Path
 
+from common.sqlite_files import database_files
+
 O_NOATIME: int = getattr(os, "O_NOATIME", 0)
 PARKED_ATIME = 4_102_444_800  # 2100-01-01T00:00:00Z
 PARKED_NS = PARKED_ATIME * 1_000_000_000
-SIDE_FILES = ("-wal", "-shm", "-journal")
-FILE_MODE = 0o600
-
-
-def database_files(path: Path) -> list[Path]:
-    """The database file and its side files (whether or not they exist now)."""
-    return [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]
 
 
 def open_for_reading(path: Path) -> int:
@@ -74,16 +70,6 @@ def read_file(path: Path) -> bytes:
         return b"".join(parts)
     finally:
         os.close(fd)
-
-
-def owner_only(path: Path) -> None:
-    """Create the database file 0600 if missing; narrow it and its side files to 0600."""
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE))
-    for file in database_files(path):
-        with contextlib.suppress(FileNotFoundError, PermissionError):
-            if file.stat().st_mode & 0o077:
-                os.chmod(file, FILE_MODE)
 
 
 def mark_database_files(path: Path) -> None:

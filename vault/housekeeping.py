@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
+from common.working_days import WorkingCalendar
 from crypto.secret import SecretStr
 from vault import audit_log, daily_jobs, deadlines, notifications, retention, staff
 from vault.audit_log import VerifyReport
@@ -27,7 +28,7 @@ from vault.database import opened
 from vault.notifications import Notified
 from vault.retention import RetentionReport
 from vault.staff import Role, StaffUser
-from vault.working_days import WorkingCalendar, calendar_for
+from vault.working_days import calendar_for
 
 
 @runtime_checkable

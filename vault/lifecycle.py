@@ -42,38 +42,20 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from common.case_status import (
+    OUTCOMES,
+    PAUSABLE,
+    REASONS,
+    TARGETS,
+    TRANSITIONS,
+    CaseStatus,
+)
 from crypto.errors import PeluitError
 from vault import audit_log
 from vault.errors import BadInput, NotFound
 from vault.identifiers import parse_id
-from vault.status import CaseStatus
 
 S = CaseStatus
-
-OUTCOMES = frozenset({"terbukti", "tidak_terbukti", "sebagian_terbukti", "dihentikan"})
-REASONS = frozenset({"terlalu_umum", "di_luar_kewenangan", "kedaluwarsa", "duplikat"})
-TARGETS = frozenset({"kpk", "kepolisian", "kejaksaan", "inspektorat_lebih_tinggi", "lapor"})
-
-# States a paused case may resume to.
-PAUSABLE = frozenset({S.DITERIMA, S.DIVERIFIKASI, S.DITINDAKLANJUTI})
-# States that end the work and lead only to ditutup.
-CONCLUDED = frozenset({S.SELESAI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI})
-
-TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
-    S.DITERIMA: frozenset(
-        {S.DIVERIFIKASI, S.PERLU_INFORMASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI}
-    ),
-    S.DIVERIFIKASI: frozenset(
-        {S.DITINDAKLANJUTI, S.PERLU_INFORMASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI}
-    ),
-    # Back to the paused-from state (checked against the case) or give up.
-    S.PERLU_INFORMASI: PAUSABLE | {S.TIDAK_DAPAT_DITINDAKLANJUTI},
-    S.DITINDAKLANJUTI: frozenset({S.PERLU_INFORMASI, S.SELESAI, S.DILIMPAHKAN}),
-    S.SELESAI: frozenset({S.DITUTUP}),
-    S.DILIMPAHKAN: frozenset({S.DITUTUP}),
-    S.TIDAK_DAPAT_DITINDAKLANJUTI: frozenset({S.DITUTUP}),
-    S.DITUTUP: frozenset(),
-}
 
 
 class IllegalTransition(PeluitError):

@@ -35,6 +35,7 @@ from typing import Any, BinaryIO
 
 from sqlite_utils import Database
 
+from common.case_status import CaseStatus
 from crypto.b64 import b64u_decode
 from crypto.bundle import BundleReader, Entry, ReaderLimits, verify_signature
 from crypto.bundle_schema import QUARANTINE, REPLY, STATUS, TEMPLATE, BundleError, Kind
@@ -46,7 +47,6 @@ from vault.cases import insert_envelope_rows
 from vault.database import write_transaction
 from vault.errors import BadInput, Conflict, NotFound, VaultError
 from vault.item_batch import ItemBatch
-from vault.status import CaseStatus
 from vault.units import Unit, get_unit
 
 MIB = 1 << 20

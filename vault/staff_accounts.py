@@ -87,7 +87,7 @@ def _check_units(db: Database, role: Role, unit_ids: Iterable[str]) -> tuple[str
 
 
 def today_or(today: dt.date | None) -> dt.date:
-    from vault.days import jakarta_today
+    from common.days import jakarta_today
 
     return today or jakarta_today()
 

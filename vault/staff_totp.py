@@ -28,9 +28,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from sqlite_utils import Database
 
+from common.durable_file import write_atomic
 from crypto.secret import SecretBytes, SecretStr
 from vault.database import write_transaction
-from vault.durable_file import write_atomic
 from vault.errors import VaultError
 
 KEY_NAME = "staff_key"

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from common.days import Today
 from vault.blob_store import Opener, delete_pieces, pieces_of, prefix, write_pieces
 from vault.database import Commit, checkpoint_if_idle
-from vault.days import Today
 from vault.envelope_shape import PREFIX_SIZE, check_envelope_prefix
 from vault.errors import Conflict, LimitExceeded, NotFound
 from vault.identifiers import new_upload_token, parse_id, upload_folder_name

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
 
+from common.case_status import CaseStatus
+from common.days import Today, jakarta_today
 from crypto.secret import SecretBytes
 from vault import case_envelopes, cases, questionnaires, retention, unit_lifetime, units
 from vault.blob_files import move_blob_files
@@ -36,7 +38,6 @@ from vault.case_envelopes import EnvelopeInfo
 from vault.cases import Case, CaseCreated, NewCase, Secret, StatusEvent
 from vault.data_folder import DataFolder
 from vault.database import ThreadConnections, opened
-from vault.days import Today, jakarta_today
 from vault.deadlines import Deadline, deadline_of
 from vault.errors import BadInput
 from vault.export_bundle import ExportSummary, export_bundle
@@ -50,7 +51,6 @@ from vault.questionnaires import QuestionnaireVersion
 from vault.reply_import import ImportLimits, ImportSummary, import_reply_bundle
 from vault.schema import migrate
 from vault.staging import Staging
-from vault.status import CaseStatus
 from vault.units import Unit, UnitSettings
 from vault.working_days import calendar_for
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.days import jakarta_today
 from vault.backup import backup
 from vault.data_folder import DataFolder
 from vault.database import opened
-from vault.days import jakarta_today
 from vault.schema import applied_versions, available_migrations, migrate
 
 

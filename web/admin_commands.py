@@ -23,10 +23,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from common.days import jakarta_today
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from vault import staff
-from vault.days import jakarta_today
 from vault.housekeeping import Housekeeping
 from vault.store import open_housekeeping
 from web import clock_override

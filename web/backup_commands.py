@@ -28,8 +28,8 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as failed:
         return _fail(_("backup failed: {why}").format(why=failed.strerror),
                      _("nothing was left behind; try again"))  # fmt: skip
+    from common.days import jakarta_today
     from vault.daily_jobs import record_in_folder
-    from vault.days import jakarta_today
 
     record_in_folder(settings.data_dir, "backup", jakarta_today())
     print(_("backup written to {path}: {cases} cases, {envelopes} envelopes").format(

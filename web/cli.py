@@ -131,7 +131,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     import contextlib
     import os
 
-    from vault.durable_file import overwrite_and_unlink, publish, temp_path_in
+    from common.durable_file import overwrite_and_unlink, publish, temp_path_in
 
     target = Path(args.out).absolute()
     exists = _("{path} already exists").format(path=target)

@@ -11,19 +11,10 @@ Indonesian msgstr). Error and hint lines keep their lowercase ``error:`` /
 
 from __future__ import annotations
 
-import os
 import sys
 
+from common.cli_language import language
 from web.i18n import gettext
-
-
-def language() -> str:
-    """``"id"`` or ``"en"``, from the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set."""
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "id" if value.lower().startswith("id") else "en"
-    return "en"
 
 
 def _(message: str) -> str:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vault.days import jakarta_today
+from common.days import jakarta_today
 from web import doctor_checks as checks
 from web import doctor_machine as machine
 from web import doctor_web as web_checks

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from common.day_words import long_day, month_words, short_day
 from crypto.questionnaire_doc import digest
-from web.day_words import long_day, month_words, short_day
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from web.page_messages import messages
 from web.questionnaire_labels import labels as questionnaire_labels

@@ -4,13 +4,15 @@ The Content-Security-Policy allows scripts only from our own origin
 (``'wasm-unsafe-eval'`` lets libsodium.js compile its WebAssembly where the
 browser has it), no inline script, no other origin for anything. ``Strict-Transport-Security``
 only when ``PELUIT_PUBLIC_URL`` is https (web/public_origin.py): the server
-itself sees plain http behind its TLS proxy.
+itself sees plain http behind its TLS proxy. The headers the workstation's
+UI shares are :mod:`common.security_headers`.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.security_headers import SHARED_HEADERS, replace_headers
 from web.public_origin import HSTS_VALUE
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,10 +34,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-resource-policy", b"same-origin"),
+    *SHARED_HEADERS,
     (b"cross-origin-embedder-policy", b"require-corp"),
     (
         b"permissions-policy",
@@ -80,11 +79,8 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in added} | {b"cache-control", b"server"}
-                headers = [(k, v) for k, v in message.get("headers", []) if k not in names]
-                headers.extend(added)
-                headers.append((b"cache-control", b"no-cache") if static else NO_STORE)
-                message["headers"] = headers
+                cache = (b"cache-control", b"no-cache") if static else NO_STORE
+                message["headers"] = replace_headers(message.get("headers", []), [*added, cache])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from common.durable_file import write_atomic
 from crypto.key_file import UnitKeys
 from crypto.unit_card import UnitCard
-from workstation.keyring import card_path, write_atomic
+from workstation.keyring import card_path
 
 
 def card_for(keys: UnitKeys, like: UnitCard, today: datetime.date | None = None) -> UnitCard:
@@ -47,7 +48,7 @@ def agrees(card: UnitCard, keys: UnitKeys) -> bool:
 
 def write_card(folder: Path, card: UnitCard) -> Path:
     path = card_path(folder)
-    write_atomic(path, card.to_json(), mode=0o644)
+    write_atomic(path, [card.to_json()], replace=True, mode=0o644)
     return path
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from common.durable_file import write_atomic
 from crypto.key_file import UnitKeys
 from crypto.unit_card import UnitCard
 from workstation import backup as shamir
@@ -22,7 +23,7 @@ from workstation.ceremony import CARD_FILE, KEY_FILE, FolderNotEmpty
 from workstation.cli_words import _, translated, word
 from workstation.desk import Desk
 from workstation.errors import Refused
-from workstation.keyring import load_card, open_keys, read_bytes, save_keys, write_atomic
+from workstation.keyring import load_card, open_keys, read_bytes, save_keys
 from workstation.quarantine import Quarantined
 from workstation.templates import REPLY_TEMPLATES, STANDARD_MESSAGES
 from workstation.terminal import safe_line, safe_text
@@ -335,13 +336,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     backup_file = out / shamir.BACKUP_FILE
     if backup_file.exists():
         raise Refused(f"{backup_file} exists; choose a new file name")
-    write_atomic(backup_file, made.key_file)
+    write_atomic(backup_file, [made.key_file], replace=True)
     if args.out:
-        write_atomic(out / CARD_FILE, card.to_json(), mode=0o644)
+        write_atomic(out / CARD_FILE, [card.to_json()], replace=True, mode=0o644)
     for number in range(1, args.shares + 1):
         sheet = shamir.share_sheet(keys.unit_id, card.fingerprint(), number, made)
         if args.out:
-            write_atomic(out / f"share-{number}-of-{args.shares}.txt", sheet.encode())
+            share = out / f"share-{number}-of-{args.shares}.txt"
+            write_atomic(share, [sheet.encode()], replace=True)
         else:
             print(sheet)
     print(_(
@@ -395,7 +397,7 @@ def _restore_card(folder: Path, beside_backup: Path, keys: UnitKeys) -> None:
     if like.ed25519_public_key != keys.signing_key().verify_key:
         raise Refused(f"{beside_backup} is the card of another unit; the key file was restored")
     if agrees(like, keys):
-        write_atomic(folder / CARD_FILE, like.to_json(), mode=0o644)
+        write_atomic(folder / CARD_FILE, [like.to_json()], replace=True, mode=0o644)
         return
     card = card_for(keys, like)
     print("\n".join(register_lines(write_card(folder, card), card.fingerprint())))

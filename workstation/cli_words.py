@@ -15,11 +15,11 @@ the command line uses is here, with the same ``{placeholders}``.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from typing import Final
 
+from common.cli_language import language
 from workstation.code_names import NAMES
 from workstation.code_names import name as code_name
 
@@ -261,15 +261,6 @@ INDONESIAN: Final[dict[str, str]] = {
     "{path} is the card of another unit; the key file was restored": "{path} adalah kartu unit lain; berkas kunci sudah dipulihkan",
     "warning": "peringatan",
 }
-
-
-def language() -> str:
-    """``"id"`` or ``"en"``, from the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set."""
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "id" if value.lower().startswith("id") else "en"
-    return "en"
 
 
 def _(english: str, /, **values: object) -> str:

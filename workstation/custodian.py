@@ -19,6 +19,7 @@ import secrets
 from pathlib import Path
 from typing import NamedTuple
 
+from common.durable_file import write_atomic
 from crypto.key_file import UnitKeys, read_key_file, write_key_file
 from crypto.secret import SecretBytes, SecretStr
 from crypto.signing import SigningKey
@@ -26,7 +27,7 @@ from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from workstation.card_issue import card_for, write_card
 from workstation.ceremony import FolderNotEmpty
-from workstation.keyring import load_card, open_keys, read_bytes, save_keys, write_atomic
+from workstation.keyring import load_card, open_keys, read_bytes, save_keys
 from workstation.passphrase import check_passphrase
 
 CUSTODIAN_KEY_FILE = "custodian-key.json"
@@ -53,13 +54,12 @@ def init_custodian(
     seed, xwing = XWingPrivateKey.generate()
     keys = UnitKeys(CUSTODIAN_ID, ed_seed, [(seed, created)])
     ops, mem = kdf or (3, 262144)
-    write_atomic(
-        folder / CUSTODIAN_KEY_FILE, write_key_file(keys, passphrase, ops=ops, mem_kib=mem)
-    )
+    data = write_key_file(keys, passphrase, ops=ops, mem_kib=mem)
+    write_atomic(folder / CUSTODIAN_KEY_FILE, [data], replace=True)
     card = UnitCard.create(
         SigningKey.from_seed(ed_seed), xwing.public_key(), CUSTODIAN_ID, name, "", created
     )
-    write_atomic(folder / CUSTODIAN_CARD_FILE, card.to_json(), mode=0o644)
+    write_atomic(folder / CUSTODIAN_CARD_FILE, [card.to_json()], replace=True, mode=0o644)
     return card
 
 

@@ -1,71 +1,26 @@
 """The workstation's SQLite connection: the same pragmas as the vault's, on every connection.
 
-``workstation/`` may not import ``vault/`` (tests/test_layering.py), so the
-few lines that open a connection are repeated here on purpose:
-``journal_mode=WAL``, ``synchronous=FULL``, ``secure_delete=ON``,
-``trusted_schema=OFF``, ``foreign_keys=ON``, and ``isolation_level=None`` so
-that transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``). The
-database file is created mode 0600, so its -wal and -shm files are too.
+The pragmas and the 0600 database file are :mod:`common.sqlite_files`,
+shared with the vault (``journal_mode=WAL``, ``synchronous=FULL``,
+``secure_delete=ON``, ``trusted_schema=OFF``, ``foreign_keys=ON``, a busy
+timeout); the connection runs with ``isolation_level=None`` so that
+transactions are explicit (:func:`common.sqlite_files.transaction`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-PRAGMAS: tuple[tuple[str, str], ...] = (
-    ("journal_mode", "WAL"),
-    ("synchronous", "FULL"),
-    ("secure_delete", "ON"),
-    ("trusted_schema", "OFF"),
-    ("foreign_keys", "ON"),
-    ("busy_timeout", "10000"),
-)
-
-
-FILE_MODE = 0o600
-
-
-def owner_only(path: Path) -> None:
-    """Create the database file 0600 (SQLite gives its -wal and -shm files the
-    same mode) and narrow files an earlier version left 0644."""
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE))
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        file = path.with_name(path.name + suffix)
-        with contextlib.suppress(FileNotFoundError, PermissionError):
-            if file.stat().st_mode & 0o077:
-                os.chmod(file, FILE_MODE)
+from common import sqlite_files
+from common.sqlite_files import transaction as transaction  # the workstation's name for it
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    owner_only(path)
-    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
-    try:
-        for name, value in PRAGMAS:
-            conn.execute(f"PRAGMA {name}={value}")
-        conn.row_factory = sqlite3.Row
-        return conn
-    except BaseException:
-        conn.close()
-        raise
-
-
-@contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; roll back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+    conn = sqlite_files.connect(path)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -31,16 +31,16 @@ end must escape it.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from pathlib import Path
 from typing import Any
 
+from common.days import jakarta_today
+from common.strict_json import load_object
 from crypto.context import Context
 from crypto.envelope import open_envelope
 from crypto.errors import DecryptionError
 from crypto.key_file import UnitKeys
 from crypto.secret import SecretStr
-from crypto.strict_json import load_object
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from workstation import attachments, forwarding, questionnaire, reading, reply_bundle
@@ -55,12 +55,6 @@ from workstation.quarantine import Quarantined, RetryResult, listing, retry
 from workstation.store import CaseRow, WorkstationStore
 from workstation.templates import fill_template
 from workstation.triage import Triage, open_triage, seal_triage
-
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
-
-
-def jakarta_today() -> datetime.date:
-    return datetime.datetime.now(JAKARTA).date()
 
 
 class Desk:

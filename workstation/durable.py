@@ -24,6 +24,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from common.durable_file import fsync_dir, fsync_file
+
 SYNCFS_ERRORS_SINCE = (5, 8)  # the first Linux whose syncfs reports write-back errors
 
 
@@ -47,16 +49,6 @@ def _find_syncfs() -> Callable[[int], int] | None:
 
 
 _SYNCFS = _find_syncfs()
-
-
-def fsync_path(path: Path, *, folder: bool = False) -> None:
-    """fsync one file or folder by name (read-only is enough for fsync on Linux)."""
-    flags = os.O_RDONLY | (os.O_DIRECTORY if folder else os.O_NOFOLLOW)
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class DurableBatch:
@@ -84,9 +76,9 @@ class DurableBatch:
                 raise OSError(error, os.strerror(error))
             return
         for path in files:
-            fsync_path(path)
+            fsync_file(path)
         for path in folders:
-            fsync_path(path, folder=True)
+            fsync_dir(path)
 
     def close(self) -> None:
         """Close the folder; a second call does nothing (it must never close a reused number)."""

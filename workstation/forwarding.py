@@ -19,23 +19,22 @@ and pass it off as their own.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common.durable_file import write_atomic
+from common.strict_json import load_object
 from crypto import envelope, labels
-from crypto.b64 import b64u_decode, b64u_encode
+from crypto.b64 import WrongLength, b64u_encode, b64u_field
 from crypto.context import Context
 from crypto.errors import CardError, DecryptionError, FormatError, SignatureError
 from crypto.framing import lp
 from crypto.key_file import UnitKeys
-from crypto.strict_json import load_object
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
 from workstation import reply_bundle
@@ -217,25 +216,15 @@ def seal_forward(
 
 
 def write_new(out: Path, data: bytes) -> str:
-    """Write ``data`` to ``out`` through a temp file and ``link()`` (never overwrites)."""
+    """Write ``data`` to ``out`` through a fsynced temp file and ``link()`` (never overwrites)."""
     if out.exists() or out.is_symlink():
         raise Refused(f"{out} exists; the workstation never overwrites a file")
     if not out.parent.is_dir():
         raise Refused(f"the folder {out.parent} does not exist")
-    temp = out.parent / f".tmp-{secrets.token_hex(16)}"
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temp, out)
-        except FileExistsError:
-            raise Refused(f"{out} exists; the workstation never overwrites a file") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        write_atomic(out, [data])
+    except FileExistsError:
+        raise Refused(f"{out} exists; the workstation never overwrites a file") from None
     return hashlib.sha256(data).hexdigest()
 
 
@@ -243,16 +232,12 @@ def write_new(out: Path, data: bytes) -> str:
 
 
 def _b64(fields: dict[str, Any], name: str, size: int | None = None) -> bytes:
-    value = fields[name]
     try:
-        if not isinstance(value, str):
-            raise FormatError()
-        data = b64u_decode(value)
+        return b64u_field(fields, name, size)
+    except WrongLength:
+        raise ForwardRejected(f"{name} has the wrong length") from None
     except FormatError:
         raise ForwardRejected(f"{name} is not base64url") from None
-    if size is not None and len(data) != size:
-        raise ForwardRejected(f"{name} has the wrong length")
-    return data
 
 
 def _outer(data: bytes) -> dict[str, Any]:

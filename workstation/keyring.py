@@ -4,18 +4,17 @@ A workstation folder holds ``unit-key.json`` (mode 0600) and
 ``unit-card.json``. Private keys are decrypted only into memory for a
 session (:class:`crypto.key_file.UnitKeys`, seeds as ``SecretBytes``).
 A rewrite (rotation, custodian attach, restore) keeps the file's Argon2id
-parameters, writes a temporary file, fsyncs it and renames it over the old
-one, so a crash leaves the old key file or the new one, never half of one.
+parameters and goes through :func:`common.durable_file.write_atomic` (a
+fsynced temporary file renamed over the old one, then the folder fsynced),
+so a crash leaves the old key file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import secrets
 from pathlib import Path
 
+from common.durable_file import write_atomic
 from crypto.errors import KeyFileError
 from crypto.key_file import DEFAULT_MEM_KIB, DEFAULT_OPS, UnitKeys, read_key_file, write_key_file
 from crypto.secret import SecretStr
@@ -62,27 +61,6 @@ def kdf_params(folder: Path) -> tuple[int, int]:
         return DEFAULT_OPS, DEFAULT_MEM_KIB
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write ``data`` to ``path`` through an fsynced temporary file and a rename."""
-    temp = path.parent / f".tmp-{secrets.token_hex(16)}"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def save_keys(
     folder: Path,
     keys: UnitKeys,
@@ -91,7 +69,8 @@ def save_keys(
 ) -> None:
     """Encrypt ``keys`` under ``passphrase`` and replace the folder's key file."""
     ops, mem_kib = params or kdf_params(folder)
-    write_atomic(key_path(folder), write_key_file(keys, passphrase, ops=ops, mem_kib=mem_kib))
+    data = write_key_file(keys, passphrase, ops=ops, mem_kib=mem_kib)
+    write_atomic(key_path(folder), [data], replace=True)
 
 
 def load_card(folder: Path) -> UnitCard:

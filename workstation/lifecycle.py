@@ -1,45 +1,21 @@
-"""Lifecycle codes the workstation may queue (a copy of vault/lifecycle.py's lists).
+"""The lifecycle checks the workstation makes before a status change is queued.
 
-``workstation/`` may not import ``vault/``; tests/test_ws_lifecycle.py checks
-that these lists and transitions equal the vault's, so the two cannot drift.
-The online vault checks the transition again when it applies a reply bundle;
-checking here too tells the inspector at once instead of a USB trip later.
+The statuses, codes and transitions are :mod:`common.case_status`, the same
+table the online vault applies (vault/lifecycle.py). The vault checks the
+transition again when it applies a reply bundle; checking here too tells the
+inspector at once instead of a USB trip later.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from common.case_status import OUTCOMES, REASONS, TARGETS, TRANSITIONS, CaseStatus, following
 from workstation.errors import Refused
 
-STATUSES: Final = (
-    "diterima",
-    "diverifikasi",
-    "perlu_informasi",
-    "dilimpahkan",
-    "tidak_dapat_ditindaklanjuti",
-    "ditindaklanjuti",
-    "selesai",
-    "ditutup",
-)
-OUTCOMES: Final = frozenset({"terbukti", "tidak_terbukti", "sebagian_terbukti", "dihentikan"})
-REASONS: Final = frozenset({"terlalu_umum", "di_luar_kewenangan", "kedaluwarsa", "duplikat"})
-TARGETS: Final = frozenset({"kpk", "kepolisian", "kejaksaan", "inspektorat_lebih_tinggi", "lapor"})
-PAUSABLE: Final = frozenset({"diterima", "diverifikasi", "ditindaklanjuti"})
-TRANSITIONS: Final[dict[str, frozenset[str]]] = {
-    "diterima": frozenset(
-        {"diverifikasi", "perlu_informasi", "dilimpahkan", "tidak_dapat_ditindaklanjuti"}
-    ),
-    "diverifikasi": frozenset(
-        {"ditindaklanjuti", "perlu_informasi", "dilimpahkan", "tidak_dapat_ditindaklanjuti"}
-    ),
-    "perlu_informasi": PAUSABLE | {"tidak_dapat_ditindaklanjuti"},
-    "ditindaklanjuti": frozenset({"perlu_informasi", "selesai", "dilimpahkan"}),
-    "selesai": frozenset({"ditutup"}),
-    "dilimpahkan": frozenset({"ditutup"}),
-    "tidak_dapat_ditindaklanjuti": frozenset({"ditutup"}),
-    "ditutup": frozenset(),
-}
+__all__ = ["OUTCOMES", "REASONS", "STATUSES", "TARGETS", "TRANSITIONS", "check_change"]
+
+STATUSES: Final = tuple(status.value for status in CaseStatus)
 
 
 def check_change(
@@ -53,12 +29,12 @@ def check_change(
     """Raise :class:`Refused` unless ``current -> new`` with exactly the right code is allowed."""
     if new not in TRANSITIONS:
         raise Refused(f"unknown status {new!r}; one of: {', '.join(STATUSES)}")
-    if new not in TRANSITIONS.get(current, frozenset()):
-        allowed = ", ".join(sorted(TRANSITIONS.get(current, frozenset()))) or "none"
+    if new not in following(current):
+        allowed = ", ".join(sorted(following(current))) or "none"
         raise Refused(f"a case that is {current} cannot become {new} (allowed: {allowed})")
-    _code("outcome", outcome, OUTCOMES, new == "selesai")
-    _code("reason", reason, REASONS, new == "tidak_dapat_ditindaklanjuti")
-    _code("target", target, TARGETS, new == "dilimpahkan")
+    _code("outcome", outcome, OUTCOMES, new == CaseStatus.SELESAI)
+    _code("reason", reason, REASONS, new == CaseStatus.TIDAK_DAPAT_DITINDAKLANJUTI)
+    _code("target", target, TARGETS, new == CaseStatus.DILIMPAHKAN)
 
 
 def _code(name: str, value: str | None, allowed: frozenset[str], needed: bool) -> None:

@@ -13,13 +13,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.strict_json import load_object
 from crypto import envelope
 from crypto.b64 import b64u_encode
 from crypto.context import Context
 from crypto.errors import DecryptionError, SignatureError
 from crypto.reply import verify_reply, verify_template_reply
 from crypto.signing import VerifyKey
-from crypto.strict_json import load_object
 from crypto.xwing import XWingPrivateKey
 from workstation.errors import WorkstationError
 from workstation.questionnaire import Answer, answers, described_attachments

@@ -6,7 +6,7 @@ Which periods a report may cover, which sections it shows in which order and
 their titles come from the unit's layout (:mod:`workstation.report_layout`:
 ``pergub-ntb-5-2024``, the default, for the Pembina and the Pengarah of Pergub
 NTB 5/2024; ``nasional`` after SE MenPANRB 08/2012; or the unit's own).
-Days are printed in words in both languages (:mod:`workstation.dates`); the
+Days are printed in words in both languages (:mod:`common.day_words`); the
 CSV keeps ISO days for spreadsheets.
 Cases counted are those **submitted in the period**; their status is the one
 this workstation knows today (queued changes included).
@@ -21,7 +21,7 @@ hidden too, so the total does not give it away.
 Deadline compliance per stage uses the days this workstation has: the day of
 submission, the day the online vault last changed the status, and the days
 the inspector queued status changes and replies. Working days skip weekends,
-national holidays and cuti bersama (:mod:`workstation.working_days`). Days
+national holidays and cuti bersama (:mod:`common.working_days`). Days
 spent waiting for the reporter are not subtracted (the online vault's clock
 does pause), so figures here err on the late side.
 """
@@ -41,23 +41,24 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from common.case_status import CaseStatus as S
+from common.day_words import long_day, short_day
+from common.working_days import CutiBersamaError, WorkingCalendar
 from workstation import report_layout
 from workstation.charts import Bar, bar_chart
 from workstation.code_names import both
-from workstation.dates import long_day, short_day
 from workstation.errors import Refused
 from workstation.forwarding import write_new
 from workstation.outbox import StatusChange
 from workstation.questionnaire import form
 from workstation.report_layout import PERIODS, Layout, Words
-from workstation.working_days import WorkingCalendar
 
 if TYPE_CHECKING:
     from workstation.desk import Desk
 
 SMALL = 3
 POLICY = {"triage": 3, "first_followup": 5, "feedback": 30, "conclusion": 60}  # working days
-TRIAGE_ENDS = ("diverifikasi", "dilimpahkan", "tidak_dapat_ditindaklanjuti")
+TRIAGE_ENDS = (S.DIVERIFIKASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI)
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4])|-S([12]))?\Z")
 UNSET = "belum-ditentukan"
 
@@ -205,7 +206,7 @@ def gather(desk: Desk) -> list[CaseFacts]:
         agency = (triage.agency.strip() if triage else "") or UNSET
         facts = CaseFacts(dt.date.fromisoformat(summary.submitted_day), summary.pending_status,
                           category, agency)  # fmt: skip
-        facts.reached["diterima"] = facts.submitted
+        facts.reached[S.DITERIMA] = facts.submitted
         _add_history(desk, summary.case_id, summary.status, summary.status_day, facts)
         result.append(facts)
     return result
@@ -241,16 +242,16 @@ def stage_result(facts: CaseFacts, stage: str, calendar: WorkingCalendar,
         start = facts.submitted
         end = _first(facts, TRIAGE_ENDS, start)
     elif stage == "first_followup":
-        start = reached.get("diverifikasi")
-        end = _first(facts, ("ditindaklanjuti", "dilimpahkan", "tidak_dapat_ditindaklanjuti"),
+        start = reached.get(S.DIVERIFIKASI)
+        end = _first(facts, (S.DITINDAKLANJUTI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI),
                      start) if start else None  # fmt: skip
     elif stage == "feedback":
-        start = reached.get("ditindaklanjuti")
+        start = reached.get(S.DITINDAKLANJUTI)
         later = [d for d in facts.replies if start and d >= start]
         end = min(later) if later else None
     else:
-        start = reached.get("ditindaklanjuti")
-        end = _first(facts, ("selesai", "dilimpahkan"), start) if start else None
+        start = reached.get(S.DITINDAKLANJUTI)
+        end = _first(facts, (S.SELESAI, S.DILIMPAHKAN), start) if start else None
     if start is None:
         return None
     limit = POLICY[stage]
@@ -268,12 +269,20 @@ def _check_period(layout: Layout, period: Period) -> None:
     )
 
 
+def _calendar(folder: Path) -> WorkingCalendar:
+    """The workstation folder's calendar; :class:`Refused` naming what is wrong with its file."""
+    try:
+        return WorkingCalendar.for_folder(folder)
+    except CutiBersamaError as bad:
+        raise Refused(bad.user_message) from None
+
+
 def build(desk: Desk, period: Period, *, layout: Layout | None = None,
           calendar: WorkingCalendar | None = None) -> Report:  # fmt: skip
     """The figures for ``period`` in ``layout`` (default: the unit's chosen layout)."""
     layout = layout or report_layout.chosen(desk.folder, desk.store)
     _check_period(layout, period)
-    calendar = calendar or WorkingCalendar.for_folder(desk.folder)
+    calendar = calendar or _calendar(desk.folder)
     today = dt.date.fromisoformat(desk.today())
     as_of = min(today, period.end)
     cases = [c for c in gather(desk) if period.contains(c.submitted)]

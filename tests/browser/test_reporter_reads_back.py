@@ -41,13 +41,13 @@ from playwright.sync_api import Browser, Page
 
 from browser.conftest import assert_engine, open_page, serve_app
 from browser.test_reporter_pages import serious_violations
+from common.case_status import CaseStatus
 from crypto import envelope
 from crypto.b64 import b64u_encode
 from crypto.envelope import Context, seal
 from crypto.reply import sign_reply
 from receipts.derivation import derive
 from receipts.receipt_code import ReceiptCode, generate
-from vault.status import CaseStatus
 from vault.store import NewItem
 
 pytestmark = pytest.mark.browser

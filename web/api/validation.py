@@ -12,11 +12,11 @@ from typing import Any, Final
 
 from starlette.requests import Request
 
+from common.strict_json import is_int, load_object
 from crypto import envelope, stream
 from crypto.b64 import b64u_decode
 from crypto.errors import FormatError
 from crypto.padding import MIN_PADDED
-from crypto.strict_json import is_int, load_object
 from crypto.xwing import KEY_ID_SIZE, key_id_of
 from vault.envelope_shape import PREFIX_SIZE as VAULT_PREFIX_SIZE
 from vault.envelope_shape import body_is_plausible

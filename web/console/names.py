@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from vault.lifecycle import OUTCOMES, REASONS, TARGETS
-from vault.status import CaseStatus
+from common.case_status import OUTCOMES, REASONS, TARGETS, CaseStatus
 
 
 def _(message: str) -> str:

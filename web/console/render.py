@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from common.same_origin import local_path
 from web.console.names import names
 
 # One Jinja environment per language for every page of the app (same
@@ -63,6 +64,4 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
 
 def redirect(request: Request, path: str) -> Response:
     """303 to a console path in the request's language (never to another origin)."""
-    if not path.startswith("/") or path.startswith("//"):
-        path = "/"
-    return RedirectResponse(prefix(language(request)) + path, status_code=303)
+    return RedirectResponse(prefix(language(request)) + local_path(path), status_code=303)

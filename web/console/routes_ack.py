@@ -14,8 +14,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from common.strict_json import load_object
 from crypto.b64 import b64u_decode, b64u_encode
-from crypto.strict_json import load_object
 from web.console.auth import guard, require_csrf, staff_of
 from web.console.routes_cases import _case_id
 from web.console.state import call, console

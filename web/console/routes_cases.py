@@ -16,8 +16,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault.lifecycle import PAUSABLE, TRANSITIONS
-from vault.status import CaseStatus
+from common.case_status import PAUSABLE, TRANSITIONS, CaseStatus
 from web.console import routes_quarantine
 from web.console.auth import form_of, guard, staff_of
 from web.console.names import OUTCOME_ORDER, REASON_ORDER, STATUS_ORDER, TARGET_ORDER

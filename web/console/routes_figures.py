@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from common.day_words import month_words
 from vault.deadlines import STAGES
 from web.console.audit_words import ACTIONS
 from web.console.auth import guard, staff_of
@@ -17,7 +18,6 @@ from web.console.names import COMPLIANCE, STATUS, STATUS_ORDER
 from web.console.names import STAGES as STAGE_NAMES
 from web.console.render import gettext, language, render
 from web.console.state import call, console
-from web.day_words import month_words
 from web.errors import BadRequest
 
 AUDIT_PAGE = 100

@@ -27,8 +27,9 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from common.day_words import long_day, short_day
+from common.same_origin import local_path
 from workstation.code_names import name
-from workstation.dates import long_day, short_day
 from workstation.terminal import marker, pieces, safe_text
 from workstation.ui.words import translate
 
@@ -122,6 +123,4 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
 
 def redirect(request: Request, path: str) -> Response:
     """303 to a UI path in the request's language (never to another origin)."""
-    if not path.startswith("/") or path.startswith("//"):
-        path = "/"
-    return RedirectResponse(prefix(language(request)) + path, status_code=303)
+    return RedirectResponse(prefix(language(request)) + local_path(path), status_code=303)

@@ -4,7 +4,8 @@ One pure ASGI middleware, in front of everything: a request whose ``Host``
 is not ours is answered 421 before any route runs (DNS rebinding), a POST
 that does not come from our own origin is answered 403, and every response
 gets the same strict Content-Security-Policy as the online pages, without
-any script source at all.
+any script source at all, and the headers every Peluit page shares
+(:mod:`common.security_headers`).
 
 "Our own origin" is checked on what a browser sends: ``Origin`` when there is
 one (``null`` is refused: that is what a page that hides its origin sends),
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.security_headers import SHARED_HEADERS, replace_headers
 from workstation.errors import Refused
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
@@ -35,10 +37,7 @@ FOREIGN = b"Permintaan dari situs lain ditolak.\nRequest from another site refus
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"referrer-policy", b"same-origin"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-resource-policy", b"same-origin"),
+    *SHARED_HEADERS,
     (b"cache-control", b"no-store"),
 ]
 
@@ -87,9 +86,7 @@ class LoopbackGuard:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in HEADERS} | {b"server"}
-                kept = [(k, v) for k, v in message.get("headers", []) if k not in names]
-                message["headers"] = kept + HEADERS
+                message["headers"] = replace_headers(message.get("headers", []), HEADERS)
             await send(message)
 
         await self.app(scope, receive, with_headers)

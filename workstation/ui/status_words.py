@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from typing import Final
 
+from common.case_status import CaseStatus, following
 from workstation.code_names import name
-from workstation.lifecycle import TRANSITIONS
 from workstation.ui.words import translate
 
 NOT_ALLOWED: Final = "A case with the status “{current}” cannot go to “{new}”."
 NEEDS: Final[dict[str, tuple[str, str]]] = {
-    "selesai": ("outcome", "For the status “{new}”, choose the outcome."),
-    "tidak_dapat_ditindaklanjuti": ("reason", "For the status “{new}”, choose the reason."),
-    "dilimpahkan": ("target", "For the status “{new}”, choose where it is referred to."),
+    CaseStatus.SELESAI: ("outcome", "For the status “{new}”, choose the outcome."),
+    CaseStatus.TIDAK_DAPAT_DITINDAKLANJUTI: (
+        "reason",
+        "For the status “{new}”, choose the reason.",
+    ),
+    CaseStatus.DILIMPAHKAN: ("target", "For the status “{new}”, choose where it is referred to."),
 }
 EXTRA: Final = (
     "Leave the outcome, the reason and the referral empty unless the status asks for one."
@@ -29,7 +32,7 @@ MESSAGES: Final = (NOT_ALLOWED, EXTRA, *(message for _, message in NEEDS.values(
 def refusal(current: str, new: str, codes: dict[str, str | None], lang: str) -> str | None:
     """Why ``current -> new`` with ``codes`` would be refused, or ``None``."""
     words = {"current": name(current, lang), "new": name(new, lang)}
-    if new not in TRANSITIONS.get(current, frozenset()):
+    if new not in following(current):
         return translate(lang, NOT_ALLOWED).format(**words)
     needed, message = NEEDS.get(new, ("", ""))
     if needed and not codes.get(needed):

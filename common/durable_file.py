@@ -1,11 +1,11 @@
 """Durable file operations: atomic writes, directory fsync, overwrite-then-unlink.
 
-Every file the vault keeps is written to a temporary name in the same
-directory, flushed with ``fsync``, renamed into place and the directory
-fsynced, so a crash leaves either the old state or the new one, never a
-partial file under the final name. Deletion overwrites the content with
-zeros and fsyncs before unlinking (best effort on copy-on-write or
-flash storage; see SECURITY.md).
+Every file the vault keeps, and the workstation's key files and cards, is
+written to a temporary name in the same directory, flushed with ``fsync``,
+renamed into place and the directory fsynced, so a crash leaves either the
+old state or the new one, never a partial file under the final name.
+Deletion overwrites the content with zeros and fsyncs before unlinking (best
+effort on copy-on-write or flash storage; see SECURITY.md).
 """
 
 from __future__ import annotations
@@ -33,8 +33,11 @@ def fsync_dir(path: Path) -> None:
 
 
 def fsync_file(path: Path) -> None:
-    """Flush a finished file's content (written without fsync) to stable storage."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    """Flush a finished file's content (written without fsync) to stable storage.
+
+    Read-only is enough for fsync on Linux; a symbolic link is refused.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
     try:
         os.fsync(fd)
     finally:
@@ -56,15 +59,17 @@ def temp_path_in(directory: Path) -> Path:
     return directory / f"{TEMP_PREFIX}{secrets.token_hex(16)}"
 
 
-def write_temp(directory: Path, chunks: Iterable[bytes]) -> tuple[Path, int]:
-    """Write ``chunks`` to a new fsynced temporary file in ``directory``.
+def write_temp(
+    directory: Path, chunks: Iterable[bytes], *, mode: int = FILE_MODE
+) -> tuple[Path, int]:
+    """Write ``chunks`` to a new fsynced temporary file (``mode``) in ``directory``.
 
     Memory stays bounded by the size of one chunk. Returns the temporary
     path and the number of bytes written. The temporary file is removed if
     anything fails (including an exception raised by ``chunks``).
     """
     temp = temp_path_in(directory)
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
     written = 0
     try:
         with os.fdopen(fd, "wb", buffering=0) as out:
@@ -101,9 +106,11 @@ def publish(temp: Path, target: Path, *, replace: bool = False) -> None:
     fsync_dir(target.parent)
 
 
-def write_atomic(target: Path, chunks: Iterable[bytes], *, replace: bool = False) -> int:
+def write_atomic(
+    target: Path, chunks: Iterable[bytes], *, replace: bool = False, mode: int = FILE_MODE
+) -> int:
     """Write ``chunks`` to ``target`` atomically; return the number of bytes written."""
-    temp, written = write_temp(target.parent, chunks)
+    temp, written = write_temp(target.parent, chunks, mode=mode)
     publish(temp, target, replace=replace)
     return written
 

@@ -1,11 +1,13 @@
 """Days as people read them, in Indonesian or English (Babel's locale data).
 
-The workstation keeps days only (ISO ``YYYY-MM-DD``). What a person reads
-shows them in words: :func:`long_day` gives "Senin, 7 Desember 2026" /
-"Monday, 7 December 2026" (the pattern ``EEEE, d MMMM y``; Babel's own
-"full" format pads the day, "07 Desember") and :func:`short_day` gives
-"7 Des 2026" / "7 Dec 2026" for tables and ranges. Anything that is not a
-day is shown as it came.
+Peluit keeps days only (ISO ``YYYY-MM-DD``), online and on the workstation.
+What a person reads shows them in words: :func:`long_day` gives "Senin, 7
+Desember 2026" / "Monday, 7 December 2026" (the pattern ``EEEE, d MMMM y``,
+the same words the reporter pages' script gets from ``Intl.DateTimeFormat``
+with ``id-ID`` / ``en-GB``; Babel's own "full" format pads the day, "07
+Desember"); :func:`short_day` gives "7 Des 2026" / "7 Dec 2026" for tables
+and ranges; :func:`month_words` gives "November 2026" for a month
+``YYYY-MM``. Anything that is not a day is shown as it came.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from babel.dates import format_date
 LOCALES: Final = {"id": "id", "en": "en_GB"}
 LONG_PATTERN: Final = "EEEE, d MMMM y"
 SHORT_PATTERN: Final = "d MMM y"
+MONTH_PATTERN: Final = "LLLL y"
 
 
 def _day(value: object) -> dt.date | None:
@@ -44,3 +47,10 @@ def long_day(value: object, lang: str) -> str:
 def short_day(value: object, lang: str) -> str:
     """Indonesian "7 Des 2026" or English "7 Dec 2026"."""
     return _words(value, lang, SHORT_PATTERN)
+
+
+def month_words(value: object, lang: str) -> str:
+    """``"2026-11"`` as "November 2026" in ``lang``; anything else as it came."""
+    if _day(f"{value}-01") is None:
+        return "" if value is None else str(value)
+    return _words(f"{value}-01", lang, MONTH_PATTERN)
