@@ -76,23 +76,24 @@ def parse_cuti_bersama(data: bytes) -> dict[int, frozenset[dt.date]]:
             raise CutiBersamaError(f"cuti bersama file: year {key!r} is not a year")
         if not isinstance(entry, dict) or set(entry) - {"source", "days"} or "days" not in entry:
             raise CutiBersamaError(f"cuti bersama file: year {key} needs days (and a source)")
-        if not isinstance(entry["days"], list):
-            raise CutiBersamaError(f"cuti bersama file: days of {key} must be a list")
-        days = set()
-        for text in entry["days"]:
-            try:
-                day = (
-                    dt.date.fromisoformat(text)
-                    if isinstance(text, str) and len(text) == 10
-                    else None
-                )
-            except ValueError:
-                day = None
-            if day is None or day.year != int(key):
-                raise CutiBersamaError(f"cuti bersama file: {text!r} is not a day of {key}")
-            days.add(day)
-        result[int(key)] = frozenset(days)
+        result[int(key)] = _year_days(key, entry["days"])
     return result
+
+
+def _year_days(key: str, texts: object) -> frozenset[dt.date]:
+    """The days listed for year ``key``; each must be a day of that year."""
+    if not isinstance(texts, list):
+        raise CutiBersamaError(f"cuti bersama file: days of {key} must be a list")
+    days = set()
+    for text in texts:
+        try:
+            day = dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+        except ValueError:
+            day = None
+        if day is None or day.year != int(key):
+            raise CutiBersamaError(f"cuti bersama file: {text!r} is not a day of {key}")
+        days.add(day)
+    return frozenset(days)
 
 
 class WorkingCalendar:

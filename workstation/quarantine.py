@@ -28,6 +28,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from crypto.b64 import b64u_decode
@@ -243,32 +244,44 @@ def _new_case(store: WorkstationStore, checks: EntryChecks, group: list[_Row]) -
     return []
 
 
+def _link_released(store: WorkstationStore, passed: list[_Row], placed: list[Path]) -> None:
+    """Each passed file gets a fresh name in the envelopes folder (``placed``), durably."""
+    with DurableBatch(store.root) as durable:
+        for row in passed:
+            if row.file:
+                row.name = secrets.token_hex(16)
+                target = store.envelopes_dir / row.name
+                os.link(store.quarantine_dir / row.file, target)
+                placed.append(target)
+        durable.sync(placed, [store.envelopes_dir])
+
+
+def _record_released(
+    store: WorkstationStore, passed: list[_Row], create: dict[str, _Row], today: str
+) -> None:
+    """The new cases and envelopes, and the quarantine rows marked released, at once."""
+    conn = store.conn
+    with transaction(conn):
+        for row in create.values():
+            insert_case(conn, row.case_meta, row.listed.export_seq)
+        for row in passed:
+            if row.file:
+                insert_envelope(conn, row.meta, row.name, row.listed.export_seq)
+            conn.execute(
+                "UPDATE quarantine SET released_day = ?, file = NULL WHERE id = ?",
+                (today, row.listed.id),
+            )
+
+
 def _release(
     store: WorkstationStore, passed: list[_Row], create: dict[str, _Row], today: str
 ) -> None:
     if not passed:
         return
-    placed = []
-    conn = store.conn
+    placed: list[Path] = []
     try:
-        with DurableBatch(store.root) as durable:
-            for row in passed:
-                if row.file:
-                    row.name = secrets.token_hex(16)
-                    target = store.envelopes_dir / row.name
-                    os.link(store.quarantine_dir / row.file, target)
-                    placed.append(target)
-            durable.sync(placed, [store.envelopes_dir])
-        with transaction(conn):
-            for row in create.values():
-                insert_case(conn, row.case_meta, row.listed.export_seq)
-            for row in passed:
-                if row.file:
-                    insert_envelope(conn, row.meta, row.name, row.listed.export_seq)
-                conn.execute(
-                    "UPDATE quarantine SET released_day = ?, file = NULL WHERE id = ?",
-                    (today, row.listed.id),
-                )
+        _link_released(store, passed, placed)
+        _record_released(store, passed, create, today)
     except BaseException:
         for path in placed:
             with contextlib.suppress(FileNotFoundError):
