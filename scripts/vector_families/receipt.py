@@ -45,14 +45,23 @@ def receipts() -> None:
         )
 
 
-def receipt_parse() -> None:
+def _to_script(text: str, zero: int) -> str:
+    """``text`` with its ASCII digits written in the script whose zero is ``zero``."""
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in text)
+
+
+def _parse_codes() -> tuple[str, str, str]:
+    """The profile 1 and profile 2 codes the parse vectors are made of, and the first grouped."""
     code = make_code("receipt-parse/base", 1)
     code2 = make_code("receipt-parse/base2", 2)
     grouped = " ".join(code[i : i + 4] for i in range(0, 24, 4))
+    return code, code2, grouped
 
-    def to_script(text: str, zero: int) -> str:
-        return "".join(chr(zero + int(c)) if c.isdigit() else c for c in text)
 
+def parse_accepted() -> None:
+    """What a reporter may type for a valid code: separators and digits of any script."""
+    code, code2, grouped = _parse_codes()
+    to_script = _to_script
     ok = {
         "plain": ("24 ASCII digits", code),
         "grouped-spaces": ("six groups separated by spaces", grouped),
@@ -99,6 +108,11 @@ def receipt_parse() -> None:
             grouped=" ".join(expected[i : i + 4] for i in range(0, 24, 4)),
         )
 
+
+def parse_refused() -> None:
+    """Typos (named as such), wrong lengths, foreign characters and unknown profiles."""
+    code, _, _ = _parse_codes()
+    to_script = _to_script
     typo_digit = code[:10] + str((int(code[10]) + 3) % 10) + code[11:]
     transposed = code[:5] + code[6] + code[5] + code[7:]
     if code[5] == code[6]:
@@ -144,3 +158,8 @@ def receipt_parse() -> None:
     }
     for name, (description, expect, text) in bad.items():
         write("receipt-parse", name, description, expect, input=text)
+
+
+def receipt_parse() -> None:
+    parse_accepted()
+    parse_refused()
