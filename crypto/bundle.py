@@ -285,6 +285,13 @@ def _check_envelope_prefix(number: int, view: memoryview, size: int) -> None:
         raise BundleError("envelope_shape", f"entry {number} does not start like an envelope v1")
 
 
+def _add_new(seen: set[str], value: str, number: int, what: str) -> None:
+    """Add ``value`` to ``seen``; an entry that repeats one is refused."""
+    if value in seen:
+        raise BundleError("duplicate", f"entry {number} repeats {what}")
+    seen.add(value)
+
+
 class _Totals:
     """Counts, duplicates and bounds across entries, checked before data is read."""
 
@@ -306,33 +313,29 @@ class _Totals:
         if self.entries > self.limits.max_entries:
             raise BundleError("limit_entries", f"entry {number} is over the limit on entries")
         if entry_type == CASE:
-            if meta["case_id"] in self.cases:
-                raise BundleError("duplicate", f"entry {number} repeats a case")
-            self.cases.add(meta["case_id"])
-            if len(self.cases) > self.header["cases"]:
-                raise BundleError("declared_totals", "the bundle holds more cases than it declares")
+            self._admit_case(number, meta["case_id"])
         if entry_type in (ENVELOPE, REPLY):
-            if meta["item_id"] in self.items:
-                raise BundleError("duplicate", f"entry {number} repeats an item_id")
-            self.items.add(meta["item_id"])
+            _add_new(self.items, meta["item_id"], number, "an item_id")
         if entry_type == ENVELOPE:
-            if meta["case_id"] not in self.cases:
-                raise BundleError(
-                    "case_announced", f"entry {number} is for a case not announced before it"
-                )
-            self.envelopes += 1
-            if self.envelopes > self.header["envelopes"]:
-                raise BundleError(
-                    "declared_totals", "the bundle holds more envelopes than it declares"
-                )
+            self._admit_envelope(number, meta["case_id"])
         if entry_type == QUESTIONNAIRE:
-            if meta["digest"] in self.questionnaires:
-                raise BundleError("duplicate", f"entry {number} repeats a questionnaire version")
-            self.questionnaires.add(meta["digest"])
+            _add_new(self.questionnaires, meta["digest"], number, "a questionnaire version")
         if entry_type == TEMPLATE:
-            if meta["template_id"] in self.templates:
-                raise BundleError("duplicate", f"entry {number} repeats a template_id")
-            self.templates.add(meta["template_id"])
+            _add_new(self.templates, meta["template_id"], number, "a template_id")
+
+    def _admit_case(self, number: int, case_id: str) -> None:
+        _add_new(self.cases, case_id, number, "a case")
+        if len(self.cases) > self.header["cases"]:
+            raise BundleError("declared_totals", "the bundle holds more cases than it declares")
+
+    def _admit_envelope(self, number: int, case_id: str) -> None:
+        if case_id not in self.cases:
+            raise BundleError(
+                "case_announced", f"entry {number} is for a case not announced before it"
+            )
+        self.envelopes += 1
+        if self.envelopes > self.header["envelopes"]:
+            raise BundleError("declared_totals", "the bundle holds more envelopes than it declares")
 
     def admit_data(self, number: int, entry_type: int, meta: dict[str, Any], size: int) -> None:
         if size > MAX_DATA[entry_type]:

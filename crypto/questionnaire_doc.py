@@ -161,25 +161,36 @@ _FIELD_KEYS: Final = {"id", "type", "required", "label"}
 _FIELD_OPTIONAL: Final = {"help", "max", "options"}
 
 
-def _field(spec: object, number: int, keys: set[str]) -> list[Problem]:
-    where: dict[str, Any] = {"n": number}
-    if not isinstance(spec, dict) or not _FIELD_KEYS <= set(spec) <= _FIELD_KEYS | _FIELD_OPTIONAL:
-        return [Problem(_("Question {n} is not a question."), where)]
-    found: list[Problem] = []
-    key = spec["id"]
+def _field_key(key: object, keys: set[str], where: dict[str, Any]) -> list[Problem]:
     if not isinstance(key, str) or not KEY.match(key):
-        found.append(
+        return [
             Problem(
                 _("Question {n}: the key is a-z first, then a-z, 0-9 or '_' (at most 40)."),
                 where,
             )
-        )
-    elif key in keys:
-        found.append(
-            Problem(_("Question {n}: the key '{key}' is used twice."), {**where, "key": key})
-        )
-    else:
-        keys.add(key)
+        ]
+    if key in keys:
+        return [Problem(_("Question {n}: the key '{key}' is used twice."), {**where, "key": key})]
+    keys.add(key)
+    return []
+
+
+def _field_max(limit: Any, kind: object, where: dict[str, Any]) -> list[Problem]:
+    if kind == "select" or not is_int(limit) or not 1 <= limit <= MAX_ANSWER:
+        return [
+            Problem(
+                _("Question {n}: the longest answer is 1 to {limit} characters."),
+                {**where, "limit": MAX_ANSWER},
+            )
+        ]
+    return []
+
+
+def _field(spec: object, number: int, keys: set[str]) -> list[Problem]:
+    where: dict[str, Any] = {"n": number}
+    if not isinstance(spec, dict) or not _FIELD_KEYS <= set(spec) <= _FIELD_KEYS | _FIELD_OPTIONAL:
+        return [Problem(_("Question {n} is not a question."), where)]
+    found = _field_key(spec["id"], keys, where)
     kind = spec["type"]
     if kind not in TYPES:
         found.append(Problem(_("Question {n}: unknown type."), where))
@@ -189,14 +200,7 @@ def _field(spec: object, number: int, keys: set[str]) -> list[Problem]:
     if "help" in spec:
         found += _both(spec["help"], MAX_HELP, HELP, where)
     if "max" in spec:
-        limit = spec["max"]
-        if kind == "select" or not is_int(limit) or not 1 <= limit <= MAX_ANSWER:
-            found.append(
-                Problem(
-                    _("Question {n}: the longest answer is 1 to {limit} characters."),
-                    {**where, "limit": MAX_ANSWER},
-                )
-            )
+        found += _field_max(spec["max"], kind, where)
     if kind == "select":
         found += _options(spec, where)
     elif "options" in spec:

@@ -81,17 +81,24 @@ def _scan_end(data: mmap.mmap | bytes, pos: int) -> int:
             return i
 
 
+def _jpeg_segment(data: mmap.mmap | bytes, pos: int, marker: int, ranges: Ranges) -> int:
+    """A segment with a length at ``pos``: keep it unless it is metadata; returns its end."""
+    size = len(data)
+    if pos + 4 > size:
+        raise NotClean("truncated")
+    length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+    if length < 2 or pos + 2 + length > size:
+        raise NotClean("bad length")
+    if _keep_jpeg_segment(marker, bytes(data[pos + 4 : pos + 4 + min(length - 2, 16)])):
+        ranges.append((pos, pos + 2 + length))
+    return pos + 2 + length
+
+
 def jpeg_ranges(data: mmap.mmap | bytes) -> Ranges:
     size = len(data)
     ranges: Ranges = [(0, 2)]
     pos = 2
-    in_scan = False
     while pos < size:
-        if in_scan:
-            end = _scan_end(data, pos)
-            ranges.append((pos, end))
-            pos, in_scan = end, False
-            continue
         if data[pos] != 0xFF or pos + 1 >= size:
             raise NotClean("bad marker")
         marker = data[pos + 1]
@@ -105,16 +112,11 @@ def jpeg_ranges(data: mmap.mmap | bytes) -> Ranges:
             ranges.append((pos, pos + 2))
             pos += 2
             continue
-        if pos + 4 > size:
-            raise NotClean("truncated")
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        if length < 2 or pos + 2 + length > size:
-            raise NotClean("bad length")
-        if _keep_jpeg_segment(marker, bytes(data[pos + 4 : pos + 4 + min(length - 2, 16)])):
-            ranges.append((pos, pos + 2 + length))
-        pos += 2 + length
-        if marker == 0xDA:
-            in_scan = True
+        pos = _jpeg_segment(data, pos, marker, ranges)
+        if marker == 0xDA and pos < size:  # SOS: the entropy-coded scan follows
+            end = _scan_end(data, pos)
+            ranges.append((pos, end))
+            pos = end
     raise NotClean("no end marker")
 
 

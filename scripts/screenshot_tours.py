@@ -219,6 +219,13 @@ def console_sign_in(page: Page, world: World, who: str) -> None:
     page.wait_for_load_state()
 
 
+def each_size(page: Page, shots: Shots, name: str, lang: str = "id") -> None:
+    """The page as it stands in every wanted size."""
+    for size in shots.sizes:
+        set_size(page, size)
+        shots.take(page, name, lang, size)
+
+
 def each_view(page: Page, shots: Shots, url: str, name: str, lang: str) -> None:
     """One GET page in every wanted size."""
     if not shots.wants(name):
@@ -329,9 +336,7 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     page.goto(world.desk + "/masuk")
     page.fill("#passphrase", "bukan kata sandi yang benar")
     page.get_by_role("button", name="Buka", exact=True).click()
-    for size in shots.sizes:
-        set_size(page, size)
-        shots.take(page, "ws-unlock-error", "id", size)
+    each_size(page, shots, "ws-unlock-error")
     page.fill("#passphrase", world.passphrase)
     page.get_by_role("button", name="Buka", exact=True).click()
     page.wait_for_load_state()
@@ -340,9 +345,7 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     page.goto(world.desk + "/impor")
     page.fill("#path", str(bundle))
     page.locator("form[action$='/impor'] button[type=submit]").click()
-    for size in shots.sizes:
-        set_size(page, size)
-        shots.take(page, "ws-import-done", "id", size)
+    each_size(page, shots, "ws-import-done")
     page.goto(world.desk + "/")
     href = page.locator("tbody tr a").first.get_attribute("href") or ""
     case = href.rsplit("/", 1)[-1]
@@ -357,15 +360,11 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     page.goto(f"{world.desk}/kasus/{case}")
     page.fill("#reply-text", "Terima kasih. Mohon kirim salinan kontrak pengadaan laptop.")
     page.locator("form[action$='/balas'] button[type=submit]").click()
-    for size in shots.sizes:
-        set_size(page, size)
-        shots.take(page, "ws-reply-queued", "id", size)
+    each_size(page, shots, "ws-reply-queued")
     page.goto(f"{world.desk}/kasus/{case}")
     page.select_option("#new", "perlu_informasi")
     page.locator("form[action$='/status'] button[type=submit]").click()
-    for size in shots.sizes:
-        set_size(page, size)
-        shots.take(page, "ws-status-queued", "id", size)
+    each_size(page, shots, "ws-status-queued")
     for lang in shots.langs:
         each_view(
             page, shots, f"{world.desk}{ws_prefix(lang)}/kasus/{case}", "ws-case-queued", lang
@@ -377,16 +376,12 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     page.goto(f"{world.desk}/laporan?period={month}")
     page.fill("#out", str(world.folder / "laporan-pimpinan"))
     page.locator("form[method=post][action$='/laporan'] button[type=submit]").click()
-    for size in shots.sizes:
-        set_size(page, size)
-        shots.take(page, "ws-reports-written", "id", size)
+    each_size(page, shots, "ws-reports-written")
     replies = world.folder / "balasan.peluit"
     page.goto(world.desk + "/ekspor")
     page.fill("#path", str(replies))
     page.locator("form[action$='/ekspor'] button[type=submit]").click()
-    for size in shots.sizes:
-        set_size(page, size)
-        shots.take(page, "ws-export-done", "id", size)
+    each_size(page, shots, "ws-export-done")
     ctx.close()
     return replies
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from vector_files import GZIP_OVER, read_vector, vector_files, vector_name
 
 from crypto.b64 import b64u_decode
 from crypto.envelope import Context, open_envelope
@@ -22,9 +24,21 @@ VECTORS = Path(__file__).parent / "vectors"
 
 
 def load(kind: str) -> list[Any]:
-    files = sorted((VECTORS / kind).glob("*.json"))
+    files = vector_files(VECTORS / kind)
     assert files, f"no {kind} vectors"
-    return [pytest.param(json.loads(f.read_text("utf-8")), id=f.stem) for f in files]
+    return [pytest.param(read_vector(f), id=vector_name(f)) for f in files]
+
+
+def test_large_vectors_are_gzipped_and_small_ones_plain() -> None:
+    kinds = ("receipt", "receipt-parse", "envelope", "card", "keyfile", "reply")
+    files = [p for kind in kinds for p in vector_files(VECTORS / kind)]
+    names = [(p.parent.name, vector_name(p)) for p in files]
+    assert len(names) == len(set(names)), "a scenario stored both plain and gzipped"
+    assert any(p.suffix == ".gz" for p in files)
+    for path in files:
+        gzipped = path.suffix == ".gz"
+        size = len(gzip.decompress(path.read_bytes())) if gzipped else path.stat().st_size
+        assert (size > GZIP_OVER) == gzipped, path.name
 
 
 def context_of(doc: dict[str, str]) -> Context:

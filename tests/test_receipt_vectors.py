@@ -6,11 +6,11 @@ about a second in all): they are the contract with the browser.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from vector_files import read_vector, vector_files, vector_name
 
 from crypto.b64 import b64u_decode
 from receipts.derivation import (
@@ -28,9 +28,9 @@ VECTORS = Path(__file__).parent / "vectors"
 
 
 def load(kind: str) -> list[Any]:
-    files = sorted((VECTORS / kind).glob("*.json"))
+    files = vector_files(VECTORS / kind)
     assert files, f"no {kind} vectors"
-    return [pytest.param(json.loads(f.read_text("utf-8")), id=f.stem) for f in files]
+    return [pytest.param(read_vector(f), id=vector_name(f)) for f in files]
 
 
 @pytest.mark.parametrize("v", load("receipt"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import hashlib
 import hmac
 import json
@@ -60,16 +61,8 @@ def padme(n: int) -> int:
     return (n + mask) & ~mask
 
 
-def spec_open(envelope: bytes, seeds: list[bytes], ctx: bytes) -> bytes:
-    if envelope[:8] != b"PELUITE\x01" or len(envelope) < 25:
-        raise Reject("magic")
-    nonce, n = envelope[8:24], envelope[24]
-    if not 1 <= n <= 8:
-        raise Reject("n")
-    header_end = 25 + 1177 * n
-    if len(envelope) < header_end + 32:
-        raise Reject("truncated header")
-    header = envelope[:header_end]
+def spec_file_key(header: bytes, n: int, seeds: list[bytes], ctx: bytes) -> bytes:
+    """The file key from the first of the ``n`` stanzas one of ``seeds`` opens."""
     keys = [keypair(s) for s in seeds]
     file_key = None
     info = b"peluit/envelope/v1/wrap" + b"\x00" + ctx
@@ -84,13 +77,11 @@ def spec_open(envelope: bytes, seeds: list[bytes], ctx: bytes) -> bytes:
                     file_key = SUITE.decrypt(stanza[9:], private, info=info)
     if file_key is None:
         raise Reject("no stanza")
-    mac_key = hkdf(file_key, b"", b"peluit/envelope/v1/header")
-    if not hmac.compare_digest(
-        hmac.new(mac_key, header + ctx, "sha256").digest(), envelope[header_end : header_end + 32]
-    ):
-        raise Reject("mac")
-    aead = AESGCM(hkdf(file_key, nonce, b"peluit/envelope/v1/payload" + b"\x00" + ctx))
-    body = envelope[header_end + 32 :]
+    return bytes(file_key)
+
+
+def spec_payload(aead: AESGCM, body: bytes) -> bytes:
+    """The padded plaintext: chunks of CHUNK bytes and a tag, the last one marked final."""
     padded = b""
     i = 0
     while True:
@@ -104,14 +95,37 @@ def spec_open(envelope: bytes, seeds: list[bytes], ctx: bytes) -> bytes:
         except Exception:
             raise Reject("tag") from None
         if final:
-            break
+            return padded
         i += 1
+
+
+def spec_unpad(padded: bytes) -> bytes:
     length = int.from_bytes(padded[:8], "big")
     if len(padded) < 8 or 8 + length > len(padded) or any(padded[8 + length :]):
         raise Reject("padding")
     if len(padded) != padme(max(8 + length, 4096)):
         raise Reject("padded size")
     return padded[8 : 8 + length]
+
+
+def spec_open(envelope: bytes, seeds: list[bytes], ctx: bytes) -> bytes:
+    if envelope[:8] != b"PELUITE\x01" or len(envelope) < 25:
+        raise Reject("magic")
+    nonce, n = envelope[8:24], envelope[24]
+    if not 1 <= n <= 8:
+        raise Reject("n")
+    header_end = 25 + 1177 * n
+    if len(envelope) < header_end + 32:
+        raise Reject("truncated header")
+    header = envelope[:header_end]
+    file_key = spec_file_key(header, n, seeds, ctx)
+    mac_key = hkdf(file_key, b"", b"peluit/envelope/v1/header")
+    if not hmac.compare_digest(
+        hmac.new(mac_key, header + ctx, "sha256").digest(), envelope[header_end : header_end + 32]
+    ):
+        raise Reject("mac")
+    aead = AESGCM(hkdf(file_key, nonce, b"peluit/envelope/v1/payload" + b"\x00" + ctx))
+    return spec_unpad(spec_payload(aead, envelope[header_end + 32 :]))
 
 
 def context_bytes(c: dict[str, str]) -> bytes:
@@ -121,7 +135,14 @@ def context_bytes(c: dict[str, str]) -> bytes:
 
 
 def vectors() -> list[Any]:
-    return [pytest.param(json.loads(p.read_text()), id=p.stem) for p in sorted(VECTORS.glob("*"))]
+    """Each envelope vector; the large ones are gzipped (``<name>.json.gz``)."""
+    found = []
+    for path in sorted(VECTORS.glob("*.json*")):
+        data = path.read_bytes()
+        if path.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        found.append(pytest.param(json.loads(data), id=path.name.split(".")[0]))
+    return found
 
 
 @pytest.mark.parametrize("v", vectors())

@@ -216,6 +216,33 @@ def entries(
     return [_entry(r) for r in db.conn.execute(sql, [*args, limit])]
 
 
+def _row_problem(
+    row: tuple[Any, ...], running: str, expected: int, anchors: Mapping[int, str]
+) -> VerifyReport | None:
+    """What is wrong with entry ``row`` when ``expected`` comes after hash ``running``."""
+    seq, day, actor, action, subject, detail_text, prev, digest = row
+    if seq != expected:
+        return VerifyReport(False, expected - 1, running, expected, "was removed")
+    if prev != running:
+        return VerifyReport(
+            False,
+            expected - 1,
+            running,
+            seq,
+            "does not follow the entry before it (removed or reordered)",
+        )
+    try:
+        detail = json.loads(detail_text)
+        body = canonical(seq, day, actor, action, subject, detail)
+    except (ValueError, TypeError):
+        return VerifyReport(False, expected - 1, running, seq, "was altered (detail is not JSON)")
+    if entry_hash(prev, body) != digest:
+        return VerifyReport(False, expected - 1, running, seq, "was altered")
+    if seq in anchors and anchors[seq].lower() != digest:
+        return VerifyReport(False, expected - 1, running, seq, "differs from its anchor")
+    return None
+
+
 def verify(db: Database, *, anchors: Mapping[int, str] | None = None) -> VerifyReport:
     """Walk the chain; report the FIRST entry that was altered, removed or reordered.
 
@@ -231,29 +258,10 @@ def verify(db: Database, *, anchors: Mapping[int, str] | None = None) -> VerifyR
         return VerifyReport(False, 0, GENESIS, 1, "is unverifiable: the chain head is missing")
     running, expected = GENESIS, 1
     for row in db.conn.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq"):  # noqa: S608
-        seq, day, actor, action, subject, detail_text, prev, digest = row
-        if seq != expected:
-            return VerifyReport(False, expected - 1, running, expected, "was removed")
-        if prev != running:
-            return VerifyReport(
-                False,
-                expected - 1,
-                running,
-                seq,
-                "does not follow the entry before it (removed or reordered)",
-            )
-        try:
-            detail = json.loads(detail_text)
-            body = canonical(seq, day, actor, action, subject, detail)
-        except (ValueError, TypeError):
-            return VerifyReport(
-                False, expected - 1, running, seq, "was altered (detail is not JSON)"
-            )
-        if entry_hash(prev, body) != digest:
-            return VerifyReport(False, expected - 1, running, seq, "was altered")
-        if seq in anchors and anchors[seq].lower() != digest:
-            return VerifyReport(False, expected - 1, running, seq, "differs from its anchor")
-        running, expected = digest, expected + 1
+        problem = _row_problem(row, running, expected, anchors)
+        if problem is not None:
+            return problem
+        running, expected = row[7], expected + 1  # row[7]: this entry's hash
     count = expected - 1
     if head_count > count:
         return VerifyReport(False, count, running, count + 1, "was removed (the log ends early)")

@@ -42,6 +42,35 @@ class CaseSummary:
     envelope_counts: dict[str, int] = field(default_factory=dict)
 
 
+def _case_filter(
+    units: Sequence[str],
+    status: CaseStatus | str | None,
+    assignee: str | None,
+    unassigned: bool,
+    month: str | None,
+) -> tuple[str, list[object]]:
+    """The listing's WHERE condition (over ``cases c`` and ``staff_users u``) and its values."""
+    where = [f"c.unit_id IN ({','.join('?' * len(units))})"]
+    args: list[object] = list(units)
+    if status is not None:
+        try:
+            where.append("c.status = ?")
+            args.append(CaseStatus(str(status)).value)
+        except ValueError:
+            raise BadInput("Unknown status.", field="status") from None
+    if assignee is not None:
+        where.append("u.username = ?")
+        args.append(assignee)
+    if unassigned:
+        where.append("c.assignee IS NULL")
+    if month is not None:
+        if not (isinstance(month, str) and len(month) == 7 and month[4] == "-"):
+            raise BadInput("A month is YYYY-MM.", field="month")
+        where.append("substr(c.submitted_day, 1, 7) = ?")
+        args.append(month)
+    return " AND ".join(where), args
+
+
 class ConsoleCases(ConsoleAccess):
     def list_cases(
         self,
@@ -66,25 +95,7 @@ class ConsoleCases(ConsoleAccess):
         with opened(self.database_path) as db:
             user = self._fresh(db, user, Role.INSPECTOR)
             units = self._units(db, user, unit_ids)
-            where = [f"c.unit_id IN ({','.join('?' * len(units))})"]
-            args: list[object] = list(units)
-            if status is not None:
-                try:
-                    where.append("c.status = ?")
-                    args.append(CaseStatus(str(status)).value)
-                except ValueError:
-                    raise BadInput("Unknown status.", field="status") from None
-            if assignee is not None:
-                where.append("u.username = ?")
-                args.append(assignee)
-            if unassigned:
-                where.append("c.assignee IS NULL")
-            if month is not None:
-                if not (isinstance(month, str) and len(month) == 7 and month[4] == "-"):
-                    raise BadInput("A month is YYYY-MM.", field="month")
-                where.append("substr(c.submitted_day, 1, 7) = ?")
-                args.append(month)
-            condition = " AND ".join(where)
+            condition, args = _case_filter(units, status, assignee, unassigned, month)
             order = " ORDER BY c.submitted_day DESC, c.reference DESC"
             start = (page - 1) * per_page
             if overdue is None:

@@ -38,6 +38,24 @@ def _count(value: object, field: str, low: int, high: int, message: str) -> int:
     return value
 
 
+def _check_settings(
+    policy: DeadlinePolicy | None, retention_days: int | None, daily_case_ceiling: int | None
+) -> None:
+    """Refuse a setting out of its bounds before anything is written."""
+    if policy is not None:
+        policy.checked()
+    if retention_days is not None:
+        _count(retention_days, "retention_days", 1, 36500, "Retention is 1 to 36500 days.")
+    if daily_case_ceiling is not None:
+        _count(
+            daily_case_ceiling,
+            "daily_case_ceiling",
+            0,
+            MAX_DAILY_CEILING,
+            f"The daily ceiling is 0 to {MAX_DAILY_CEILING} reports.",
+        )
+
+
 class ConsoleUnits(ConsoleAccess):
     def register_unit(self, user: StaffUser, card: bytes) -> Unit:
         """Register a new unit from its signed card (a rotation is not done from here).
@@ -89,18 +107,7 @@ class ConsoleUnits(ConsoleAccess):
     ) -> UnitConsoleSettings:
         """Change what is given, with its audit entries, in one transaction."""
         today = self.today()
-        if policy is not None:
-            policy.checked()
-        if retention_days is not None:
-            _count(retention_days, "retention_days", 1, 36500, "Retention is 1 to 36500 days.")
-        if daily_case_ceiling is not None:
-            _count(
-                daily_case_ceiling,
-                "daily_case_ceiling",
-                0,
-                MAX_DAILY_CEILING,
-                f"The daily ceiling is 0 to {MAX_DAILY_CEILING} reports.",
-            )
+        _check_settings(policy, retention_days, daily_case_ceiling)
         with opened(self.database_path) as db, audit_log.joined_transaction(db):
             admin = self._fresh(db, user, Role.ADMIN)
             current = get_settings(db, unit_id)  # NotFound for an unknown unit

@@ -108,6 +108,57 @@ def _day(text: str | dt.date) -> dt.date:
     return text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
 
 
+_History = list[tuple[dt.date, CaseStatus]]
+
+
+def _pauses(history: _History) -> list[tuple[dt.date, dt.date | None]]:
+    """Pause intervals: (entered perlu_informasi, left it or None)."""
+    pauses: list[tuple[dt.date, dt.date | None]] = []
+    for i, (day, status) in enumerate(history):
+        if status is S.PERLU_INFORMASI:
+            pauses.append((day, history[i + 1][0] if i + 1 < len(history) else None))
+    return pauses
+
+
+def _first(
+    history: _History, statuses: set[CaseStatus], after: int = 0
+) -> tuple[int, dt.date] | None:
+    """The first entry from ``after`` into one of ``statuses``: (its index, its day)."""
+    for i in range(after, len(history)):
+        if history[i][1] in statuses:
+            return i, history[i][0]
+    return None
+
+
+def _day_of(found: tuple[int, dt.date] | None) -> dt.date | None:
+    return found[1] if found else None
+
+
+@dataclass(frozen=True)
+class _Clocks:
+    """Makes one stage's clock: its due day moves by the working days paused."""
+
+    cal: WorkingCalendar
+    policy: DeadlinePolicy
+    today: dt.date
+    pauses: list[tuple[dt.date, dt.date | None]]
+
+    def clock(self, stage: str, start: dt.date, ended: dt.date | None) -> StageClock:
+        cal, today = self.cal, self.today
+        stop = ended or today
+        paused_days, paused_now = 0, False
+        for begin, end in self.pauses:
+            if begin < start or begin > stop:
+                continue
+            if end is None:  # still paused
+                paused_now = ended is None
+                paused_days += cal.working_days_between(begin, max(begin, min(stop, today)))
+            else:
+                paused_days += cal.working_days_between(begin, min(end, stop))
+        due = cal.add_working_days(start, self.policy.days(stage) + paused_days)
+        return StageClock(stage, start, due, ended, paused_now)
+
+
 def stage_clocks(
     case: Case,
     events: Sequence[StatusEvent],
@@ -121,57 +172,35 @@ def stage_clocks(
     """Every clock the case's history has started, in stage order."""
     cal = calendar or calendar_for()
     history = [(_day(e.day), CaseStatus(e.status)) for e in sorted(events, key=lambda e: e.seq)]
-    # Pause intervals: (entered perlu_informasi, left it or None).
-    pauses: list[tuple[dt.date, dt.date | None]] = []
-    for i, (day, status) in enumerate(history):
-        if status is S.PERLU_INFORMASI:
-            pauses.append((day, history[i + 1][0] if i + 1 < len(history) else None))
-
-    def first(statuses: set[CaseStatus], after: int = 0) -> tuple[int, dt.date] | None:
-        for i in range(after, len(history)):
-            if history[i][1] in statuses:
-                return i, history[i][0]
-        return None
-
-    def clock(stage: str, start: dt.date, ended: dt.date | None) -> StageClock:
-        stop = ended or today
-        paused_days, paused_now = 0, False
-        for begin, end in pauses:
-            if begin < start or begin > stop:
-                continue
-            if end is None:  # still paused
-                paused_now = ended is None
-                paused_days += cal.working_days_between(begin, max(begin, min(stop, today)))
-            else:
-                paused_days += cal.working_days_between(begin, min(end, stop))
-        due = cal.add_working_days(start, policy.days(stage) + paused_days)
-        return StageClock(stage, start, due, ended, paused_now)
+    clock = _Clocks(cal, policy, today, _pauses(history)).clock
 
     clocks: list[StageClock] = []
     submitted = _day(case.submitted_day)
-    end = first({S.DIVERIFIKASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI})
-    clocks.append(clock("triage", submitted, end[1] if end else None))
-    verified = first({S.DIVERIFIKASI})
+    end = _first(history, {S.DIVERIFIKASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI})
+    clocks.append(clock("triage", submitted, _day_of(end)))
+    verified = _first(history, {S.DIVERIFIKASI})
     if verified:
-        end = first(
-            {S.DITINDAKLANJUTI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI}, verified[0] + 1
+        end = _first(
+            history,
+            {S.DITINDAKLANJUTI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI},
+            verified[0] + 1,
         )
-        clocks.append(clock("first_followup", verified[1], end[1] if end else None))
-    examined = first({S.DITINDAKLANJUTI})
+        clocks.append(clock("first_followup", verified[1], _day_of(end)))
+    examined = _first(history, {S.DITINDAKLANJUTI})
     if examined:
         start = examined[1]
-        left = first({S.SELESAI, S.DILIMPAHKAN}, examined[0] + 1)
+        left = _first(history, {S.SELESAI, S.DILIMPAHKAN}, examined[0] + 1)
         replies = sorted(d for d in map(_day, unit_reply_days) if d >= start)
         feedback_end = min(replies[:1] + ([left[1]] if left else []), default=None)
         clocks.append(clock("feedback", start, feedback_end))
-        clocks.append(clock("conclusion", start, left[1] if left else None))
-    concluded = first(set(CONCLUDED))
+        clocks.append(clock("conclusion", start, _day_of(left)))
+    concluded = _first(history, set(CONCLUDED))
     if concluded:
         start = concluded[1]
-        closed = first({S.DITUTUP}, concluded[0] + 1)
+        closed = _first(history, {S.DITUTUP}, concluded[0] + 1)
         objected = any(_day(d) >= start for d in reporter_message_days)
         if closed or not objected:
-            clocks.append(clock("auto_close", start, closed[1] if closed else None))
+            clocks.append(clock("auto_close", start, _day_of(closed)))
     return clocks
 
 

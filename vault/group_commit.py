@@ -190,45 +190,69 @@ class GroupCommitter:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")  # never build on a half-done transaction
             conn.execute("BEGIN IMMEDIATE")
-            for index, job in enumerate(batch):
-                conn.execute("SAVEPOINT job")
-                try:
-                    result = job.work(db)
-                except Exception as failed:
-                    if not conn.in_transaction:
-                        # SQLite rolled the whole transaction back (a full disk, an
-                        # I/O error): the work that ran before is gone too.
-                        job.finish(error=failed)
-                        self._fail(ran, failed)
-                        if isinstance(failed, sqlite3.Error):
-                            self._drop_connection(state)
-                        return batch[index + 1 :]
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
-                    job.finish(error=failed)
-                    continue
-                conn.execute("RELEASE job")
-                ran.append((job, result))
+            left = self._run_jobs(state, db, batch, ran)
+            if left is not None:
+                return left
             conn.execute("COMMIT")
             touch_database_files(self.path)
         except BaseException as failed:
-            self._abort(state, failed)
-            # An interrupt (SystemExit, KeyboardInterrupt) belongs to the thread
-            # it happened in; the other callers get an ordinary error, chained.
-            shared: BaseException = failed
-            if not isinstance(failed, Exception):
-                shared = TransactionAborted("The shared transaction was interrupted.")
-                shared.__cause__ = failed
-            self._fail(ran, shared)
-            for job in batch:
-                if not job.done:
-                    job.finish(error=shared)
+            self._fail_batch(state, batch, ran, failed)
             if not isinstance(failed, Exception):
                 raise
             return []
         for job, result in ran:
             job.finish(result=result)
         return []
+
+    def _run_jobs(
+        self,
+        state: _State,
+        db: Database,
+        batch: list[_Job[Any]],
+        ran: list[tuple[_Job[Any], Any]],
+    ) -> list[_Job[Any]] | None:
+        """Each job in its savepoint; the jobs left if SQLite dropped the whole transaction."""
+        conn = db.conn
+        for index, job in enumerate(batch):
+            conn.execute("SAVEPOINT job")
+            try:
+                result = job.work(db)
+            except Exception as failed:
+                if not conn.in_transaction:
+                    # SQLite rolled the whole transaction back (a full disk, an
+                    # I/O error): the work that ran before is gone too.
+                    job.finish(error=failed)
+                    self._fail(ran, failed)
+                    if isinstance(failed, sqlite3.Error):
+                        self._drop_connection(state)
+                    return batch[index + 1 :]
+                conn.execute("ROLLBACK TO job")
+                conn.execute("RELEASE job")
+                job.finish(error=failed)
+                continue
+            conn.execute("RELEASE job")
+            ran.append((job, result))
+        return None
+
+    def _fail_batch(
+        self,
+        state: _State,
+        batch: list[_Job[Any]],
+        ran: list[tuple[_Job[Any], Any]],
+        failed: BaseException,
+    ) -> None:
+        """The transaction failed: roll back, and every job not finished gets the error."""
+        self._abort(state, failed)
+        # An interrupt (SystemExit, KeyboardInterrupt) belongs to the thread
+        # it happened in; the other callers get an ordinary error, chained.
+        shared: BaseException = failed
+        if not isinstance(failed, Exception):
+            shared = TransactionAborted("The shared transaction was interrupted.")
+            shared.__cause__ = failed
+        self._fail(ran, shared)
+        for job in batch:
+            if not job.done:
+                job.finish(error=shared)
 
     @staticmethod
     def _fail(ran: list[tuple[_Job[Any], Any]], failed: BaseException) -> None:

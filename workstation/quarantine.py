@@ -26,6 +26,7 @@ import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from crypto.b64 import b64u_decode
@@ -133,28 +134,40 @@ def _new_case(store: WorkstationStore, checks: EntryChecks, group: list[_Row]) -
     return []
 
 
+def _link_released(store: WorkstationStore, passed: list[_Row], placed: list[Path]) -> None:
+    """Each passed file gets a fresh name in the envelopes folder (``placed``), durably."""
+    with DurableBatch(store.root) as durable:
+        for row in passed:
+            if row.file:
+                row.name = secrets.token_hex(16)
+                target = store.envelopes_dir / row.name
+                os.link(store.quarantine_dir / row.file, target)
+                placed.append(target)
+        durable.sync(placed, [store.envelopes_dir])
+
+
+def _record_released(
+    store: WorkstationStore, passed: list[_Row], create: dict[str, _Row], today: str
+) -> None:
+    """The new cases and envelopes, and the quarantine rows marked released, at once."""
+    with store.transaction():
+        for row in create.values():
+            store.add_case(row.case_meta, row.listed.export_seq)
+        for row in passed:
+            if row.file:
+                store.add_envelope(row.meta, row.name, row.listed.export_seq)
+            store.held.release(row.listed.id, today)
+
+
 def _release(
     store: WorkstationStore, passed: list[_Row], create: dict[str, _Row], today: str
 ) -> None:
     if not passed:
         return
-    placed = []
+    placed: list[Path] = []
     try:
-        with DurableBatch(store.root) as durable:
-            for row in passed:
-                if row.file:
-                    row.name = secrets.token_hex(16)
-                    target = store.envelopes_dir / row.name
-                    os.link(store.quarantine_dir / row.file, target)
-                    placed.append(target)
-            durable.sync(placed, [store.envelopes_dir])
-        with store.transaction():
-            for row in create.values():
-                store.add_case(row.case_meta, row.listed.export_seq)
-            for row in passed:
-                if row.file:
-                    store.add_envelope(row.meta, row.name, row.listed.export_seq)
-                store.held.release(row.listed.id, today)
+        _link_released(store, passed, placed)
+        _record_released(store, passed, create, today)
     except BaseException:
         for path in placed:
             with contextlib.suppress(FileNotFoundError):

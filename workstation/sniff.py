@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 HEAD_SIZE = 4096
 _OVERLAP = 64
@@ -62,33 +63,39 @@ class Sniffed:
         return bool(self.warnings)
 
 
+# Signatures at the start of a file, checked in this order after PDF (whose
+# header may sit anywhere in the first KiB). A zip holding
+# "[Content_Types].xml" is an Office document (ooxml).
+_MAGIC: Final = (
+    ((b"\xff\xd8\xff",), "jpeg"),
+    ((b"\x89PNG\r\n\x1a\n",), "png"),
+    ((b"GIF87a", b"GIF89a"), "gif"),
+    ((b"PK\x03\x04", b"PK\x05\x06"), "zip"),
+    ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "ole2"),
+    ((b"MZ",), "pe"),
+    ((b"\x7fELF",), "elf"),
+    (
+        (
+            b"\xfe\xed\xfa\xce",
+            b"\xfe\xed\xfa\xcf",
+            b"\xce\xfa\xed\xfe",
+            b"\xcf\xfa\xed\xfe",
+            b"\xca\xfe\xba\xbe",
+        ),
+        "macho",
+    ),
+    ((b"#!",), "script"),
+)
+
+
 def _kind_of(head: bytes, zip_markers: set[bytes]) -> str:
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "gif"
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "ooxml" if b"[Content_Types].xml" in zip_markers else "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole2"
-    if head.startswith(b"MZ"):
-        return "pe"
-    if head.startswith(b"\x7fELF"):
-        return "elf"
-    if head[:4] in (
-        b"\xfe\xed\xfa\xce",
-        b"\xfe\xed\xfa\xcf",
-        b"\xce\xfa\xed\xfe",
-        b"\xcf\xfa\xed\xfe",
-        b"\xca\xfe\xba\xbe",
-    ):
-        return "macho"
-    if head.startswith(b"#!"):
-        return "script"
+    for prefixes, kind in _MAGIC:
+        if head.startswith(prefixes):
+            if kind == "zip" and b"[Content_Types].xml" in zip_markers:
+                return "ooxml"
+            return kind
     if _HTML.match(head):
         return "html"
     if _SVG.search(head):

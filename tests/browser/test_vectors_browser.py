@@ -6,11 +6,11 @@ strict CSP); binary values cross the page boundary as base64url strings.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from vector_files import read_vector, vector_files, vector_name
 
 from browser.conftest import ENGINES, call
 
@@ -20,13 +20,13 @@ VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 
 
 def load(kind: str) -> list[Any]:
-    files = sorted((VECTORS / kind).glob("*.json"))
-    return [pytest.param(json.loads(f.read_text("utf-8")), id=f.stem) for f in files]
+    files = vector_files(VECTORS / kind)
+    return [pytest.param(read_vector(f), id=vector_name(f)) for f in files]
 
 
 def test_vectors_exist():
     for kind in ("receipt", "receipt-parse", "envelope", "card", "reply"):
-        assert list((VECTORS / kind).glob("*.json")), f"no {kind} vectors"
+        assert vector_files(VECTORS / kind), f"no {kind} vectors"
 
 
 @pytest.mark.parametrize("vector", load("receipt-parse"))

@@ -164,6 +164,50 @@ def _buffer_slots() -> anyio.CapacityLimiter:
         return slots
 
 
+class _Gathered:
+    """A piece's chunks in memory: those of at least ``GATHER`` bytes as received,
+    smaller ones gathered into blocks of about that size (they come after
+    everything in ``parts``)."""
+
+    def __init__(self, cap: int, declared: int | None) -> None:
+        self.cap = cap
+        self.declared = declared
+        self.parts: list[bytes] = []
+        self.small = bytearray()
+        self.total = 0
+
+    def add(self, chunk: bytes) -> None:
+        """Keep ``chunk``; :class:`TooLarge` first if it takes the piece past its bounds."""
+        self.total += len(chunk)
+        if self.total > self.cap or (self.declared is not None and self.total > self.declared):
+            raise TooLarge()
+        if len(chunk) >= GATHER and not self.small:
+            self.parts.append(chunk)
+        else:
+            self.small += chunk
+            if len(self.small) >= GATHER:
+                self.parts.append(bytes(self.small))
+                self.small.clear()
+
+    def head(self) -> bytes:
+        """The first ``PREFIX_SIZE`` bytes (or all there is)."""
+        first = self.parts[0] if self.parts else b""
+        head = first if len(first) >= PREFIX_SIZE else b"".join([*self.parts, self.small])
+        return head[:PREFIX_SIZE]
+
+    def finished(self, checked: bool) -> list[bytes]:
+        """The chunks of a piece read to its end, or the reason it is refused."""
+        if self.small:
+            self.parts.append(bytes(self.small))
+        if self.total == 0:
+            raise BadRequest("body")  # an empty piece would leave an empty file behind
+        if not checked:
+            raise BadRequest("envelope")
+        if self.declared is not None and self.total != self.declared:
+            raise BadRequest("content-length")
+        return self.parts
+
+
 async def _read_piece(
     request: Request, cap: int, index: int, declared: int | None, limits: Limits
 ) -> list[bytes]:
@@ -177,29 +221,16 @@ async def _read_piece(
     idle = limits.piece_idle_seconds
     now = anyio.current_time()
     deadline = now + limits.piece_seconds
-    parts: list[bytes] = []
-    small = bytearray()  # small reads, gathered; they come after everything in parts
-    total = 0
+    got = _Gathered(cap, declared)
     checked = index != 0
     try:
         with anyio.CancelScope(deadline=min(deadline, now + idle)) as scope:
             async for chunk in request.stream():
                 if not chunk:
                     continue
-                total += len(chunk)
-                if total > cap or (declared is not None and total > declared):
-                    raise TooLarge()
-                if len(chunk) >= GATHER and not small:
-                    parts.append(chunk)
-                else:
-                    small += chunk
-                    if len(small) >= GATHER:
-                        parts.append(bytes(small))
-                        small.clear()
-                if not checked and total >= PREFIX_SIZE:
-                    first = parts[0] if parts else b""
-                    head = first if len(first) >= PREFIX_SIZE else b"".join([*parts, small])
-                    check_prefix(head[:PREFIX_SIZE], "envelope")
+                got.add(chunk)
+                if not checked and got.total >= PREFIX_SIZE:
+                    check_prefix(got.head(), "envelope")
                     checked = True
                 # A trickling client must not hold a buffer for ever.
                 scope.deadline = min(deadline, anyio.current_time() + idle)
@@ -207,12 +238,4 @@ async def _read_piece(
         raise ClientGone() from None  # nobody to answer; no traceback in the log
     if scope.cancelled_caught:
         raise UploadTimeout()
-    if small:
-        parts.append(bytes(small))
-    if total == 0:
-        raise BadRequest("body")  # an empty piece would leave an empty file behind
-    if not checked:
-        raise BadRequest("envelope")
-    if declared is not None and total != declared:
-        raise BadRequest("content-length")
-    return parts
+    return got.finished(checked)

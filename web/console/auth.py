@@ -148,6 +148,34 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+def _session_gate(
+    request: Request, roles: tuple[str, ...], *, json: bool, password_page: bool
+) -> Response | None:
+    """Put the signed-in staff on ``request.state``; a response if they may not go on."""
+    staff = current_staff(request)
+    if staff is None:
+        if json or _wants_json(request):
+            return JSONResponse({"error": "signed_out"}, 401)
+        return redirect(request, "/masuk")
+    request.state.staff = staff
+    if staff.role not in roles:
+        raise Forbidden()
+    if must_change_password(request, staff) and not password_page:
+        if json:
+            return JSONResponse({"error": "password_change"}, 403)
+        return redirect(request, "/sandi")
+    return None
+
+
+async def _post_gate(request: Request, *, form: bool) -> None:
+    """A POST comes from our origin; a guarded form also carries the CSRF token."""
+    if not same_origin(request):
+        raise CsrfRefused()
+    if form:
+        request.state.form = await read_form(request)
+        require_csrf(request, request.state.form.fields.get("csrf"))
+
+
 def guard(
     *roles: str, form: bool = True, json: bool = False, password_page: bool = False
 ) -> Callable[[Endpoint], Endpoint]:
@@ -168,24 +196,11 @@ def guard(
                 return failure(request, exc, json=json)
 
         async def checked(request: Request) -> Response:
-            staff = current_staff(request)
-            if staff is None:
-                if json or _wants_json(request):
-                    return JSONResponse({"error": "signed_out"}, 401)
-                return redirect(request, "/masuk")
-            request.state.staff = staff
-            if staff.role not in roles:
-                raise Forbidden()
-            if must_change_password(request, staff) and not password_page:
-                if json:
-                    return JSONResponse({"error": "password_change"}, 403)
-                return redirect(request, "/sandi")
+            turned_away = _session_gate(request, roles, json=json, password_page=password_page)
+            if turned_away is not None:
+                return turned_away
             if request.method == "POST":
-                if not same_origin(request):
-                    raise CsrfRefused()
-                if form:
-                    request.state.form = await read_form(request)
-                    require_csrf(request, request.state.form.fields.get("csrf"))
+                await _post_gate(request, form=form)
             return await endpoint(request)
 
         return guarded

@@ -6,12 +6,25 @@
 
 export const ROOT_LENGTH = 32;
 
-/** Install the worker's message handler around `hash(request, onProgress) -> Promise<Uint8Array>`. */
+/**
+ * What the page asks a worker to hash.
+ * @typedef {object} Argon2Request
+ * @property {Uint8Array} password
+ * @property {Uint8Array} salt
+ * @property {number} ops
+ * @property {number} memKib
+ */
+
+/**
+ * Install the worker's message handler around `hash(request, onProgress) -> Promise<Uint8Array>`.
+ * @param {string} path
+ * @param {(request: Argon2Request, onProgress: (fraction: number) => void) => Promise<Uint8Array>} hash
+ */
 export function serveArgon2(path, hash) {
-  self.onmessage = async (event) => {
+  self.onmessage = async (/** @type {MessageEvent<Argon2Request>} */ event) => {
     const { password, salt, ops, memKib } = event.data;
     let last = -1;
-    const onProgress = (fraction) => {
+    const onProgress = (/** @type {number} */ fraction) => {
       const percent = Math.floor(fraction * 100);
       if (percent !== last) {
         last = percent;

@@ -13,7 +13,11 @@ export class Base64Error extends Error {
   }
 }
 
-/** Encode bytes as base64url without padding. */
+/**
+ * Encode bytes as base64url without padding.
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
 export function b64uEncode(bytes) {
   let out = "";
   let i = 0;
@@ -32,6 +36,11 @@ export function b64uEncode(bytes) {
   return out;
 }
 
+/**
+ * @param {string} text
+ * @param {number} i
+ * @returns {number}
+ */
 function sextet(text, i) {
   const c = text.charCodeAt(i);
   const v = c < 128 ? LOOKUP[c] : -1;
@@ -39,7 +48,11 @@ function sextet(text, i) {
   return v;
 }
 
-/** Decode base64url without padding; throws Base64Error on anything non-canonical. */
+/**
+ * Decode base64url without padding; throws Base64Error on anything non-canonical.
+ * @param {string} text
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function b64uDecode(text) {
   if (typeof text !== "string" || text.length % 4 === 1) throw new Base64Error();
   const full = Math.floor(text.length / 4);

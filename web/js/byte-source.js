@@ -13,6 +13,18 @@
 // is valid only until the next read() call; WebCrypto copies its input when
 // called, so encrypting it before reading on is enough.
 
+/**
+ * What the sealer reads: a Blob or File, or bytes in memory.
+ * @typedef {Blob | Uint8Array<ArrayBuffer>} ByteSource
+ */
+
+/**
+ * A sequential reader: ``read(n)`` gives exactly the next n bytes.
+ * @typedef {object} ByteReader
+ * @property {(n: number) => Promise<Uint8Array<ArrayBuffer>>} read
+ * @property {() => Promise<void>} close
+ */
+
 export class SourceError extends Error {
   constructor() {
     super("The file could not be read.");
@@ -22,11 +34,13 @@ export class SourceError extends Error {
 
 /** Reader over a Uint8Array. */
 class BytesReader {
+  /** @param {Uint8Array<ArrayBuffer>} bytes */
   constructor(bytes) {
     this.bytes = bytes;
     this.pos = 0;
   }
 
+  /** @param {number} n */
   async read(n) {
     if (this.pos + n > this.bytes.length) throw new SourceError();
     const view = this.bytes.subarray(this.pos, this.pos + n); // no copy
@@ -39,19 +53,23 @@ class BytesReader {
 
 /** Reader over Blob.stream() in BYOB mode: reads straight into one reused buffer. */
 class ByobReader {
+  /** @param {ReadableStreamBYOBReader} reader */
   constructor(reader) {
     this.reader = reader;
+    /** @type {ArrayBuffer | null} */
     this.buffer = null;
   }
 
+  /** @param {number} n */
   async read(n) {
+    /** @type {ArrayBuffer} */
     let buffer = this.buffer !== null && this.buffer.byteLength >= n ? this.buffer : new ArrayBuffer(n);
     this.buffer = null; // detached by the first read below; kept again once filled
     let filled = 0;
     while (filled < n) {
       const { done, value } = await this.reader.read(new Uint8Array(buffer, filled, n - filled));
       if (done || value === undefined) throw new SourceError();
-      buffer = value.buffer; // the read transferred the buffer
+      buffer = /** @type {ArrayBuffer} */ (value.buffer); // the read transferred the buffer
       filled += value.byteLength;
     }
     this.buffer = buffer;
@@ -65,12 +83,15 @@ class ByobReader {
 
 /** Reader over Blob.stream() with a default reader: copies chunks into one reused buffer. */
 class DefaultReader {
+  /** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
   constructor(reader) {
     this.reader = reader;
+    /** @type {Uint8Array} */
     this.left = new Uint8Array(0);
     this.buffer = new ArrayBuffer(0);
   }
 
+  /** @param {number} n */
   async read(n) {
     if (this.buffer.byteLength < n) this.buffer = new ArrayBuffer(n);
     const target = new Uint8Array(this.buffer, 0, n);
@@ -96,11 +117,13 @@ class DefaultReader {
 
 /** Reader over slice(start, end).arrayBuffer() (older Blob implementations). */
 class SliceReader {
+  /** @param {Blob} blob */
   constructor(blob) {
     this.blob = blob;
     this.pos = 0;
   }
 
+  /** @param {number} n */
   async read(n) {
     const part = new Uint8Array(await this.blob.slice(this.pos, this.pos + n).arrayBuffer());
     if (part.length !== n) throw new SourceError();
@@ -117,6 +140,8 @@ class SliceReader {
  * into the reader's own buffer, which the next read() overwrites or
  * detaches, so the caller must be done with it (or copy it) before reading
  * on. It throws SourceError when the source ends early.
+ * @param {ByteSource} source
+ * @returns {ByteReader}
  */
 export function openSource(source) {
   if (source instanceof Uint8Array) return new BytesReader(source);
@@ -131,7 +156,11 @@ export function openSource(source) {
   return new SliceReader(source);
 }
 
-/** Size in bytes of a source. */
+/**
+ * Size in bytes of a source.
+ * @param {ByteSource} source
+ * @returns {number}
+ */
 export function sourceSize(source) {
   return source instanceof Uint8Array ? source.length : source.size;
 }

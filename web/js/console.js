@@ -4,12 +4,18 @@
 
 import { fetchAckMaterial, sendQuickAck } from "./console/quick-ack.js";
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id, typed as an input (see pages/dom.js); the case
+ * page has every element main() reads once #ack-config is there.
+ * @param {string} id
+ * @returns {HTMLInputElement}
+ */
+const $ = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 
 async function main() {
   const configNode = $("ack-config");
   if (!configNode) return;
-  const config = JSON.parse(configNode.textContent);
+  const config = JSON.parse(/** @type {string} */ (configNode.textContent));
   const button = $("ack-send");
   const status = $("ack-status");
   let material;
@@ -28,7 +34,9 @@ async function main() {
       status.textContent = config.messages.sent;
       document.documentElement.dataset.ackSent = "true";
     } catch (error) {
-      status.textContent = `${config.messages.failed} ${error.answer?.message ?? ""}`.trim();
+      // The server's answer, when it gave one (quick-ack.js puts it on the error).
+      /** @typedef {{ answer?: { message?: string } }} Refused */
+      status.textContent = `${config.messages.failed} ${/** @type {Refused} */ (error).answer?.message ?? ""}`.trim();
       button.disabled = false;
     }
   });

@@ -26,7 +26,20 @@ const MAX_RECIPIENTS = 8;
 const IN_FLIGHT = 4; // chunks being encrypted at once by the streaming sealer
 const UNIT_ID = /^[a-z0-9-]{1,64}$/;
 
+/**
+ * What an envelope is bound to (docs/spec/envelope-v1.md, "Context").
+ * @typedef {object} Context
+ * @property {string} unitId
+ * @property {Uint8Array} caseId 16 bytes
+ * @property {string} kind one of KINDS
+ * @property {Uint8Array} itemId 16 bytes
+ */
+
+/** @typedef {import("./xwing.js").KeyPair} KeyPair */
+/** @typedef {import("./byte-source.js").ByteSource} ByteSource */
+
 export class EnvelopeError extends Error {
+  /** @param {"decrypt" | "seal"} reason */
   constructor(reason) {
     super(reason === "decrypt" ? "The envelope could not be opened." : "The envelope could not be made.");
     this.name = "EnvelopeError";
@@ -36,7 +49,8 @@ export class EnvelopeError extends Error {
 
 /**
  * context = lp(unit_id) || case_id || lp(kind) || item_id
- * ctx: { unitId: string, caseId: Uint8Array(16), kind: string, itemId: Uint8Array(16) }
+ * @param {Context} ctx
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function encodeContext(ctx) {
   const { unitId, caseId, kind, itemId } = ctx;
@@ -47,11 +61,21 @@ export function encodeContext(ctx) {
   return concat(lp(utf8(unitId)), caseId, lp(utf8(kind)), itemId);
 }
 
-/** A fresh random 16-byte id (case id, item id). */
+/**
+ * A fresh random 16-byte id (case id, item id).
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function randomId() {
   return crypto.getRandomValues(new Uint8Array(16));
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} ikm
+ * @param {Uint8Array<ArrayBuffer>} salt
+ * @param {Uint8Array<ArrayBuffer>} info
+ * @param {"aes" | "hmac"} usage
+ * @returns {Promise<CryptoKey>}
+ */
 async function hkdf(ikm, salt, info, usage) {
   const base = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits", "deriveKey"]);
   const params = { name: "HKDF", hash: "SHA-256", salt, info };
@@ -61,19 +85,38 @@ async function hkdf(ikm, salt, info, usage) {
   return crypto.subtle.deriveKey(params, base, { name: "HMAC", hash: "SHA-256", length: 256 }, false, ["sign"]);
 }
 
+/**
+ * @param {Uint8Array} context
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 function wrapInfo(context) {
   return concat(labelBytes(ENVELOPE_WRAP), new Uint8Array([0]), context);
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} fileKey
+ * @returns {Promise<CryptoKey>}
+ */
 function macKey(fileKey) {
   return hkdf(fileKey, new Uint8Array(0), labelBytes(ENVELOPE_HEADER), "hmac");
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} fileKey
+ * @param {Uint8Array<ArrayBuffer>} nonce
+ * @param {Uint8Array} context
+ * @returns {Promise<CryptoKey>}
+ */
 function payloadKey(fileKey, nonce, context) {
   return hkdf(fileKey, nonce, concat(labelBytes(ENVELOPE_PAYLOAD), new Uint8Array([0]), context), "aes");
 }
 
-/** nonce_i = u88(i) || flag */
+/**
+ * nonce_i = u88(i) || flag
+ * @param {number} index
+ * @param {boolean} last
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 function chunkNonce(index, last) {
   const n = new Uint8Array(12);
   const view = new DataView(n.buffer);
@@ -83,12 +126,22 @@ function chunkNonce(index, last) {
   return n;
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} fileKey
+ * @param {Uint8Array} header
+ * @param {Uint8Array} context
+ * @returns {Promise<Uint8Array>}
+ */
 async function headerMac(fileKey, header, context) {
   const key = await macKey(fileKey);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, concat(header, context)));
 }
 
-/** Build header || header_mac for the recipients; returns { head, fileKey, nonce }. */
+/**
+ * Build header || header_mac for the recipients; returns { head, fileKey, nonce }.
+ * @param {Uint8Array[]} recipientPublicKeys
+ * @param {Uint8Array} context
+ */
 async function makeHeader(recipientPublicKeys, context) {
   const n = recipientPublicKeys.length;
   if (n < 1 || n > MAX_RECIPIENTS) throw new EnvelopeError("seal");
@@ -96,6 +149,7 @@ async function makeHeader(recipientPublicKeys, context) {
   const nonce = crypto.getRandomValues(new Uint8Array(NONCE_SIZE));
   const suite = hpkeSuite();
   const info = wrapInfo(context);
+  /** @type {Uint8Array[]} */
   const stanzas = [];
   for (const pk of recipientPublicKeys) {
     const recipientPublicKey = await importPublicKey(pk);
@@ -115,6 +169,10 @@ async function makeHeader(recipientPublicKeys, context) {
  * Uint8Arrays: first header||mac, then one ciphertext chunk per 1 MiB of
  * padded plaintext, in order. Reads the source sequentially and holds at most
  * IN_FLIGHT (4) chunks of it.
+ * @param {ByteSource} source
+ * @param {Uint8Array[]} recipientPublicKeys
+ * @param {Context} ctx
+ * @returns {AsyncGenerator<Uint8Array>}
  */
 export async function* sealStream(source, recipientPublicKeys, ctx) {
   const context = encodeContext(ctx);
@@ -128,6 +186,7 @@ export async function* sealStream(source, recipientPublicKeys, ctx) {
   try {
     const chunks = Math.ceil(padded / CHUNK);
     let read = 0; // source bytes consumed
+    /** @param {number} i */
     const readChunk = async (i) => {
       const size = Math.min(CHUNK, padded - i * CHUNK);
       const at = i === 0 ? 8 : 0; // the first chunk starts with u64(length)
@@ -139,6 +198,7 @@ export async function* sealStream(source, recipientPublicKeys, ctx) {
       if (take > 0) plain.set(await reader.read(take), at);
       return plain;
     };
+    /** @type {Promise<ArrayBuffer>[]} */
     const pending = []; // encryptions in flight, oldest first
     let nextPlain = readChunk(0);
     nextPlain.catch(() => {});
@@ -155,27 +215,49 @@ export async function* sealStream(source, recipientPublicKeys, ctx) {
         nextPlain.catch(() => {});
       }
       pending.push(sealed);
-      if (pending.length >= IN_FLIGHT) yield new Uint8Array(await pending.shift());
+      if (pending.length >= IN_FLIGHT) yield new Uint8Array(/** @type {ArrayBuffer} */ (await pending.shift()));
     }
-    while (pending.length > 0) yield new Uint8Array(await pending.shift());
+    while (pending.length > 0) yield new Uint8Array(/** @type {ArrayBuffer} */ (await pending.shift()));
   } finally {
     await reader.close();
   }
 }
 
-/** Seal bytes to 1..8 recipients (1216-byte public keys); returns the envelope bytes. */
+/**
+ * Seal bytes to 1..8 recipients (1216-byte public keys); returns the envelope bytes.
+ * @param {ByteSource} plaintext
+ * @param {Uint8Array[]} recipientPublicKeys
+ * @param {Context} ctx
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 export async function sealEnvelope(plaintext, recipientPublicKeys, ctx) {
+  /** @type {Uint8Array[]} */
   const parts = [];
   for await (const part of sealStream(plaintext, recipientPublicKeys, ctx)) parts.push(part);
   return concat(...parts);
 }
 
-/** Envelope length for a message of `length` bytes and `n` recipients. */
+/**
+ * Envelope length for a message of `length` bytes and `n` recipients.
+ * @param {number} length
+ * @param {number} n
+ * @returns {number}
+ */
 export function envelopeSize(length, n) {
   const padded = paddedPlaintextSize(length);
   return 25 + STANZA_SIZE * n + MAC_SIZE + padded + TAG * Math.ceil(padded / CHUNK);
 }
 
+/**
+ * @typedef {object} Stanza
+ * @property {Uint8Array} keyId
+ * @property {Uint8Array<ArrayBuffer>} enc
+ * @property {Uint8Array<ArrayBuffer>} wrapped
+ */
+
+/**
+ * @param {Uint8Array<ArrayBuffer>} envelope
+ */
 function parseHeader(envelope) {
   if (envelope.length < 25 || !bytesEqual(envelope.subarray(0, 8), MAGIC)) throw new EnvelopeError("decrypt");
   const nonce = envelope.slice(8, 24);
@@ -183,6 +265,7 @@ function parseHeader(envelope) {
   if (n < 1 || n > MAX_RECIPIENTS) throw new EnvelopeError("decrypt");
   const headerEnd = 25 + STANZA_SIZE * n;
   if (envelope.length < headerEnd + MAC_SIZE) throw new EnvelopeError("decrypt");
+  /** @type {Stanza[]} */
   const stanzas = [];
   for (let i = 0; i < n; i++) {
     const s = envelope.subarray(25 + STANZA_SIZE * i, 25 + STANZA_SIZE * (i + 1));
@@ -202,7 +285,13 @@ function parseHeader(envelope) {
   };
 }
 
-/** Recipient keys: each { privateKey, publicKeyBytes } (see keyPairFromSeed). */
+/**
+ * Recipient keys: each { privateKey, publicKeyBytes } (see keyPairFromSeed).
+ * @param {Stanza[]} stanzas
+ * @param {KeyPair[]} keys
+ * @param {Uint8Array} context
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 async function unwrapFileKey(stanzas, keys, context) {
   const suite = hpkeSuite();
   const info = wrapInfo(context);
@@ -221,6 +310,11 @@ async function unwrapFileKey(stanzas, keys, context) {
   throw new EnvelopeError("decrypt");
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} body
+ * @param {CryptoKey} key
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 async function decryptBody(body, key) {
   if (body.length < TAG) throw new EnvelopeError("decrypt");
   const chunks = Math.ceil(body.length / (CHUNK + TAG));
@@ -237,6 +331,10 @@ async function decryptBody(body, key) {
   return padded;
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} padded
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 function unpad(padded) {
   if (padded.length < 8) throw new EnvelopeError("decrypt");
   const length = readU64(padded, 0);
@@ -251,10 +349,15 @@ function unpad(padded) {
 /**
  * Open an envelope with one or more recipient keys (each from keyPairFromSeed,
  * or a 32-byte seed). Returns the plaintext; any failure throws EnvelopeError("decrypt").
+ * @param {Uint8Array<ArrayBuffer>} envelope
+ * @param {(KeyPair | Uint8Array)[]} keys
+ * @param {Context} ctx
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
  */
 export async function openEnvelope(envelope, keys, ctx) {
   try {
     const context = encodeContext(ctx);
+    /** @type {KeyPair[]} */
     const pairs = [];
     for (const k of keys) pairs.push(k instanceof Uint8Array ? await keyPairFromSeed(k) : k);
     const { nonce, stanzas, header, mac, body } = parseHeader(envelope);

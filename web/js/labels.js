@@ -46,7 +46,11 @@ export const ALL_LABELS = Object.freeze([
   LOOKUP_PASS, WORKSTATION_STORE, WORKSTATION_BACKUP,
 ]);
 
-/** The label's ASCII bytes. */
+/**
+ * The label's ASCII bytes.
+ * @param {string} label
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function labelBytes(label) {
   return new TextEncoder().encode(label);
 }

@@ -3,7 +3,11 @@
 
 export const MIN_PADDED = 4096;
 
-/** PADMÉ (Nikitin et al. 2019): round length up, leaking O(log log L) bits. */
+/**
+ * PADMÉ (Nikitin et al. 2019): round length up, leaking O(log log L) bits.
+ * @param {number} length
+ * @returns {number}
+ */
 export function padme(length) {
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError("bad length");
   if (length < 2) return length;
@@ -13,7 +17,11 @@ export function padme(length) {
   return Math.ceil(length / step) * step;
 }
 
-/** Number of bits of a non-negative safe integer (0 for 0), without floating-point logs. */
+/**
+ * Number of bits of a non-negative safe integer (0 for 0), without floating-point logs.
+ * @param {number} n
+ * @returns {number}
+ */
 function bitLength(n) {
   let bits = 0;
   while (n >= 1) {
@@ -23,12 +31,20 @@ function bitLength(n) {
   return bits;
 }
 
-/** Padded size of a stream of `length` bytes: padme(max(length, 4096)). */
+/**
+ * Padded size of a stream of `length` bytes: padme(max(length, 4096)).
+ * @param {number} length
+ * @returns {number}
+ */
 export function paddedSize(length) {
   return padme(Math.max(length, MIN_PADDED));
 }
 
-/** Padded plaintext size for a message of `messageLength` bytes. */
+/**
+ * Padded plaintext size for a message of `messageLength` bytes.
+ * @param {number} messageLength
+ * @returns {number}
+ */
 export function paddedPlaintextSize(messageLength) {
   return paddedSize(8 + messageLength);
 }

@@ -22,6 +22,10 @@ const DAMM = [
 ];
 
 export class ReceiptError extends Error {
+  /**
+   * @param {string} message
+   * @param {"typo" | "invalid"} reason
+   */
   constructor(message, reason) {
     super(message);
     this.name = "ReceiptError";
@@ -37,6 +41,7 @@ export class ReceiptTypo extends ReceiptError {
 }
 
 export class InvalidReceiptCode extends ReceiptError {
+  /** @param {string} message */
   constructor(message) {
     super(message, "invalid");
     this.name = "InvalidReceiptCode";
@@ -65,16 +70,24 @@ const DIGIT_ZEROS = [
   0x1e2f0, 0x1e950, 0x1fbf0,
 ];
 
-/** Value 0..9 of a decimal digit of the pinned table, or -1. */
+/**
+ * Value 0..9 of a decimal digit of the pinned table, or -1.
+ * @param {string} ch
+ * @returns {number}
+ */
 function digitValue(ch) {
-  const cp = ch.codePointAt(0);
+  const cp = /** @type {number} */ (ch.codePointAt(0));
   for (const zero of DIGIT_ZEROS) {
     if (cp >= zero && cp <= zero + 9) return cp - zero;
   }
   return -1;
 }
 
-/** Damm interim over a string of ASCII digits. */
+/**
+ * Damm interim over a string of ASCII digits.
+ * @param {string} digits
+ * @returns {number}
+ */
 export function dammInterim(digits) {
   let interim = 0;
   for (const ch of digits) interim = DAMM[interim][ch.charCodeAt(0) - 48];
@@ -84,6 +97,8 @@ export function dammInterim(digits) {
 /**
  * Normalise what a reporter typed to ASCII digits; null if anything other than
  * a digit or a separator is present.
+ * @param {unknown} input
+ * @returns {string | null}
  */
 export function normaliseDigits(input) {
   let out = "";
@@ -98,6 +113,8 @@ export function normaliseDigits(input) {
 /**
  * Parse a typed receipt code. Returns the 24 ASCII digits; throws
  * InvalidReceiptCode or ReceiptTypo in the order the spec gives.
+ * @param {unknown} input
+ * @returns {string}
  */
 export function parseReceiptCode(input) {
   const digits = normaliseDigits(input);
@@ -108,19 +125,29 @@ export function parseReceiptCode(input) {
   return digits;
 }
 
-/** The KDF profile number (1 or 2) of a parsed code. */
+/**
+ * The KDF profile number (1 or 2) of a parsed code.
+ * @param {string} code
+ * @returns {number}
+ */
 export function profileOf(code) {
   return Number(parseReceiptCode(code)[0]);
 }
 
-/** Six groups of four separated by one space. */
+/**
+ * Six groups of four separated by one space.
+ * @param {string} code
+ * @returns {string}
+ */
 export function groupCode(code) {
-  return code.match(/.{1,4}/g).join(" ");
+  return /** @type {RegExpMatchArray} */ (code.match(/.{1,4}/g)).join(" ");
 }
 
 /**
  * As-you-type helper: keep the digits typed so far (any script, separators
  * dropped, other characters ignored), at most 24, grouped by four.
+ * @param {unknown} input
+ * @returns {string}
  */
 export function groupAsTyped(input) {
   let digits = "";
@@ -131,7 +158,11 @@ export function groupAsTyped(input) {
   return digits === "" ? "" : groupCode(digits);
 }
 
-/** Uniform random decimal digits from crypto.getRandomValues, by rejection sampling. */
+/**
+ * Uniform random decimal digits from crypto.getRandomValues, by rejection sampling.
+ * @param {number} count
+ * @returns {string}
+ */
 export function randomDigits(count) {
   let out = "";
   const buf = new Uint8Array(64);
@@ -144,7 +175,11 @@ export function randomDigits(count) {
   return out;
 }
 
-/** A fresh receipt code for `profile` (1 or 2): 24 ASCII digits, ungrouped. */
+/**
+ * A fresh receipt code for `profile` (1 or 2): 24 ASCII digits, ungrouped.
+ * @param {number | string} profile
+ * @returns {string}
+ */
 export function generateReceiptCode(profile) {
   if (!(String(profile) in PROFILES)) throw new RangeError("unknown profile");
   const body = String(profile) + randomDigits(22);

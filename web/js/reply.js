@@ -13,10 +13,16 @@ import { SIG_ACK_TEMPLATE, SIG_REPLY } from "./labels.js";
 import { SignatureError, verifySignature } from "./signing.js";
 import { parseStrictJson } from "./strict-json.js";
 
+/** @typedef {import("./envelope.js").Context} Context */
+
 /**
  * Verify a reply's plaintext (as opened from its envelope) against the unit's
  * Ed25519 public key and the reply envelope's context. Returns the body bytes;
  * throws SignatureError when it does not verify.
+ * @param {Uint8Array} replyPlaintext
+ * @param {Uint8Array} ed25519PublicKey
+ * @param {Context} ctx
+ * @returns {Promise<Uint8Array>}
  */
 export async function verifyReply(replyPlaintext, ed25519PublicKey, ctx) {
   if (!(replyPlaintext instanceof Uint8Array) || replyPlaintext.length < 64) throw new SignatureError();
@@ -32,14 +38,24 @@ export async function verifyReply(replyPlaintext, ed25519PublicKey, ctx) {
   return body;
 }
 
-/** Parse a verified body: { text, status, template }. Throws on malformed JSON. */
+/**
+ * Parse a verified body: { text, status, template }. Throws on malformed JSON.
+ * @param {Uint8Array} body
+ * @returns {any} the body object (text, status, template)
+ */
 export function parseReplyBody(body) {
   const obj = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new SyntaxError("reply body is not an object");
   return obj;
 }
 
-/** The bytes a template signature covers after its label: lp(unit_id) || lp(template_id) || lp(text). */
+/**
+ * The bytes a template signature covers after its label: lp(unit_id) || lp(template_id) || lp(text).
+ * @param {string} unitId
+ * @param {string} templateId
+ * @param {string} text
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function templateMessage(unitId, templateId, text) {
   return concat(lp(utf8(unitId)), lp(utf8(templateId)), lp(utf8(text)));
 }
@@ -49,6 +65,10 @@ export function templateMessage(unitId, templateId, text) {
  * string "template" and "text" and a null "status", and the 64 bytes before it
  * the unit's template signature over exactly that template id and text.
  * Returns the body bytes; throws SignatureError otherwise.
+ * @param {Uint8Array} replyPlaintext
+ * @param {Uint8Array} ed25519PublicKey
+ * @param {string} unitId
+ * @returns {Promise<Uint8Array>}
  */
 export async function verifyTemplateReply(replyPlaintext, ed25519PublicKey, unitId) {
   if (!(replyPlaintext instanceof Uint8Array) || replyPlaintext.length < 64) throw new SignatureError();
@@ -66,6 +86,10 @@ export async function verifyTemplateReply(replyPlaintext, ed25519PublicKey, unit
   return body;
 }
 
+/**
+ * @param {Uint8Array} body
+ * @returns {boolean}
+ */
 function namesTemplate(body) {
   try {
     const doc = parseReplyBody(body);
@@ -80,6 +104,10 @@ function namesTemplate(body) {
  * template is checked only as a template signature, any other body only as a
  * reply signature over its context. Returns { body (parsed), standard }.
  * `standard` is true only when the template signature verified.
+ * @param {Uint8Array} replyPlaintext
+ * @param {Uint8Array} ed25519PublicKey
+ * @param {Context} ctx
+ * @returns {Promise<{ body: any, standard: boolean }>}
  */
 export async function verifyUnitReply(replyPlaintext, ed25519PublicKey, ctx) {
   if (!(replyPlaintext instanceof Uint8Array) || replyPlaintext.length < 64) throw new SignatureError();

@@ -18,14 +18,26 @@ import { argon2Path, deriveReceipt, preloadArgon2 } from "./derive.js";
 const enc = b64uEncode;
 const dec = b64uDecode;
 
+/**
+ * A context as the vectors and the browser tests give it (base64url ids).
+ * @typedef {{ unit_id: string, case_id: string, kind: string, item_id: string }} ContextJson
+ */
+/** @typedef {import("./xwing.js").KeyPair} KeyPair */
+
+/** @param {ContextJson} c */
 function ctxFrom(c) {
   return { unitId: c.unit_id, caseId: dec(c.case_id), kind: c.kind, itemId: dec(c.item_id) };
 }
 
+/** @param {any} err what was thrown */
 function failure(err) {
   return { ok: false, error: err.reason || err.name, name: err.name, message: err.message };
 }
 
+/**
+ * @param {Uint8Array} pattern
+ * @param {number} length
+ */
 function repeat(pattern, length) {
   const out = new Uint8Array(length);
   if (pattern.length === 0) return out;
@@ -33,11 +45,17 @@ function repeat(pattern, length) {
   return out;
 }
 
+/**
+ * @param {Uint8Array} pattern
+ * @param {number} length
+ */
 function repeatBlob(pattern, length) {
   return new Blob([repeat(pattern, length)]);
 }
 
+/** @param {AsyncIterable<Uint8Array>} stream */
 async function collect(stream) {
+  /** @type {Uint8Array[]} */
   const parts = [];
   for await (const p of stream) parts.push(p);
   return parts;
@@ -54,9 +72,10 @@ const api = {
     };
   },
   labels: () => [...ALL_LABELS],
-  b64: { encode: (s) => enc(dec(s)), decode: (s) => { try { return { ok: true, bytes: [...dec(s)] }; } catch (e) { return failure(e); } } },
+  b64: { encode: (/** @type {string} */ s) => enc(dec(s)), decode: (/** @type {string} */ s) => { try { return { ok: true, bytes: [...dec(s)] }; } catch (e) { return failure(e); } } },
   padme, paddedPlaintextSize, envelopeSize,
   receipt: {
+    /** @param {string} input */
     parse(input) {
       try {
         const code = parseReceiptCode(input);
@@ -65,10 +84,15 @@ const api = {
         return failure(e);
       }
     },
-    generate: (profile) => generateReceiptCode(profile),
+    generate: (/** @type {number} */ profile) => generateReceiptCode(profile),
     groupAsTyped,
   },
   preloadArgon2,
+  /**
+   * @param {string} code
+   * @param {string} saltB64
+   * @param {{ path?: string }} [options]
+   */
   async derive(code, saltB64, options = {}) {
     let progress = 0;
     const t0 = performance.now();
@@ -84,8 +108,9 @@ const api = {
     }
   },
   xwing: {
-    publicKeyFromSeed: async (seed) => enc(await publicKeyFromSeed(dec(seed))),
-    keyId: async (pk) => enc(await keyId(dec(pk))),
+    publicKeyFromSeed: async (/** @type {string} */ seed) => enc(await publicKeyFromSeed(dec(seed))),
+    keyId: async (/** @type {string} */ pk) => enc(await keyId(dec(pk))),
+    /** @param {string} seed */
     async keyPairMs(seed) {
       const t0 = performance.now();
       await keyPairFromSeed(dec(seed));
@@ -93,19 +118,32 @@ const api = {
     },
   },
   envelope: {
-    seal: async (pt, pks, ctx) => enc(await sealEnvelope(dec(pt), pks.map(dec), ctxFrom(ctx))),
-    sealRepeat: async (pattern, length, pks, ctx) =>
+    seal: async (/** @type {string} */ pt, /** @type {string[]} */ pks, /** @type {ContextJson} */ ctx) => enc(await sealEnvelope(dec(pt), pks.map(dec), ctxFrom(ctx))),
+    sealRepeat: async (/** @type {string} */ pattern, /** @type {number} */ length, /** @type {string[]} */ pks, /** @type {ContextJson} */ ctx) =>
       enc(await sealEnvelope(repeat(dec(pattern), length), pks.map(dec), ctxFrom(ctx))),
     // reader: "blob" (Blob.stream(), BYOB), "stream" (a plain ReadableStream,
     // default reader) or "slice" (only slice().arrayBuffer()).
+    /**
+     * @param {string} pattern
+     * @param {number} length
+     * @param {string[]} pks
+     * @param {ContextJson} ctx
+     */
     async sealStreamRepeat(pattern, length, pks, ctx, reader = "blob") {
       const blob = repeatBlob(dec(pattern), length);
-      const source = reader === "blob" ? blob
-        : reader === "stream" ? { size: blob.size, stream: () => new Response(blob).body.pipeThrough(new TransformStream()) }
-        : { size: blob.size, slice: (a, b) => blob.slice(a, b) };
+      // The stand-ins are Blobs in every way the reader uses (size, and
+      // stream() or slice()).
+      const source = /** @type {Blob} */ (reader === "blob" ? blob
+        : reader === "stream" ? { size: blob.size, stream: () => /** @type {ReadableStream} */ (new Response(blob).body).pipeThrough(new TransformStream()) }
+        : { size: blob.size, slice: (/** @type {number} */ a, /** @type {number} */ b) => blob.slice(a, b) });
       const parts = await collect(sealStream(source, pks.map(dec), ctxFrom(ctx)));
       return { envelope: enc(concat(...parts)), sizes: parts.map((p) => p.length) };
     },
+    /**
+     * @param {string} envelope
+     * @param {string[]} seeds
+     * @param {ContextJson} ctx
+     */
     async open(envelope, seeds, ctx) {
       try {
         return { ok: true, plaintext: enc(await openEnvelope(dec(envelope), seeds.map(dec), ctxFrom(ctx))) };
@@ -113,6 +151,13 @@ const api = {
         return failure(e);
       }
     },
+    /**
+     * @param {string} envelope
+     * @param {string[]} seeds
+     * @param {ContextJson} ctx
+     * @param {string} pattern
+     * @param {number} length
+     */
     async openRepeat(envelope, seeds, ctx, pattern, length) {
       try {
         const pt = await openEnvelope(dec(envelope), seeds.map(dec), ctxFrom(ctx));
@@ -124,6 +169,7 @@ const api = {
     },
   },
   card: {
+    /** @param {string} text */
     async parse(text) {
       try {
         const c = await parseUnitCard(text);
@@ -138,6 +184,11 @@ const api = {
     },
   },
   reply: {
+    /**
+     * @param {string} plaintext
+     * @param {string} pk
+     * @param {ContextJson} ctx
+     */
     async verify(plaintext, pk, ctx) {
       try {
         return { ok: true, body: enc(await verifyReply(dec(plaintext), dec(pk), ctxFrom(ctx))) };
@@ -151,6 +202,10 @@ const api = {
     // Raw WebCrypto AES-256-GCM over `mib` MiB (one call, and one call per
     // 1 MiB chunk), then envelope.js's streaming sealer over the same bytes in
     // memory and over a Blob of them. Milliseconds.
+    /**
+     * @param {number} mib
+     * @param {string} pk
+     */
     async body(mib, pk) {
       const data = repeat(utf8("peluit benchmark "), mib * CHUNK);
       const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt"]);
@@ -166,7 +221,7 @@ const api = {
       }
       const rawChunked = performance.now() - t0;
       const ctx = { unitId: "bench", caseId: randomId(), kind: "attachment", itemId: randomId() };
-      const time = async (source) => {
+      const time = async (/** @type {import("./byte-source.js").ByteSource} */ source) => {
         const start = performance.now();
         let n = 0;
         for await (const part of sealStream(source, [dec(pk)], ctx)) n += part.length;
@@ -190,14 +245,19 @@ const api = {
   },
 };
 
+/** @param {(line: string) => void} report */
 async function runSelfTest(report) {
+  /**
+   * @param {string} name
+   * @param {() => unknown} fn
+   */
   const step = async (name, fn) => {
     const t0 = performance.now();
     try {
       const detail = await fn();
       report(`${name}: ok (${Math.round(performance.now() - t0)} ms)${detail ? ` — ${detail}` : ""}`);
     } catch (e) {
-      report(`${name}: FAILED — ${e.name}: ${e.message}`);
+      report(`${name}: FAILED — ${/** @type {Error} */ (e).name}: ${/** @type {Error} */ (e).message}`);
     }
   };
   const profile = argon2Path() === "sodium" ? 1 : 2;
@@ -207,10 +267,11 @@ async function runSelfTest(report) {
     try {
       parseReceiptCode(typo);
     } catch (e) {
-      if (e.reason === "typo") return `made ${groupCode(code)}; a one-digit typo is caught`;
+      if (/** @type {{ reason?: string }} */ (e).reason === "typo") return `made ${groupCode(code)}; a one-digit typo is caught`;
     }
     throw new Error("typo not caught");
   });
+  /** @type {KeyPair} */
   let keyPair;
   await step(`receipt derivation (profile ${profile}, ${argon2Path()})`, async () => {
     const r = await deriveReceipt(code, crypto.getRandomValues(new Uint8Array(16)));
@@ -253,14 +314,14 @@ async function start() {
       list.append(dt, dd);
     }
   }
-  const button = document.getElementById("run");
+  const button = /** @type {HTMLButtonElement | null} */ (document.getElementById("run"));
   const results = document.getElementById("results");
   if (button && results) {
     button.disabled = false;
     button.addEventListener("click", async () => {
       button.disabled = true;
       results.replaceChildren();
-      await runSelfTest((line) => {
+      await runSelfTest((/** @type {string} */ line) => {
         const li = document.createElement("li");
         li.textContent = line;
         results.append(li);
@@ -271,5 +332,5 @@ async function start() {
   document.documentElement.dataset.selftest = "ready";
 }
 
-globalThis.peluitTest = api;
+/** @type {{ peluitTest?: typeof api }} */ (globalThis).peluitTest = api;
 start();

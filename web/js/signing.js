@@ -10,11 +10,13 @@ export class SignatureError extends Error {
   constructor() {
     super("The signature does not verify.");
     this.name = "SignatureError";
+    /** @type {string} */
     this.reason = "signature";
   }
 }
 
-let backend = null; // "webcrypto" | "noble"
+/** @type {"webcrypto" | "noble" | null} */
+let backend = null;
 
 async function webCryptoHasEd25519() {
   try {
@@ -30,19 +32,30 @@ async function webCryptoHasEd25519() {
   }
 }
 
-/** Which implementation verifies: "webcrypto" or "noble". */
+/**
+ * Which implementation verifies: "webcrypto" or "noble".
+ * @returns {Promise<"webcrypto" | "noble">}
+ */
 export async function ed25519Backend() {
   if (backend === null) backend = (await webCryptoHasEd25519()) ? "webcrypto" : "noble";
   return backend;
 }
 
-/** For tests and the self-test page: force "webcrypto" or "noble". */
+/**
+ * For tests and the self-test page: force "webcrypto" or "noble".
+ * @param {string} name
+ */
 export function setEd25519Backend(name) {
   if (name !== "webcrypto" && name !== "noble") throw new RangeError("unknown backend");
   backend = name;
 }
 
-/** The bytes actually signed: label || 0x00 || message. */
+/**
+ * The bytes actually signed: label || 0x00 || message.
+ * @param {string} label
+ * @param {Uint8Array} message
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function signedBytes(label, message) {
   return concat(utf8(label), new Uint8Array([0]), message);
 }
@@ -50,6 +63,11 @@ export function signedBytes(label, message) {
 /**
  * Verify an Ed25519 signature over label || 0x00 || message.
  * Throws SignatureError on any failure (bad lengths, bad key, bad signature).
+ * @param {Uint8Array} publicKey
+ * @param {string} label
+ * @param {Uint8Array} message
+ * @param {Uint8Array} signature
+ * @returns {Promise<void>}
  */
 export async function verifySignature(publicKey, label, message, signature) {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) throw new SignatureError();

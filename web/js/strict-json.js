@@ -4,6 +4,7 @@
 // `version: 1.0` is not the integer 1 (as in Python).
 
 export class JsonFloat {
+  /** @param {number} value */
   constructor(value) {
     this.value = value;
   }
@@ -18,11 +19,17 @@ export class StrictJsonError extends SyntaxError {
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 const WS = /[ \t\n\r]*/y;
+/** @type {Record<string, string>} */
 const ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
-/** Parse `text` as one JSON value; throws StrictJsonError. */
+/**
+ * Parse `text` as one JSON value; throws StrictJsonError.
+ * @param {string} text
+ * @returns {any}
+ */
 export function parseStrictJson(text) {
   let at = 0;
+  /** @type {() => never} */
   const fail = () => {
     throw new StrictJsonError();
   };
@@ -61,10 +68,15 @@ export function parseStrictJson(text) {
     if (!out.isWellFormed()) fail();
     return out;
   };
+  /**
+   * @param {number} depth
+   * @returns {any} a JSON value, as JSON.parse gives it
+   */
   const value = (depth) => {
     if (depth > 64) fail();
     ws();
     const c = text[at];
+    /** @type {any} */
     let result;
     if (c === "{") {
       at++;

@@ -14,16 +14,41 @@ import { FilePicker, uploadAll } from "./pages/attachments.js";
 import { longDay } from "./pages/dates.js";
 import { $, canEncrypt, focusHeading, setText, show, t } from "./pages/dom.js";
 
+/** @typedef {import("./unit-card.js").UnitCard} UnitCard */
+/** @typedef {Awaited<ReturnType<typeof deriveReceipt>>} Derived */
+
+/**
+ * What the page has so far; each step fills in what the next one needs.
+ * @typedef {object} PageState
+ * @property {UnitCard | null} unit the unit's card, once checked
+ * @property {string | null} code the receipt code, once made
+ * @property {null} keys
+ * @property {Derived | null} derived the code's keys, once derived
+ * @property {Uint8Array<ArrayBuffer>} caseId
+ * @property {Uint8Array<ArrayBuffer>} tipId
+ * @property {Uint8Array<ArrayBuffer>} identityId
+ * @property {boolean} sending
+ * @property {boolean} [checked] "Continue" was pressed
+ * @property {boolean} [attempted] a send was tried
+ * @property {Record<string, string>} [answers]
+ * @property {any} [instance] the server's /api/instance answer
+ * @property {FilePicker} [files]
+ */
+
+/** @typedef {PageState & { unit: UnitCard, derived: Derived, files: FilePicker }} ReadyState */
+
 const app = $("app");
-const unitId = app.dataset.unit;
+const unitId = /** @type {string} */ (app.dataset.unit);
+/** @type {PageState} */
 const state = { unit: null, code: null, keys: null, derived: null, caseId: randomId(), tipId: randomId(), identityId: randomId(), sending: false };
 
 // Seconds to expect for Argon2id here, said honestly (docs/spec/receipt-v1.md).
+/** @type {Record<string, Record<number, number>>} */
 const ESTIMATE = { sodium: { 1: 1, 2: 1 }, noble: { 1: 80, 2: 5 } };
 
 function fields() {
-  return [...document.querySelectorAll("[data-field]")].map((box) => ({
-    id: box.dataset.field,
+  return [.../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-field]"))].map((box) => ({
+    id: /** @type {string} */ (box.dataset.field),
     required: box.dataset.required === "true",
     max: Number(box.dataset.max) || 0,
     input: $(`q-${box.dataset.field}`),
@@ -31,6 +56,7 @@ function fields() {
   }));
 }
 
+/** @param {ReturnType<typeof fields>[number]} f */
 function checkField(f) {
   const value = f.input.value.trim();
   let problem = "";
@@ -42,7 +68,9 @@ function checkField(f) {
 }
 
 function validate() {
+  /** @type {HTMLInputElement | null} */
   let first = null;
+  /** @type {Record<string, string>} */
   const answers = {};
   for (const f of fields()) {
     const { value, problem } = checkField(f);
@@ -78,20 +106,20 @@ async function startReceipt() {
   const path = argon2Path();
   const profile = path === "sodium" ? 1 : 2;
   state.code = generateReceiptCode(profile);
-  setText($("receipt-code"), groupCode(state.code));
+  setText($("receipt-code"), groupCode(/** @type {string} */ (state.code)));
   setText($("receipt-address"), returnAddress());
-  setText($("receipt-fingerprint"), state.unit.fingerprint);
+  setText($("receipt-fingerprint"), /** @type {UnitCard} */ (state.unit).fingerprint);
   show($("step-write"), false);
   show($("step-receipt"));
   focusHeading("receipt-h");
   setText($("derive-status"), t("derive_running", { seconds: ESTIMATE[path][profile] }));
   const salt = b64uDecode(state.instance.instance_salt);
-  state.derived = await deriveReceipt(state.code, salt, {
+  state.derived = await deriveReceipt(/** @type {string} */ (state.code), salt, {
     onProgress: (fraction) => {
-      $("derive-progress").value = Math.round(fraction * 100);
+      /** @type {HTMLProgressElement} */ (/** @type {unknown} */ ($("derive-progress"))).value = Math.round(fraction * 100);
     },
   });
-  $("derive-progress").value = 100;
+  /** @type {HTMLProgressElement} */ (/** @type {unknown} */ ($("derive-progress"))).value = 100;
   setText($("derive-status"), t("derive_done"));
   updateSendButton();
 }
@@ -119,12 +147,12 @@ function receiptText() {
   return [
     "PELUIT - TANDA TERIMA / RECEIPT",
     "peluit-receipt: 1",
-    `code: ${groupCode(state.code)}`,
+    `code: ${groupCode(/** @type {string} */ (state.code))}`,
     `server: ${location.origin}`,
     `address: ${returnAddress()}`,
     `unit: ${unitId}`,
-    `fingerprint: ${state.unit.fingerprint}`,
-    `signing-key: ${b64uEncode(state.unit.ed25519PublicKey)}`,
+    `fingerprint: ${/** @type {UnitCard} */ (state.unit).fingerprint}`,
+    `signing-key: ${b64uEncode(/** @type {UnitCard} */ (state.unit).ed25519PublicKey)}`,
     "",
     t("receipt_file"),
     "",
@@ -134,12 +162,12 @@ function receiptText() {
 function setupReceiptButtons() {
   $("copy-code").addEventListener("click", async () => {
     try {
-      await navigator.clipboard.writeText(groupCode(state.code));
+      await navigator.clipboard.writeText(groupCode(/** @type {string} */ (state.code)));
       setText($("derive-status"), t("copied"));
     } catch {
       const range = document.createRange();
       range.selectNodeContents($("receipt-code"));
-      const selection = window.getSelection();
+      const selection = /** @type {Selection} */ (window.getSelection());
       selection.removeAllRanges();
       selection.addRange(range);
     }
@@ -158,11 +186,16 @@ function setupReceiptButtons() {
   $("saved").addEventListener("change", updateSendButton);
 }
 
+/**
+ * @param {string} text
+ * @param {number} fraction
+ */
 function progress(text, fraction) {
   setText($("send-status"), text);
-  $("send-progress").value = Math.round(fraction * 100);
+  /** @type {HTMLProgressElement} */ (/** @type {unknown} */ ($("send-progress"))).value = Math.round(fraction * 100);
 }
 
+/** @param {string} auth */
 async function alreadyReceived(auth) {
   try {
     return await api.paid("lookup", null, null, (pow) => api.fetchCase(auth, pow));
@@ -179,7 +212,7 @@ async function send() {
   show($("step-receipt"), false);
   show($("step-send"));
   focusHeading("send-h");
-  const { derived, unit } = state;
+  const { derived, unit } = /** @type {ReadyState} */ (state);
   const auth = api.reporterAuth(derived.selector, derived.validator);
   try {
     const existing = state.attempted ? await alreadyReceived(auth) : null;
@@ -190,7 +223,7 @@ async function send() {
     const base = { unitId, caseId: state.caseId };
     const unitKey = unit.xwingPublicKey;
     const reporterKey = derived.keyPair.publicKeyBytes;
-    const attachments = await uploadAll(upload, state.files.entries, [unitKey], base, (n, total, f) =>
+    const attachments = await uploadAll(upload, /** @type {FilePicker} */ (state.files).entries, [unitKey], base, (n, total, f) =>
       progress(t("encrypting", { n, total, percent: Math.round(f * 100) }), 0.1 + 0.8 * ((n - 1 + f) / total)),
     );
     progress(t("sending"), 0.92);
@@ -200,10 +233,11 @@ async function send() {
       questionnaire_digest: app.dataset.questionnaireDigest,
       lang: app.dataset.lang,
       answers: state.answers,
-      attachments: state.files.describe(),
+      attachments: /** @type {FilePicker} */ (state.files).describe(),
     };
     const tipCtx = { ...base, kind: "tip", itemId: state.tipId };
     const tip = await sealEnvelope(utf8(JSON.stringify(tipDoc)), [unitKey, reporterKey], tipCtx);
+    /** @type {Record<string, unknown>} */
     const report = {
       upload,
       case_id: b64uEncode(state.caseId),
@@ -236,6 +270,10 @@ async function send() {
   }
 }
 
+/**
+ * @param {string} ref
+ * @param {string} day
+ */
 function done(ref, day) {
   progress(t("sending"), 1);
   show($("step-send"), false);
@@ -246,10 +284,10 @@ function done(ref, day) {
 }
 
 async function init() {
-  api.setLanguage(app.dataset.lang);
+  api.setLanguage(/** @type {string} */ (app.dataset.lang));
   if (!canEncrypt()) return;
   state.instance = await api.getInstance();
-  const entry = state.instance.units.find((u) => u.unit_id === unitId);
+  const entry = state.instance.units.find((/** @type {any} */ u) => u.unit_id === unitId);
   state.unit = await parseUnitCard(JSON.stringify(entry.card));
   setText($("fingerprint"), state.unit.fingerprint);
   state.files = new FilePicker({ input: $("files"), list: $("file-list"), error: $("files-error"), limits: state.instance.limits });

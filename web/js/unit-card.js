@@ -16,14 +16,33 @@ const UNIT_ID = /^[a-z0-9-]{1,64}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
+/**
+ * The fields a card's signature covers, as parsed.
+ * @typedef {object} CardFields
+ * @property {string} unitId
+ * @property {string} name
+ * @property {string} jurisdiction
+ * @property {string} created
+ * @property {Uint8Array} xwingPublicKey
+ * @property {Uint8Array} ed25519PublicKey
+ * @property {Uint8Array | null} custodianXwingPublicKey
+ */
+
+/** @typedef {CardFields & { fingerprint: string }} UnitCard */
+
 export class CardError extends Error {
   constructor() {
     super("This unit card is not valid.");
     this.name = "CardError";
+    /** @type {string} */
     this.reason = "card";
   }
 }
 
+/**
+ * @param {string} text
+ * @returns {boolean}
+ */
 function isIsoDate(text) {
   const m = DATE.exec(text);
   if (!m) return false;
@@ -34,10 +53,19 @@ function isIsoDate(text) {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
 }
 
+/**
+ * @param {string} text
+ * @returns {number}
+ */
 function codePoints(text) {
   return [...text].length;
 }
 
+/**
+ * @param {unknown} text
+ * @param {number} length
+ * @returns {Uint8Array}
+ */
 function key(text, length) {
   if (typeof text !== "string") throw new CardError();
   let bytes;
@@ -50,7 +78,11 @@ function key(text, length) {
   return bytes;
 }
 
-/** lowercase RFC 4648 base32, no padding. */
+/**
+ * lowercase RFC 4648 base32, no padding.
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
 export function base32(bytes) {
   let out = "";
   let bits = 0;
@@ -68,16 +100,23 @@ export function base32(bytes) {
   return out;
 }
 
-/** Grouped fingerprint "abcd efgh ..." of the two public keys. */
+/**
+ * Grouped fingerprint "abcd efgh ..." of the two public keys.
+ * @param {Uint8Array} ed25519PublicKey
+ * @param {Uint8Array} xwingPublicKey
+ * @returns {Promise<string>}
+ */
 export async function cardFingerprint(ed25519PublicKey, xwingPublicKey) {
   const data = concat(utf8(CARD_FINGERPRINT), new Uint8Array([0]), ed25519PublicKey, xwingPublicKey);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return base32(digest.subarray(0, 20)).match(/.{4}/g).join(" ");
+  return /** @type {RegExpMatchArray} */ (base32(digest.subarray(0, 20)).match(/.{4}/g)).join(" ");
 }
 
 /**
  * message = lp(unit_id) || lp(name) || lp(jurisdiction) || lp(created) || lp(xwing) || lp(ed25519)
  *           [|| lp(custodian_xwing), only when the card has one]
+ * @param {CardFields} card
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function cardMessage(card) {
   const custodian = card.custodianXwingPublicKey ? [lp(card.custodianXwingPublicKey)] : [];
@@ -92,6 +131,8 @@ export function cardMessage(card) {
  * { unitId, name, jurisdiction, created, xwingPublicKey, ed25519PublicKey, fingerprint,
  *   custodianXwingPublicKey (null when the card names no custodian) };
  * throws CardError for any must-reject rule, a bad signature included.
+ * @param {string | Uint8Array} input
+ * @returns {Promise<UnitCard>}
  */
 export async function parseUnitCard(input) {
   let bytes;
@@ -119,12 +160,12 @@ export async function parseUnitCard(input) {
   if (typeof name !== "string" || name.length === 0 || codePoints(name) > 200) throw new CardError();
   if (typeof jurisdiction !== "string" || codePoints(jurisdiction) > 2000) throw new CardError();
   if (typeof created !== "string" || !isIsoDate(created)) throw new CardError();
-  const card = {
+  const card = /** @type {UnitCard} */ ({
     unitId, name, jurisdiction, created,
     xwingPublicKey: key(obj.xwing_public_key, 1216),
     ed25519PublicKey: key(obj.ed25519_public_key, 32),
     custodianXwingPublicKey: optional ? key(obj.custodian_xwing_public_key, 1216) : null,
-  };
+  });
   const signature = key(obj.signature, 64);
   try {
     await verifySignature(card.ed25519PublicKey, SIG_UNIT_CARD, cardMessage(card), signature);

@@ -13,13 +13,40 @@ import { templateMessage } from "../reply.js";
 import { SIG_ACK_TEMPLATE } from "../labels.js";
 import { verifySignature } from "../signing.js";
 
-/** The plaintext of a standard-message reply. */
+/**
+ * A standard message signed on the workstation.
+ * @typedef {object} Template
+ * @property {string} template_id
+ * @property {string} text
+ * @property {string} signature base64url, 64 bytes
+ */
+
+/**
+ * What the console's material URL answers for a case.
+ * @typedef {object} AckMaterial
+ * @property {string} unit_id
+ * @property {string} case_id
+ * @property {string} unit_ed25519_public_key
+ * @property {string} unit_xwing_public_key
+ * @property {string} reporter_public_key
+ * @property {Template[]} templates
+ */
+
+/**
+ * The plaintext of a standard-message reply.
+ * @param {Template} template
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function templatePlaintext(template) {
   const body = utf8(JSON.stringify({ text: template.text, status: null, template: template.template_id }));
   return concat(b64uDecode(template.signature), body);
 }
 
-/** Fetch what sealing needs: keys and the signed templates of this case's unit. */
+/**
+ * Fetch what sealing needs: keys and the signed templates of this case's unit.
+ * @param {string} url
+ * @returns {Promise<AckMaterial>}
+ */
 export async function fetchAckMaterial(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" });
   if (!response.ok) throw new Error(`material ${response.status}`);
@@ -29,6 +56,11 @@ export async function fetchAckMaterial(url) {
 /**
  * Seal the template `templateId` for the case described by `material` and post
  * it to `postUrl` with the session's CSRF token. Returns the server's answer.
+ * @param {AckMaterial} material
+ * @param {string} templateId
+ * @param {string} postUrl
+ * @param {string} csrf
+ * @returns {Promise<unknown>}
  */
 export async function sendQuickAck(material, templateId, postUrl, csrf) {
   const template = material.templates.find((t) => t.template_id === templateId);

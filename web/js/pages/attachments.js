@@ -11,16 +11,40 @@ import { el, setText, t } from "./dom.js";
 
 const MB = 1024 * 1024;
 
+/** @typedef {import("../envelope.js").Context} Context */
+
+/**
+ * One chosen file: the file as chosen, what will be sent (`blob`, a photo
+ * cleaned of its metadata), and the item id its envelope will carry.
+ * @typedef {object} Entry
+ * @property {File} file
+ * @property {Blob} blob
+ * @property {string} kind "jpeg", "png" or "other"
+ * @property {boolean} cleaned
+ * @property {Uint8Array} itemId
+ */
+
+/**
+ * The server's limits on attachments (the instance answer).
+ * @typedef {object} Limits
+ * @property {number} attachments
+ * @property {number} attachment_bytes
+ * @property {number} report_bytes
+ */
+
 export class FilePicker {
+  /** @param {{ input: HTMLInputElement, list: HTMLElement, error: HTMLElement, limits: Limits }} parts */
   constructor({ input, list, error, limits }) {
     this.input = input;
     this.list = list;
     this.error = error;
     this.limits = limits;
+    /** @type {Entry[]} */
     this.entries = [];
-    input.addEventListener("change", () => this.add([...input.files]));
+    input.addEventListener("change", () => this.add([.../** @type {FileList} */ (input.files)]));
   }
 
+  /** @param {File[]} files */
   async add(files) {
     setText(this.error, "");
     for (const file of files) {
@@ -50,7 +74,7 @@ export class FilePicker {
       const note = entry.kind === "other" ? t("not_cleaned") : entry.cleaned ? t("cleaned") : t("clean_failed");
       const item = el("li", `${entry.file.name} (${Math.max(1, Math.round(entry.blob.size / 1024))} KB): ${note}`);
       if (entry.kind === "other" || !entry.cleaned) item.className = "warn";
-      const remove = el("button", t("remove"), "secondary");
+      const remove = /** @type {HTMLButtonElement} */ (el("button", t("remove"), "secondary"));
       remove.type = "button";
       remove.setAttribute("aria-label", `${t("remove")}: ${entry.file.name}`);
       remove.addEventListener("click", () => {
@@ -89,9 +113,16 @@ export class FilePicker {
 // ciphertext wait, besides the sealer's own few chunks in flight).
 const AHEAD = 3;
 
-/** Iterate `iterable` while keeping up to `depth` of its next items in the making. */
+/**
+ * Iterate `iterable` while keeping up to `depth` of its next items in the making.
+ * @template T
+ * @param {AsyncIterable<T>} iterable
+ * @param {number} depth
+ * @returns {AsyncGenerator<T>}
+ */
 async function* ahead(iterable, depth) {
   const it = iterable[Symbol.asyncIterator]();
+  /** @type {Promise<IteratorResult<T>>[]} */
   const queue = [];
   const pull = () => {
     const next = it.next(); // an async generator queues these and runs them in order
@@ -101,7 +132,7 @@ async function* ahead(iterable, depth) {
   try {
     for (let i = 0; i < depth; i++) pull();
     for (;;) {
-      const { done, value } = await queue.shift();
+      const { done, value } = await /** @type {Promise<IteratorResult<T>>} */ (queue.shift());
       if (done) return;
       pull();
       yield value;
@@ -114,23 +145,30 @@ async function* ahead(iterable, depth) {
 /**
  * Seal and upload every entry to the session `token`. `onProgress(n, total, fraction)`.
  * Returns [{item_id, size}] with the ciphertext size of each uploaded envelope.
+ * @param {string} token
+ * @param {Entry[]} entries
+ * @param {Uint8Array[]} recipients
+ * @param {{ unitId: string, caseId: Uint8Array }} base
+ * @param {(n: number, total: number, fraction: number) => void} onProgress
  */
 export async function uploadAll(token, entries, recipients, base, onProgress) {
   // Benchmark hooks (bench/bench_browser_page.py): User Timing marks only.
   performance.mark("peluit:upload-start");
+  /** @type {{ item_id: string, size: number }[]} */
   const done = [];
   for (const [n, entry] of entries.entries()) {
     const ctx = { unitId: base.unitId, caseId: base.caseId, kind: "attachment", itemId: entry.itemId };
     // Piece 0 is the header with the first chunk; piece i is chunk i (reporter-api-v1.md).
     let index = 0;
     let sent = 0;
+    /** @type {Uint8Array | null} */
     let head = null;
     for await (const part of ahead(sealStream(entry.blob, recipients, ctx), AHEAD)) {
       if (head === null) {
         head = part;
         continue;
       }
-      const piece = index === 0 ? concat(head, part) : part;
+      const piece = index === 0 ? concat(head, part) : /** @type {Uint8Array<ArrayBuffer>} */ (part);
       await putPiece(token, entry.itemId, index, piece);
       index += 1;
       sent += piece.length;

@@ -8,13 +8,26 @@
 
 const SCAN = 1 << 20;
 
+/** @typedef {[number, number][]} Ranges byte ranges [start, end) of the original to keep */
+
+/**
+ * @param {Blob} file
+ * @param {number} start
+ * @param {number} length
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 async function bytesAt(file, start, length) {
   return new Uint8Array(await file.slice(start, start + length).arrayBuffer());
 }
 
 class NotClean extends Error {}
 
-/** JPEG segments to keep: everything but APPn (except Adobe APP14) and COM. */
+/**
+ * JPEG segments to keep: everything but APPn (except Adobe APP14) and COM.
+ * @param {number} marker
+ * @param {Uint8Array} body
+ * @returns {boolean}
+ */
 function keepJpegSegment(marker, body) {
   if (marker === 0xfe) return false; // COM
   if (marker >= 0xe0 && marker <= 0xef) {
@@ -24,7 +37,12 @@ function keepJpegSegment(marker, body) {
   return true;
 }
 
+/**
+ * @param {Blob} file
+ * @returns {Promise<Ranges>}
+ */
 async function jpegRanges(file) {
+  /** @type {Ranges} */
   const ranges = [[0, 2]]; // SOI
   let pos = 2;
   let inScan = false;
@@ -88,7 +106,12 @@ const PNG_KEEP = new Set([
   "acTL", "fcTL", "fdAT",
 ]);
 
+/**
+ * @param {Blob} file
+ * @returns {Promise<Ranges>}
+ */
 async function pngRanges(file) {
+  /** @type {Ranges} */
   const ranges = [[0, 8]];
   let pos = 8;
   while (pos + 12 <= file.size) {
@@ -106,6 +129,10 @@ async function pngRanges(file) {
   throw new NotClean("no IEND");
 }
 
+/**
+ * @param {Blob} file
+ * @returns {Promise<"jpeg" | "png" | "other">}
+ */
 async function sniff(file) {
   const head = await bytesAt(file, 0, 8);
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "jpeg";
@@ -113,6 +140,10 @@ async function sniff(file) {
   return "other";
 }
 
+/**
+ * @param {File} file
+ * @returns {Promise<{ blob: Blob, kind: string, cleaned: boolean }>}
+ */
 export async function cleanImage(file) {
   const kind = await sniff(file);
   if (kind === "other") return { blob: file, kind, cleaned: false };

@@ -10,6 +10,10 @@ import { POW_SOLUTION, labelBytes } from "../labels.js";
 const LABEL = labelBytes(POW_SOLUTION);
 const BATCH = 512;
 
+/**
+ * @param {Uint8Array} digest
+ * @returns {number}
+ */
 function leadingZeroBits(digest) {
   let bits = 0;
   for (const byte of digest) {
@@ -22,12 +26,18 @@ function leadingZeroBits(digest) {
   return bits;
 }
 
-/** Solve a challenge {challenge, difficulty}; resolves {challenge, nonce} (base64url). */
+/**
+ * Solve a challenge {challenge, difficulty}; resolves {challenge, nonce} (base64url).
+ * @param {{ challenge: string, difficulty: number }} challenge
+ * @param {((fraction: number) => void) | null} [onProgress]
+ * @returns {Promise<{ challenge: string, nonce: string }>}
+ */
 export async function solve({ challenge, difficulty }, onProgress) {
   const prefix = concat(LABEL, new Uint8Array([0]), b64uDecode(challenge));
   const expected = 2 ** difficulty;
   const start = crypto.getRandomValues(new Uint32Array(1))[0];
   for (let tried = 0; ; tried += BATCH) {
+    /** @type {Promise<[Uint8Array, Uint8Array]>[]} */
     const attempts = [];
     for (let i = 0; i < BATCH; i++) {
       const nonce = new Uint8Array(8);
@@ -35,7 +45,7 @@ export async function solve({ challenge, difficulty }, onProgress) {
       view.setUint32(0, start);
       view.setUint32(4, tried + i);
       const input = concat(prefix, nonce);
-      attempts.push(crypto.subtle.digest("SHA-256", input).then((d) => [nonce, new Uint8Array(d)]));
+      attempts.push(crypto.subtle.digest("SHA-256", input).then((d) => /** @type {[Uint8Array, Uint8Array]} */ ([nonce, new Uint8Array(d)])));
     }
     for (const [nonce, digest] of await Promise.all(attempts)) {
       if (leadingZeroBits(digest) >= difficulty) {

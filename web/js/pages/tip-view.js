@@ -9,21 +9,31 @@
 import { $, el } from "./dom.js";
 
 const META = new Set(["questionnaire", "questionnaire_version", "lang", "attachments"]);
+/** @type {any} the check page's "questionnaires" data block */
 let catalog = null;
+/** @type {Map<string, any>} published versions by digest */
 let published = new Map();
 let language = "id";
 
-/** The unit's published versions from the case view, and the page's language. */
+/**
+ * The unit's published versions from the case view, and the page's language.
+ * @param {unknown} versions
+ * @param {string} lang
+ */
 export function usePublished(versions, lang) {
   published = new Map((Array.isArray(versions) ? versions : []).map((v) => [v.digest, v]));
   language = lang;
 }
 
-const words = (text) => (text && (text[language] || text.id)) || "";
+const words = (/** @type {any} */ text) => (text && (text[language] || text.id)) || "";
 
+/**
+ * @param {any} version
+ * @returns {{ fields: { id: string, label: string, options: Record<string, string> }[] }}
+ */
 function publishedForm(version) {
   return {
-    fields: version.fields.map((field) => ({
+    fields: version.fields.map((/** @type {any} */ field) => ({
       id: field.id,
       label: words(field.label),
       options: Object.fromEntries(Object.entries(field.options).map(([value, label]) => [value, words(label)])),
@@ -31,11 +41,18 @@ function publishedForm(version) {
   };
 }
 
+/**
+ * @returns {any}
+ */
 function forms() {
-  if (catalog === null) catalog = JSON.parse($("questionnaires").textContent);
+  if (catalog === null) catalog = JSON.parse(/** @type {string} */ ($("questionnaires").textContent));
   return catalog;
 }
 
+/**
+ * @param {any} doc
+ * @returns {{ fields: { id: string, label: string, options: Record<string, string> }[] }}
+ */
 function formOf(doc) {
   const digest = doc.questionnaire_digest;
   if (typeof digest === "string" && published.has(digest)) return publishedForm(published.get(digest));
@@ -46,14 +63,19 @@ function formOf(doc) {
   return key ? known[key] : { fields: [] };
 }
 
-const plain = (value) => (typeof value === "string" ? value : JSON.stringify(value));
-const blank = (value) => value === "" || value === null || value === undefined;
+const plain = (/** @type {unknown} */ value) => (typeof value === "string" ? value : JSON.stringify(value));
+const blank = (/** @type {unknown} */ value) => value === "" || value === null || value === undefined;
 
-/** [label, words] pairs in the form's order, then unknown keys. */
+/**
+ * [label, words] pairs in the form's order, then unknown keys.
+ * @param {any} doc
+ * @returns {[string, string][]}
+ */
 export function answerRows(doc) {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return [["", plain(doc)]];
   const nested = doc.answers && typeof doc.answers === "object" && !Array.isArray(doc.answers);
   const given = new Map(Object.entries(nested ? doc.answers : doc).filter(([k]) => nested || !META.has(k)));
+  /** @type {[string, string][]} */
   const rows = [];
   for (const field of formOf(doc).fields) {
     if (!given.has(field.id)) continue;
@@ -67,7 +89,11 @@ export function answerRows(doc) {
   return rows;
 }
 
-/** The answers as a description list. */
+/**
+ * The answers as a description list.
+ * @param {any} doc
+ * @returns {HTMLElement}
+ */
 export function answerList(doc) {
   const list = el("dl", "", "answers");
   for (const [label, words] of answerRows(doc)) list.append(el("dt", label), el("dd", words));
