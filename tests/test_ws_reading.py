@@ -49,7 +49,11 @@ CRAFTED = {
         "svg",
         True,
     ),
-    "text": (b"just some notes\n", "unknown", False),
+    "text": (b"just some notes\n", "text", False),
+    "text-id": ("Kuitansi pengadaan: Rp 48,5 juta — dibayar\r\n\ttunai".encode(), "text", False),
+    "binary": (b"notes\x00\x01\x02" + bytes(100), "unknown", False),
+    "latin-1": ("Café crème".encode("latin-1"), "unknown", False),
+    "empty": (b"", "unknown", False),
 }
 
 

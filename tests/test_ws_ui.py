@@ -196,10 +196,12 @@ def test_decrypted_text_is_always_escaped(ws) -> None:  # type: ignore[no-untype
     assert "onerror=" not in page.replace("onerror=&#34;", "")  # the name is shown, escaped
     assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;.pdf" in page
     assert "<script" not in page
-    assert "PDF with active content (/JavaScript, /OpenAction)" in page
+    assert "PDF dengan konten aktif (/JavaScript, /OpenAction)" in page  # in the page's words
+    assert "PDF with active content" not in page
     assert "Apa yang terjadi?" in page  # the form's label, Indonesian first
     english = client.get(f"/en/kasus/{case_id}").text
     assert "What happened?" in english and "&lt;script&gt;" in english
+    assert "PDF with active content (/JavaScript, /OpenAction)" in english
 
 
 def test_case_list_and_language_switch(ws) -> None:  # type: ignore[no-untyped-def]
@@ -251,7 +253,11 @@ def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-d
     assert client.post(f"/kasus/{case_id}/balas", free).status_code == 303
     page = client.get(f"/kasus/{case_id}").text
     assert "informasi lebih lanjut tentang: tanggal kejadian" in page
-    assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page and "queued, not sent yet" in page
+    assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page
+    assert "ditandatangani unit; menunggu, belum dikirim" in page
+    assert "signed by the unit" not in page and "queued, not sent yet" not in page
+    english = client.get(f"/en/kasus/{case_id}").text
+    assert "signed by the unit; queued, not sent yet" in english
     bad = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "selesai"})
     assert bad.status_code == 400 and "tidak dapat diubah menjadi “Selesai”" in bad.text
     missing = client.post(
@@ -274,7 +280,8 @@ def test_save_attachment_writes_only_to_the_typed_path(ws) -> None:  # type: ign
     form = {"csrf": client.csrf(), "path": str(target)}
     saved = client.post(f"/kasus/{case_id}/lampiran/2", form)
     assert saved.status_code == 200 and target.read_bytes().startswith(b"%PDF-1.4")
-    assert "PDF with active content" in saved.text
+    assert "PDF dengan konten aktif" in saved.text and "dokumen PDF" in saved.text
+    assert "PDF with active content" not in saved.text
     again = client.post(f"/kasus/{case_id}/lampiran/2", {**form, "csrf": client.csrf()})
     assert again.status_code == 400 and "tidak pernah menimpa berkas" in again.text
     assert "never overwrites" not in again.text

@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from workstation.code_names import name
 from workstation.dates import long_day, short_day
 from workstation.terminal import marker, pieces, safe_text
-from workstation.ui.words import translate
+from workstation.ui.words import said, translate
 
 TEMPLATES = Path(str(resources.files("workstation") / "templates"))
 
@@ -109,6 +109,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
             unit=desk.card.name if desk is not None else "",
             csrf=ui.csrf if desk is not None else "",
             t=lambda message: translate(lang, message),
+            said=lambda message: said(lang, message),
             status_name=lambda code: name(code, lang),
             code_name=lambda code: name(code, lang),
             long_day=lambda day: long_day(day, lang),
