@@ -130,7 +130,7 @@ def test_an_inspector_works_a_case_in_the_browser(
     marker = attachment.locator("span.ctl").first
     assert marker.inner_text() == "<U+202E>"
     assert marker.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
-    assert "Windows executable (PE)" in shown  # what the file is, whatever its name says
+    assert "program Windows (PE)" in shown  # what the file is, whatever its name says, in words
 
     # -- a reply (escaped as typed) and a status change ------------------------------
     page.fill("#reply-text", REPLY)
@@ -198,8 +198,12 @@ def test_the_unit_chooses_its_report_layout(
     page.get_by_role("button", name="Tampilkan").click()
     page.wait_for_load_state()
     titles = page.locator("section.report h3").all_inner_texts()
-    assert titles == ["Pengaduan menurut kategori", "Pengaduan menurut status",
-                      "Ketepatan waktu penanganan", "Hasil penanganan"]  # the page's language
+    assert titles == [
+        "Pengaduan menurut kategori",
+        "Pengaduan menurut status",
+        "Ketepatan waktu penanganan",
+        "Hasil penanganan",
+    ]  # the page's language
     report = page.locator("section.report").inner_text()
     assert "Semester II 2026 (1 Jul 2026 – 31 Des 2026)" in report
     assert "data per Senin, 23 November 2026" in report and "as of" not in report

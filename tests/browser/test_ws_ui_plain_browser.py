@@ -105,11 +105,11 @@ def version_2_case(card: UnitCard, document: dict[str, Any]) -> CaseSpec:
     receipt = b"Kuitansi pungutan izin usaha: Rp 500.000\n"
     attached = sealed(card.unit_id, [unit_key], case, "attachment", receipt)
     case.items.clear()
+    described = {"item_id": b64u_encode(attached.item_id), "name": "kuitansi.txt",
+                 "type": "text/plain", "size": len(receipt), "cleaned": False}  # fmt: skip
     tip = {"questionnaire": "wbs-default", "questionnaire_version": 2,
            "questionnaire_digest": questionnaire_doc.digest(document), "lang": "id",
-           "answers": ANSWERS,
-           "attachments": [{"item_id": b64u_encode(attached.item_id), "name": "kuitansi.txt",
-                            "type": "text/plain", "size": len(receipt), "cleaned": False}]}  # fmt: skip
+           "answers": ANSWERS, "attachments": [described]}  # fmt: skip
     sealed(card.unit_id, [unit_key, reporter_key], case, "tip", json.dumps(tip).encode())
     case.items.append(attached)
     return case
@@ -120,8 +120,8 @@ def workstation(tmp_path: Path) -> Iterator[Workstation]:
     folder = tmp_path / "ws"
     card = make_workstation(folder)
     document = version_2()
-    assert questionnaire_doc.load(questionnaire_doc.canonical(document),
-                                  questionnaire_doc.digest(document))  # a valid version  # fmt: skip
+    canonical, digest = questionnaire_doc.canonical(document), questionnaire_doc.digest(document)
+    assert questionnaire_doc.load(canonical, digest)  # a version the console could publish
     case = version_2_case(card, document)
     bundle = with_version(export_bundle(card.unit_id, [case]), document)
     (tmp_path / "ekspor.peluit").write_bytes(bundle)
@@ -223,9 +223,7 @@ def test_the_forwarding_page_asks_for_a_target_and_names_answers_by_version(
     lock(page, ws)
 
 
-def test_the_case_list_and_the_case_page_fit_a_phone(
-    page: Page, workstation: Workstation
-) -> None:
+def test_the_case_list_and_the_case_page_fit_a_phone(page: Page, workstation: Workstation) -> None:
     ws = workstation
     page.set_viewport_size({"width": 375, "height": 740})
     unlock(page, ws)
@@ -257,7 +255,8 @@ def test_nothing_english_on_the_indonesian_pages(page: Page, workstation: Workst
     assert "ditandatangani unit; menunggu, belum dikirim" in note
     assert "signed" not in note and "queued" not in note
     page.goto(f"{ws.base}/en/kasus/{ws.case_id}")
-    assert "signed by the unit; queued, not sent yet" in page.locator(".item.unit .meta").inner_text()
+    english = page.locator(".item.unit .meta").inner_text()
+    assert "signed by the unit; queued, not sent yet" in english
     page.get_by_role("button", name="Lock").click()
     page.wait_for_load_state()
 
@@ -266,7 +265,8 @@ LABELS_INSIDE = """(svg) => {
     const width = svg.viewBox.baseVal.width;
     return [...svg.querySelectorAll('text')].map((t) => {
         const box = t.getBBox();
-        return [t.textContent, box.x >= -1 && box.x + box.width <= width + 1];  // a glyph may overhang
+        // a glyph may overhang its origin by a fraction of a pixel
+        return [t.textContent, box.x >= -1 && box.x + box.width <= width + 1];
     });
 }"""
 
