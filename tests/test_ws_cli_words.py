@@ -212,7 +212,8 @@ ERRORS = {"Refused", "UnknownCase", "UnknownItem", "BackupError", "NotInitialise
 def raised_messages() -> list[tuple[str, str]]:
     """The message of every workstation error raised with a literal or an f-string."""
     found = []
-    for path in sorted((ROOT / "workstation").glob("*.py")):
+    modules = [*(ROOT / "workstation").glob("*.py"), *(ROOT / "workstation/ui").glob("*.py")]
+    for path in sorted(modules):  # the UI's refusals are shown on its pages too
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ERRORS):
                 continue
