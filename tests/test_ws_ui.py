@@ -299,7 +299,10 @@ def test_import_and_export_through_the_ui(ws) -> None:  # type: ignore[no-untype
     done = client.post("/ekspor", {"csrf": client.csrf(), "path": str(out)})
     assert done.status_code == 200 and out.is_file() and "1 perubahan status" in done.text
     signed = client.post("/pesan-standar", {"csrf": client.csrf()})
-    assert signed.status_code == 200 and "diterima" in signed.text
+    assert signed.status_code == 200 and "Laporan diterima, Sedang diverifikasi" in signed.text
+    assert "sedang-diverifikasi" not in signed.text  # the messages by their names, not codes
+    listed = client.get("/ekspor").text
+    assert "<strong>Mohon tunggu jawaban kami</strong>" in listed and "mohon-tunggu" not in listed
 
 
 def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore[no-untyped-def]

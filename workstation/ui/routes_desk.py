@@ -16,7 +16,7 @@ from workstation.ui.forms import read_form
 from workstation.ui.guard import desk_of, form_of, needs_desk, state
 from workstation.ui.render import language, redirect, render, words
 from workstation.ui.session import COOKIE, CsrfRefused
-from workstation.ui.words import KIND_NAMES, said
+from workstation.ui.words import KIND_NAMES, STANDARD_NAMES, said
 
 EXPIRED = "This form has expired. Reload the page and try again."
 
@@ -90,7 +90,7 @@ async def export_page(request: Request) -> Response:
     t = words(request)
     if request.method == "GET":
         return render(request, "export.html", title=t("Send replies"), queued=_queued(request),
-                      standard=STANDARD_MESSAGES)  # fmt: skip
+                      standard=STANDARD_MESSAGES, standard_names=STANDARD_NAMES)  # fmt: skip
     done = desk_of(request).export_replies(form_of(request).path("path"))
     lines = [
         f"{t('Reply bundle')} {done.sequence}: {done.path}",
@@ -106,8 +106,9 @@ async def sign_standard(request: Request) -> Response:
     t = words(request)
     ids = desk_of(request).queue_standard_messages()
     back = request.url.path.rsplit("/", 1)[0] + "/ekspor"
+    names = [t(STANDARD_NAMES.get(i, i)) for i in ids]
     return render(request, "message.html", title=t("Standard messages signed"),
-                  lines=[", ".join(ids)], back=back)  # fmt: skip
+                  lines=[", ".join(names)], back=back)  # fmt: skip
 
 
 @needs_desk

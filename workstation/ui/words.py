@@ -171,10 +171,21 @@ INDONESIAN: Final[dict[str, str]] = {
     "Leave the outcome, the reason and the referral empty unless the status asks for one.": "Kosongkan hasil, alasan, dan tujuan pelimpahan kecuali statusnya memintanya.",
     "(choose where it is referred to)": "(pilih tujuan pelimpahan)",
     "Case": "Kasus",
+    "Being verified": "Sedang diverifikasi",
+    "Being followed up": "Sedang ditindaklanjuti",
+    "Please wait for our answer": "Mohon tunggu jawaban kami",
     "Attachment": "Lampiran",
     "Message": "Pesan",
     "Reply": "Balasan",
     "Choose where the case is referred to.": "Pilih instansi tujuan pelimpahan.",
+}
+
+# The standard messages (workstation/templates.py), by the words a person reads.
+STANDARD_NAMES: Final[dict[str, str]] = {
+    "diterima": "Report received",
+    "sedang-diverifikasi": "Being verified",
+    "sedang-ditindaklanjuti": "Being followed up",
+    "mohon-tunggu": "Please wait for our answer",
 }
 
 # The kinds of a case's items, by the words a person reads.
