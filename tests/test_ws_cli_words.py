@@ -236,3 +236,13 @@ def test_every_error_the_workstation_raises_has_its_indonesian_words(
     assert len(messages) > 30
     untranslated = [(name, text) for name, text in messages if translated(text) == text]
     assert untranslated == []
+
+
+def test_show_names_the_answers_in_the_readers_language(folder: Path) -> None:
+    assert ws(folder, "import", str(folder / "e.peluit"), stdin=PASSPHRASE + "\n")[0] == 0
+    code, out = ws(folder, "show", "WBS-2026-0001", stdin=PASSPHRASE + "\n")
+    assert code == 0 and "- Jenis pelanggaran:\n  Suap, pemerasan, pungli\n" in out
+    assert "Kind of wrongdoing" not in out and "Bribery" not in out
+    code, out = ws(folder, "show", "WBS-2026-0001", stdin=PASSPHRASE + "\n", lang="C.UTF-8")
+    assert code == 0 and "- Kind of wrongdoing:\n  Bribery, extortion, illegal levies\n" in out
+    assert "Jenis pelanggaran" not in out and "Suap" not in out
