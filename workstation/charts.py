@@ -16,15 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH = 640
-BAR_AREA = 540
+WIDTH = 480  # narrow enough that a phone shrinks the text little
+BAR_AREA = 390
 VALUE_GAP = 6
 LINE = 15  # one line of label text
 BAR_HEIGHT = 16
 GAP = 10  # between rows
 TOP = 4
-WRAP = 80  # characters of label per line: 12px text stays inside WIDTH
+WRAP = 62  # characters of label per line: 12px text stays inside WIDTH
 HATCH_COLOUR = "#555"
+FONT_SIZE = 12  # the stylesheets say the same; the chart keeps its size without them
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], legend: str = "") 
     head = (
         f'<svg class="chart" id="{cid}" role="img" aria-labelledby="{cid}-title" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg">'
+        f'font-size="{FONT_SIZE}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{cid}-title">{escape(title)}</title>'
     )
     return head + (_hatch(hatch) if masked else "") + "".join(rows) + "</svg>"

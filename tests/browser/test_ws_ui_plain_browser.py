@@ -303,3 +303,15 @@ def test_the_report_charts_show_every_label_and_hatch_hidden_figures(
     else:
         page.get_by_role("button", name="Lock").click()
         page.wait_for_load_state()
+
+
+def test_a_chart_keeps_long_labels_and_wide_figures_inside(page: Page) -> None:
+    from workstation.charts import Bar, bar_chart
+
+    long_label = f"{BRIBERY_ID} / {BRIBERY_EN} / " + "sangat panjang " * 8
+    bars = [Bar(long_label, "120/120 (100%)", 1.0), Bar("Kolusi", "<3", None, masked=True),
+            Bar("x" * 200, "≥3", None, masked=True)]  # fmt: skip
+    legend = "Arsiran: angka disembunyikan (<3 berarti 1 atau 2; ≥3 ditutup) " * 2
+    page.set_content(f"<!doctype html><body>{bar_chart('c', 'Judul', bars, legend)}</body>")
+    inside = page.locator("svg").evaluate(LABELS_INSIDE)
+    assert len(inside) >= 6 and all(ok for _text, ok in inside), inside
