@@ -68,6 +68,11 @@ def options(form_doc: dict[str, Any], field_id: str) -> dict[str, tuple[str, str
     return {}
 
 
+def questions(form_doc: dict[str, Any], lang: str) -> dict[str, str]:
+    """Each question's label in ``lang`` by its key (``"en"``, else Indonesian)."""
+    return {f["id"]: f["label"]["en" if lang == "en" else "id"] for f in form_doc["fields"]}
+
+
 def _answer(field_id: str, labels: tuple[str, str], value: Any,
             choices: dict[str, tuple[str, str]]) -> Answer:  # fmt: skip
     if isinstance(value, str) and value in choices:

@@ -39,7 +39,7 @@ def _categories(form_doc: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
 def _question_names(form_doc: dict[str, Any], ids: Iterable[str], lang: str) -> str:
     """Field ids (a forwarding's record) as the questions' labels of the report's version."""
-    labels = {f["id"]: f["label"]["en" if lang == "en" else "id"] for f in form_doc["fields"]}
+    labels = questionnaire.questions(form_doc, lang)
     return "; ".join(labels.get(i, i) for i in ids) or "–"
 
 
