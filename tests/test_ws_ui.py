@@ -389,6 +389,43 @@ def test_every_ui_message_has_an_indonesian_translation() -> None:
     assert sorted(used - set(INDONESIAN)) == []
 
 
+def _english_sentences() -> set[str]:
+    """The English parts of every message the UI can show, where Indonesian says otherwise."""
+    from workstation.cli_words import INDONESIAN as CLI_WORDS
+
+    found = set()
+    for table in (INDONESIAN, CLI_WORDS):
+        for english, indonesian in table.items():
+            for part in (p.strip() for p in re.split(r"\{\w+\}", english)):
+                if len(part) >= 10 and " " in part and part not in indonesian:
+                    found.add(part)
+    return found
+
+
+def test_no_english_sentence_on_an_indonesian_page(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, tmp = ws
+    assert "wrong passphrase" not in client.login("bukan frasa sandi yang benar").text
+    client.login()
+    desk_of(client).queue_reply("WBS-2026-0001", "Balasan kami.")
+    pages = [client.get(path).text for path in (
+        "/", f"/kasus/{case_id}", f"/kasus/{case_id}/limpahkan", "/impor", "/log-identitas",
+        "/laporan?period=2026-11", "/laporan?period=2026-13")]  # fmt: skip
+    post = {"csrf": client.csrf()}
+    pages += [
+        client.post(f"/kasus/{case_id}/identitas", {**post, "confirm": "1"}).text,
+        client.post(f"/kasus/{case_id}/lampiran/2", {**post, "path": str(tmp / "a.pdf")}).text,
+        client.post(f"/kasus/{case_id}/lampiran/2", {**post, "path": ""}).text,
+        client.post("/impor", {**post, "path": str(tmp / "a.pdf")}).text,
+        client.post(f"/kasus/{case_id}/limpahkan", {**post, "card": str(tmp / "a.pdf"),
+                    "summary": "s", "out": str(tmp / "o.json"), "step": "check"}).text,
+    ]  # fmt: skip
+    template_texts = re.compile(r"<details>[\s\S]*?</details>")
+    english = _english_sentences()
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", " ", template_texts.sub("", page)))
+        assert [e for e in english if e in text] == [], text
+
+
 # --- origin checks as a browser sends them -------------------------------------------
 
 
