@@ -224,6 +224,8 @@ def test_identity_is_closed_until_opened_deliberately_and_each_opening_is_shown(
     assert desk_of(client).identity_log() == []
     opened = client.post(f"/kasus/{case_id}/identitas", {"csrf": client.csrf(), "confirm": "1"})
     assert opened.status_code == 200 and "Budi Santoso" in opened.text
+    shown = re.findall(r"<dt>([^<]*)</dt>", opened.text.split('id="h-identity"')[1])
+    assert shown == ["Nama", "NIP (nomor induk pegawai)"]  # the form's words, not name / nip
     [entry] = desk_of(client).identity_log()
     assert entry[3] == "2026-11-23" and entry[4] == "unit"
     again = client.get(f"/kasus/{case_id}").text
@@ -383,8 +385,11 @@ def test_every_ui_message_has_an_indonesian_translation() -> None:
         used |= set(re.findall(r'(?<![\w.])t\("([^"]+)"\)', path.read_text("utf-8")))
         used |= set(re.findall(r"(?<![\w.])t\('([^']+)'\)", path.read_text("utf-8")))
     from workstation.ui.routes_case import RISK_WORDS
+    from workstation.ui.words import IDENTITY_NAMES, KIND_NAMES, STANDARD_NAMES
 
     used |= set(RISK_WORDS.values())
+    for names in (IDENTITY_NAMES, KIND_NAMES, STANDARD_NAMES):
+        used |= set(names.values())
     assert len(used) > 50
     assert sorted(used - set(INDONESIAN)) == []
 

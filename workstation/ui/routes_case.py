@@ -22,7 +22,7 @@ from workstation.triage import RISKS, URGENCIES, Triage
 from workstation.ui.guard import desk_of, form_of, needs_desk
 from workstation.ui.render import language, redirect, render, words
 from workstation.ui.status_words import refusal
-from workstation.ui.words import BLANK_NAMES, TEMPLATE_NAMES, said
+from workstation.ui.words import BLANK_NAMES, IDENTITY_NAMES, TEMPLATE_NAMES, said
 
 RISK_WORDS = {
     "identifying": "May identify the reporter: left out unless ticked",
@@ -59,7 +59,7 @@ def _case_page(request: Request, case_id: str, **extra: Any) -> Response:
         categories=_categories(view.reading.form, language(request)),
         urgencies=URGENCIES, risks=RISKS,
         templates=REPLY_TEMPLATES, blanks=all_blanks, statuses=STATUSES,
-        template_names=TEMPLATE_NAMES, blank_names=BLANK_NAMES,
+        template_names=TEMPLATE_NAMES, blank_names=BLANK_NAMES, identity_names=IDENTITY_NAMES,
         outcomes=sorted(OUTCOMES), reasons=sorted(REASONS), targets=sorted(TARGETS), **extra,
     )  # fmt: skip
 

@@ -171,6 +171,9 @@ INDONESIAN: Final[dict[str, str]] = {
     "Leave the outcome, the reason and the referral empty unless the status asks for one.": "Kosongkan hasil, alasan, dan tujuan pelimpahan kecuali statusnya memintanya.",
     "(choose where it is referred to)": "(pilih tujuan pelimpahan)",
     "Case": "Kasus",
+    "Name": "Nama",
+    "NIP (civil-servant number)": "NIP (nomor induk pegawai)",
+    "Safe way to contact the reporter": "Cara aman menghubungi pelapor",
     "Being verified": "Sedang diverifikasi",
     "Being followed up": "Sedang ditindaklanjuti",
     "Please wait for our answer": "Mohon tunggu jawaban kami",
@@ -178,6 +181,13 @@ INDONESIAN: Final[dict[str, str]] = {
     "Message": "Pesan",
     "Reply": "Balasan",
     "Choose where the case is referred to.": "Pilih instansi tujuan pelimpahan.",
+}
+
+# The identity section's fields (web/templates/report.html, web/js/submit.js).
+IDENTITY_NAMES: Final[dict[str, str]] = {
+    "name": "Name",
+    "nip": "NIP (civil-servant number)",
+    "contact": "Safe way to contact the reporter",
 }
 
 # The standard messages (workstation/templates.py), by the words a person reads.
