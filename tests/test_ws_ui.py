@@ -312,6 +312,8 @@ def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore
     other = make_workstation(tmp / "kpk", unit_id="kpk-demo")
     client.login()
     page = client.get(f"/kasus/{case_id}/limpahkan").text
+    assert '<option value="">(pilih tujuan pelimpahan)</option>' in page
+    assert not re.search(r"<option[^>]* selected", page)  # no target chosen for the inspector
     assert 'value="how_known"' in page and "Dapat mengungkap pelapor" in page
     assert re.search(r'value="how_known"\s*>', page)  # not checked by default
     assert re.search(r'value="where" checked', page)
@@ -325,6 +327,10 @@ def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore
     assert unconfirmed.status_code == 400 and not (tmp / "limpah.json").exists()
     confirmed = {**form, "csrf": client.csrf(), "step": "send",
                  "fingerprint": other.fingerprint(), "fingerprint_ok": "1"}  # fmt: skip
+    untargeted = client.post(f"/kasus/{case_id}/limpahkan",
+                             {**confirmed, "target": "", "csrf": client.csrf()})  # fmt: skip
+    assert untargeted.status_code == 400 and "Pilih instansi tujuan pelimpahan." in untargeted.text
+    assert not (tmp / "limpah.json").exists()  # nothing is sent to a target nobody chose
     sent = client.post(f"/kasus/{case_id}/limpahkan", confirmed)
     assert sent.status_code == 200 and (tmp / "limpah.json").is_file()
     with Desk.open(tmp / "kpk", SecretStr(PASSPHRASE), today=TODAY) as there:
