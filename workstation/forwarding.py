@@ -6,8 +6,9 @@ Real leaks in Indonesian complaint systems happened *after* a report was
 forwarded, so the default here is to leave out everything that may point at
 the reporter: the identity section, the free-text answers (``how_known`` and
 ``evidence_description`` are marked as identifying; ``what``, ``how`` and any
-other long-text question of the questionnaire version the report was made
-with as "review first"; a key that version does not have as identifying) and
+other long-text question, and any free-text question a unit added, of the
+questionnaire version the report was made with as "review first"; a key that
+version does not have as identifying) and
 the reporter's attachment names. The inspector writes the summary and
 includes a risky field only by naming it.
 
@@ -44,7 +45,7 @@ from workstation import reply_bundle
 from workstation.database import transaction
 from workstation.errors import Refused, WorkstationError
 from workstation.lifecycle import TARGETS, check_change
-from workstation.questionnaire import Answer
+from workstation.questionnaire import Answer, form
 from workstation.store import WorkstationStore
 
 if TYPE_CHECKING:
@@ -124,13 +125,19 @@ class OpenedForward:
 def risk_of(field_id: str, form_doc: dict[str, Any]) -> str:
     """How far an answer to ``field_id`` of the tip's questionnaire may point at the reporter.
 
-    Free text (a ``textarea``: what happened, how) is read before it goes; a
-    question the tip's version does not have is text nobody can judge.
+    Long free text (a ``textarea``: what happened, how) is read before it goes,
+    and so is any free-text question a unit added in its own version (nobody
+    here knows what it asks: a witness's name?); only the built-in short
+    questions and choices go by default. A question the tip's version does not
+    have is text nobody can judge.
     """
     kinds = {entry["id"]: entry.get("type", "") for entry in form_doc["fields"]}
     if field_id in IDENTIFYING or field_id not in kinds:
         return "identifying"
-    return "review" if field_id in REVIEW or kinds[field_id] == "textarea" else "ok"
+    if field_id in REVIEW or kinds[field_id] == "textarea":
+        return "review"
+    built_in = {entry["id"] for entry in form()["fields"]}
+    return "ok" if field_id in built_in or kinds[field_id] == "select" else "review"
 
 
 def fields_for(answers: list[Answer], form_doc: dict[str, Any]) -> list[ForwardField]:
