@@ -285,10 +285,10 @@ def _check_envelope_prefix(number: int, view: memoryview, size: int) -> None:
         raise BundleError("envelope_shape", f"entry {number} does not start like an envelope v1")
 
 
-def _add_new(seen: set[str], value: str, number: int, what: str) -> None:
-    """Add ``value`` to ``seen``; an entry that repeats one is refused."""
+def _add_new(seen: set[str], value: str, refusal: str) -> None:
+    """Add ``value`` to ``seen``; an entry that repeats one is refused with ``refusal``."""
     if value in seen:
-        raise BundleError("duplicate", f"entry {number} repeats {what}")
+        raise BundleError("duplicate", refusal)
     seen.add(value)
 
 
@@ -315,16 +315,20 @@ class _Totals:
         if entry_type == CASE:
             self._admit_case(number, meta["case_id"])
         if entry_type in (ENVELOPE, REPLY):
-            _add_new(self.items, meta["item_id"], number, "an item_id")
+            _add_new(self.items, meta["item_id"], f"entry {number} repeats an item_id")
         if entry_type == ENVELOPE:
             self._admit_envelope(number, meta["case_id"])
         if entry_type == QUESTIONNAIRE:
-            _add_new(self.questionnaires, meta["digest"], number, "a questionnaire version")
+            _add_new(
+                self.questionnaires,
+                meta["digest"],
+                f"entry {number} repeats a questionnaire version",
+            )
         if entry_type == TEMPLATE:
-            _add_new(self.templates, meta["template_id"], number, "a template_id")
+            _add_new(self.templates, meta["template_id"], f"entry {number} repeats a template_id")
 
     def _admit_case(self, number: int, case_id: str) -> None:
-        _add_new(self.cases, case_id, number, "a case")
+        _add_new(self.cases, case_id, f"entry {number} repeats a case")
         if len(self.cases) > self.header["cases"]:
             raise BundleError("declared_totals", "the bundle holds more cases than it declares")
 

@@ -212,7 +212,8 @@ ERRORS = {"Refused", "UnknownCase", "UnknownItem", "BackupError", "NotInitialise
 def raised_messages() -> list[tuple[str, str]]:
     """The message of every workstation error raised with a literal or an f-string."""
     found = []
-    for path in sorted((ROOT / "workstation").glob("*.py")):
+    modules = [*(ROOT / "workstation").glob("*.py"), *(ROOT / "workstation/ui").glob("*.py")]
+    for path in sorted(modules):  # the UI's refusals are shown on its pages too
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ERRORS):
                 continue
@@ -235,3 +236,46 @@ def test_every_error_the_workstation_raises_has_its_indonesian_words(
     assert len(messages) > 30
     untranslated = [(name, text) for name, text in messages if translated(text) == text]
     assert untranslated == []
+
+
+def test_show_names_the_answers_in_the_readers_language(folder: Path) -> None:
+    assert ws(folder, "import", str(folder / "e.peluit"), stdin=PASSPHRASE + "\n")[0] == 0
+    code, out = ws(folder, "show", "WBS-2026-0001", stdin=PASSPHRASE + "\n")
+    assert code == 0 and "- Jenis pelanggaran:\n  Suap, pemerasan, pungli\n" in out
+    assert "Kind of wrongdoing" not in out and "Bribery" not in out
+    code, out = ws(folder, "show", "WBS-2026-0001", stdin=PASSPHRASE + "\n", lang="C.UTF-8")
+    assert code == 0 and "- Kind of wrongdoing:\n  Bribery, extortion, illegal levies\n" in out
+    assert "Jenis pelanggaran" not in out and "Suap" not in out
+
+
+def bundle_details() -> list[tuple[str, str]]:
+    """Each detail a rejected bundle can give (the second argument of its error)."""
+    found = []
+    for name in ("crypto/bundle.py", "crypto/bundle_schema.py", "workstation/bundle_import.py"):
+        for node in ast.walk(ast.parse((ROOT / name).read_text(encoding="utf-8"))):
+            errors = ("BundleError", "BundleRejected")
+            if not (isinstance(node, ast.Call) and len(node.args) == 2
+                    and getattr(node.func, "id", None) in errors):  # fmt: skip
+                continue
+            detail = node.args[1]
+            if isinstance(detail, ast.Constant) and isinstance(detail.value, str):
+                found.append((name, detail.value))
+            elif isinstance(detail, ast.JoinedStr):
+                parts = [v.value if isinstance(v, ast.Constant) else "X" for v in detail.values]
+                found.append((name, "".join(str(p) for p in parts)))
+    return found
+
+
+def test_every_reason_a_bundle_is_rejected_has_its_indonesian_words() -> None:
+    details = bundle_details()
+    assert len(details) > 30
+    untranslated = []
+    for name, detail in details:
+        said = translated(f"bundle rejected: check ({detail}); nothing was imported", "id")
+        if detail in said or not said.startswith("paket ditolak: check ("):
+            untranslated.append((name, detail))
+    assert untranslated == []
+    said = translated("bundle rejected: magic (this is not a Peluit export bundle, version 1);"
+                      " nothing was imported", "id")  # fmt: skip
+    expected = "paket ditolak: magic (ini bukan paket ekspor Peluit versi 1)"
+    assert said == expected + "; tidak ada yang diimpor"

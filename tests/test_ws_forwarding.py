@@ -161,3 +161,27 @@ def test_cli_forward_and_open_forward(two_units, capsys, monkeypatch) -> None:  
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
     assert main(["open-forward", str(tmp / "cli.json"), "-C", str(folder)]) == 1
     assert "error: forwarded file rejected" in capsys.readouterr().err
+
+
+def test_risks_follow_the_reports_questionnaire_version() -> None:
+    from workstation.forwarding import risk_of
+    from workstation.questionnaire import form
+
+    version = json.loads(json.dumps(form()))
+    version["fields"] += [
+        {"id": "saksi", "type": "textarea", "label": {"id": "Saksi", "en": "Witnesses"}},
+        {"id": "nama_saksi", "type": "text", "label": {"id": "Nama saksi", "en": "Witness"}},
+        {"id": "jenjang", "type": "select", "label": {"id": "Jenjang", "en": "Level"},
+         "options": [{"value": "pusat", "label": {"id": "Pusat", "en": "Central"}}]},
+    ]  # fmt: skip
+    risks = {key: risk_of(key, version) for key in
+             ("how_known", "what", "who_name", "category", "saksi", "nama_saksi", "jenjang",
+              "tidak_dikenal")}  # fmt: skip
+    assert risks == {
+        "how_known": "identifying", "what": "review", "who_name": "ok", "category": "ok",
+        "saksi": "review",  # long free text, whoever wrote the question
+        "nama_saksi": "review",  # a short free-text question the unit added: read it first
+        "jenjang": "ok",  # a choice from a list
+        "tidak_dikenal": "identifying",  # not in the report's version at all
+    }  # fmt: skip
+    assert risk_of("saksi", form()) == "identifying"  # the built-in form does not have it

@@ -344,6 +344,8 @@ def test_local_ui_import_names_what_was_quarantined(tmp_path: Path) -> None:
         done = client.post("/impor", {"csrf": client.csrf(), "path": str(bundle)})
         assert done.status_code == 200 and "3 kasus baru" in done.text
         assert done.text.count("Dikarantina, tidak dibuka") == 3
-        assert "WBS-2026-0004 tip 2026-11-23 (envelope)" in done.text
+        held = "WBS-2026-0004 · Laporan · 23 Nov 2026 · tidak dapat dibuka dengan kunci unit ini"
+        assert held in done.text  # the kind, the day and the reason in the page's words
+        assert "tip 2026-11-23" not in done.text and "does not open" not in done.text
     finally:
         app.state.ui.log_out()

@@ -49,7 +49,11 @@ CRAFTED = {
         "svg",
         True,
     ),
-    "text": (b"just some notes\n", "unknown", False),
+    "text": (b"just some notes\n", "text", False),
+    "text-id": ("Kuitansi pengadaan: Rp 48,5 juta — dibayar\r\n\ttunai".encode(), "text", False),
+    "binary": (b"notes\x00\x01\x02" + bytes(100), "unknown", False),
+    "latin-1": ("Café crème".encode("latin-1"), "unknown", False),
+    "empty": (b"", "unknown", False),
 }
 
 
@@ -193,3 +197,20 @@ def test_triage_is_sealed_at_rest(desk: Desk) -> None:
     assert b"Dinas PU Rahasia" not in raw
     with pytest.raises(Refused):
         desk.set_triage("WBS-2026-0001", Triage(urgency="kapan-kapan"))
+
+
+def test_blank_answers_are_left_out_and_an_option_keeps_both_languages_and_its_code() -> None:
+    from workstation.questionnaire import form, labelled
+
+    tip = {"questionnaire": "wbs-default", "lang": "id",
+           "answers": {"category": "suap", "what": "  ", "who_position": "", "how": None,
+                       "saksi": "", "catatan_lain": "Ada dua saksi."}}  # fmt: skip
+    found = labelled(tip)
+    assert found.form is form()  # no version named: the built-in form
+    assert [a.field_id for a in found.answers] == ["category", "catatan_lain"]
+    category, unknown = found.answers
+    assert category.code == "suap" and category.label("en") == "Kind of wrongdoing"
+    assert (category.words("id"), category.words("en")) == (
+        "Suap, pemerasan, pungli", "Bribery, extortion, illegal levies")  # fmt: skip
+    assert unknown.code == "" and unknown.label("id") == "catatan_lain"
+    assert unknown.words("en") == unknown.words("id") == "Ada dua saksi."

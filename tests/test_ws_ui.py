@@ -196,10 +196,12 @@ def test_decrypted_text_is_always_escaped(ws) -> None:  # type: ignore[no-untype
     assert "onerror=" not in page.replace("onerror=&#34;", "")  # the name is shown, escaped
     assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;.pdf" in page
     assert "<script" not in page
-    assert "PDF with active content (/JavaScript, /OpenAction)" in page
+    assert "PDF dengan konten aktif (/JavaScript, /OpenAction)" in page  # in the page's words
+    assert "PDF with active content" not in page
     assert "Apa yang terjadi?" in page  # the form's label, Indonesian first
     english = client.get(f"/en/kasus/{case_id}").text
     assert "What happened?" in english and "&lt;script&gt;" in english
+    assert "PDF with active content (/JavaScript, /OpenAction)" in english
 
 
 def test_case_list_and_language_switch(ws) -> None:  # type: ignore[no-untyped-def]
@@ -222,6 +224,8 @@ def test_identity_is_closed_until_opened_deliberately_and_each_opening_is_shown(
     assert desk_of(client).identity_log() == []
     opened = client.post(f"/kasus/{case_id}/identitas", {"csrf": client.csrf(), "confirm": "1"})
     assert opened.status_code == 200 and "Budi Santoso" in opened.text
+    shown = re.findall(r"<dt>([^<]*)</dt>", opened.text.split('id="h-identity"')[1])
+    assert shown == ["Nama", "NIP (nomor induk pegawai)"]  # the form's words, not name / nip
     [entry] = desk_of(client).identity_log()
     assert entry[3] == "2026-11-23" and entry[4] == "unit"
     again = client.get(f"/kasus/{case_id}").text
@@ -251,7 +255,11 @@ def test_triage_reply_and_status_forms(ws) -> None:  # type: ignore[no-untyped-d
     assert client.post(f"/kasus/{case_id}/balas", free).status_code == 303
     page = client.get(f"/kasus/{case_id}").text
     assert "informasi lebih lanjut tentang: tanggal kejadian" in page
-    assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page and "queued, not sent yet" in page
+    assert "Terima kasih &lt;b&gt;banyak&lt;/b&gt;." in page
+    assert "ditandatangani unit; menunggu, belum dikirim" in page
+    assert "signed by the unit" not in page and "queued, not sent yet" not in page
+    english = client.get(f"/en/kasus/{case_id}").text
+    assert "signed by the unit; queued, not sent yet" in english
     bad = client.post(f"/kasus/{case_id}/status", {"csrf": client.csrf(), "new": "selesai"})
     assert bad.status_code == 400 and "tidak dapat diubah menjadi “Selesai”" in bad.text
     missing = client.post(
@@ -274,7 +282,8 @@ def test_save_attachment_writes_only_to_the_typed_path(ws) -> None:  # type: ign
     form = {"csrf": client.csrf(), "path": str(target)}
     saved = client.post(f"/kasus/{case_id}/lampiran/2", form)
     assert saved.status_code == 200 and target.read_bytes().startswith(b"%PDF-1.4")
-    assert "PDF with active content" in saved.text
+    assert "PDF dengan konten aktif" in saved.text and "dokumen PDF" in saved.text
+    assert "PDF with active content" not in saved.text
     again = client.post(f"/kasus/{case_id}/lampiran/2", {**form, "csrf": client.csrf()})
     assert again.status_code == 400 and "tidak pernah menimpa berkas" in again.text
     assert "never overwrites" not in again.text
@@ -292,7 +301,10 @@ def test_import_and_export_through_the_ui(ws) -> None:  # type: ignore[no-untype
     done = client.post("/ekspor", {"csrf": client.csrf(), "path": str(out)})
     assert done.status_code == 200 and out.is_file() and "1 perubahan status" in done.text
     signed = client.post("/pesan-standar", {"csrf": client.csrf()})
-    assert signed.status_code == 200 and "diterima" in signed.text
+    assert signed.status_code == 200 and "Laporan diterima, Sedang diverifikasi" in signed.text
+    assert "sedang-diverifikasi" not in signed.text  # the messages by their names, not codes
+    listed = client.get("/ekspor").text
+    assert "<strong>Mohon tunggu jawaban kami</strong>" in listed and "mohon-tunggu" not in listed
 
 
 def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore[no-untyped-def]
@@ -300,6 +312,8 @@ def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore
     other = make_workstation(tmp / "kpk", unit_id="kpk-demo")
     client.login()
     page = client.get(f"/kasus/{case_id}/limpahkan").text
+    assert '<option value="">(pilih tujuan pelimpahan)</option>' in page
+    assert not re.search(r"<option[^>]* selected", page)  # no target chosen for the inspector
     assert 'value="how_known"' in page and "Dapat mengungkap pelapor" in page
     assert re.search(r'value="how_known"\s*>', page)  # not checked by default
     assert re.search(r'value="where" checked', page)
@@ -313,6 +327,10 @@ def test_forwarding_page_checks_the_card_then_sends(ws) -> None:  # type: ignore
     assert unconfirmed.status_code == 400 and not (tmp / "limpah.json").exists()
     confirmed = {**form, "csrf": client.csrf(), "step": "send",
                  "fingerprint": other.fingerprint(), "fingerprint_ok": "1"}  # fmt: skip
+    untargeted = client.post(f"/kasus/{case_id}/limpahkan",
+                             {**confirmed, "target": "", "csrf": client.csrf()})  # fmt: skip
+    assert untargeted.status_code == 400 and "Pilih instansi tujuan pelimpahan." in untargeted.text
+    assert not (tmp / "limpah.json").exists()  # nothing is sent to a target nobody chose
     sent = client.post(f"/kasus/{case_id}/limpahkan", confirmed)
     assert sent.status_code == 200 and (tmp / "limpah.json").is_file()
     with Desk.open(tmp / "kpk", SecretStr(PASSPHRASE), today=TODAY) as there:
@@ -373,10 +391,50 @@ def test_every_ui_message_has_an_indonesian_translation() -> None:
         used |= set(re.findall(r'(?<![\w.])t\("([^"]+)"\)', path.read_text("utf-8")))
         used |= set(re.findall(r"(?<![\w.])t\('([^']+)'\)", path.read_text("utf-8")))
     from workstation.ui.routes_case import RISK_WORDS
+    from workstation.ui.words import IDENTITY_NAMES, KIND_NAMES, STANDARD_NAMES
 
     used |= set(RISK_WORDS.values())
+    for names in (IDENTITY_NAMES, KIND_NAMES, STANDARD_NAMES):
+        used |= set(names.values())
     assert len(used) > 50
     assert sorted(used - set(INDONESIAN)) == []
+
+
+def _english_sentences() -> set[str]:
+    """The English parts of every message the UI can show, where Indonesian says otherwise."""
+    from workstation.cli_words import INDONESIAN as CLI_WORDS
+
+    found = set()
+    for table in (INDONESIAN, CLI_WORDS):
+        for english, indonesian in table.items():
+            for part in (p.strip() for p in re.split(r"\{\w+\}", english)):
+                if len(part) >= 10 and " " in part and part not in indonesian:
+                    found.add(part)
+    return found
+
+
+def test_no_english_sentence_on_an_indonesian_page(ws) -> None:  # type: ignore[no-untyped-def]
+    client, _folder, case_id, tmp = ws
+    assert "wrong passphrase" not in client.login("bukan frasa sandi yang benar").text
+    client.login()
+    desk_of(client).queue_reply("WBS-2026-0001", "Balasan kami.")
+    pages = [client.get(path).text for path in (
+        "/", f"/kasus/{case_id}", f"/kasus/{case_id}/limpahkan", "/impor", "/log-identitas",
+        "/laporan?period=2026-11", "/laporan?period=2026-13")]  # fmt: skip
+    post = {"csrf": client.csrf()}
+    pages += [
+        client.post(f"/kasus/{case_id}/identitas", {**post, "confirm": "1"}).text,
+        client.post(f"/kasus/{case_id}/lampiran/2", {**post, "path": str(tmp / "a.pdf")}).text,
+        client.post(f"/kasus/{case_id}/lampiran/2", {**post, "path": ""}).text,
+        client.post("/impor", {**post, "path": str(tmp / "a.pdf")}).text,
+        client.post(f"/kasus/{case_id}/limpahkan", {**post, "card": str(tmp / "a.pdf"),
+                    "summary": "s", "out": str(tmp / "o.json"), "step": "check"}).text,
+    ]  # fmt: skip
+    template_texts = re.compile(r"<details>[\s\S]*?</details>")
+    english = _english_sentences()
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", " ", template_texts.sub("", page)))
+        assert [e for e in english if e in text] == [], text
 
 
 # --- origin checks as a browser sends them -------------------------------------------

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from common.cli_language import language
 from common.durable_file import write_atomic
 from crypto.key_file import UnitKeys
 from crypto.unit_card import UnitCard
@@ -153,9 +154,10 @@ def _print_case(view: CaseView) -> None:
     print("\n== Laporan / Report ==")
     if view.reading.tip_error:
         print(_("error: the report cannot be read: {why}", why=view.reading.tip_error))
-    for answer in view.reading.answers:
-        print(f"- {safe_line(answer.label_id)} / {safe_line(answer.label_en)}:")
-        print("  " + safe_text(answer.value).replace("\n", "\n  "))
+    lang = language()
+    for answer in view.reading.answers:  # the report's own questionnaire version, in words
+        print(f"- {safe_line(answer.label(lang))}:")
+        print("  " + safe_text(answer.words(lang)).replace("\n", "\n  "))
     print("\n== Lampiran / Attachments ==")
     for a in view.reading.attachments:
         name, given_type = safe_line(a.reporter_name) or "?", safe_line(a.reporter_type) or "?"
@@ -164,11 +166,11 @@ def _print_case(view: CaseView) -> None:
             if a.reporter_type
             else _("reporter says {name}", name=name)
         )
-        kind = a.sniffed.label if a.sniffed else _("unreadable: {why}", why=a.error)
+        kind = translated(a.sniffed.label) if a.sniffed else _("unreadable: {why}", why=a.error)
         print(_("[{number}] {kind}; {size} bytes encrypted; {told}; day {day}",
                 number=a.number, kind=kind, size=a.size, told=told, day=a.day))  # fmt: skip
         for warning in a.sniffed.warnings if a.sniffed else ():
-            print(_("    WARNING: {warning}", warning=warning))
+            print(_("    WARNING: {warning}", warning=translated(warning)))
     print("\n== Pesan / Messages ==")
     for item in view.reading.items:
         who = _("reporter") if item.author == "reporter" else _("unit")

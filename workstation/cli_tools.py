@@ -16,7 +16,6 @@ from workstation.cli_commands import desk_for, folder_of
 from workstation.cli_words import _, word
 from workstation.keyring import read_bytes
 from workstation.lifecycle import TARGETS
-from workstation.questionnaire import form
 from workstation.terminal import safe_line, safe_text
 
 RISK_WORDS = {
@@ -30,7 +29,6 @@ def cmd_forward(args: argparse.Namespace) -> int:
     recipient = UnitCard.parse(read_bytes(Path(args.to), 16 * 1024, "recipient card"))
     with desk_for(args) as desk:
         view = desk.case(args.case)
-        known = {f["id"] for f in form()["fields"]}
         print(_("recipient: {name} ({unit})", name=safe_line(recipient.name),
                 unit=recipient.unit_id))  # fmt: skip
         print(_("recipient fingerprint: {fingerprint}", fingerprint=recipient.fingerprint()))
@@ -41,7 +39,7 @@ def cmd_forward(args: argparse.Namespace) -> int:
             frozenset(args.exclude),
             args.include_identity,
         )
-        for item in forwarding.fields_for(view.reading.answers, known):
+        for item in forwarding.fields_for(view.reading.answers, view.reading.form):
             chosen = item.field_id in draft.include or (
                 item.included_by_default and item.field_id not in draft.exclude
             )

@@ -52,8 +52,3 @@ def name(code: str, lang: str = "id") -> str:
     if pair is None:
         return code
     return pair[0] if lang == "id" else pair[1]
-
-
-def both(code: str) -> str:
-    pair = NAMES.get(code)
-    return code if pair is None else f"{pair[0]} / {pair[1]}"

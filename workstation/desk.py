@@ -270,17 +270,23 @@ class Desk:
 
     # --- forwarding and reports (workstation/forwarding.py, workstation/reports.py)
 
-    def answers(self, ref: str) -> list[questionnaire.Answer]:
-        """The report form's answers alone (no attachment is opened); [] if unreadable."""
+    def labelled(self, ref: str) -> questionnaire.Labelled | None:
+        """The report form's answers and their questionnaire version (no attachment is
+        opened); ``None`` if the tip cannot be read."""
         row = self.store.case(ref)
         for item in self.store.envelopes(row.case_id):
             if item.kind == "tip":
                 try:
                     tip = load_object(reading.open_bytes(self.store, item, self._xwing))
                 except (DecryptionError, ValueError):
-                    return []
-                return questionnaire.answers(tip, self.store.questionnaire)
-        return []
+                    return None
+                return questionnaire.labelled(tip, self.store.questionnaire)
+        return None
+
+    def answers(self, ref: str) -> list[questionnaire.Answer]:
+        """:meth:`labelled`'s answers alone; [] if unreadable."""
+        found = self.labelled(ref)
+        return found.answers if found is not None else []
 
     def triage(self, ref: str) -> Triage | None:
         """The case's triage alone (nothing is decrypted but the sealed triage)."""

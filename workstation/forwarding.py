@@ -5,9 +5,12 @@ The file format is docs/spec/forwarding-v1.md.
 Real leaks in Indonesian complaint systems happened *after* a report was
 forwarded, so the default here is to leave out everything that may point at
 the reporter: the identity section, the free-text answers (``how_known`` and
-``evidence_description`` are marked as identifying; ``what`` and ``how`` as
-"review first") and the reporter's attachment names. The inspector writes the
-summary and includes a risky field only by naming it.
+``evidence_description`` are marked as identifying; ``what``, ``how`` and any
+other long-text question, and any free-text question a unit added, of the
+questionnaire version the report was made with as "review first"; a key that
+version does not have as identifying) and
+the reporter's attachment names. The inspector writes the summary and
+includes a risky field only by naming it.
 
 The summary is sealed (envelope v1, kind ``forward``) to the other unit's
 card, whose self-signature is verified and whose fingerprint is shown for
@@ -73,11 +76,12 @@ class ForwardRejected(WorkstationError):
 class ForwardField:
     """One answer as the forwarding page shows it, with its risk and default."""
 
-    field_id: str
-    label_id: str
-    label_en: str
-    value: str
+    answer: Answer
     risk: str  # "identifying", "review" or "ok"
+
+    @property
+    def field_id(self) -> str:
+        return self.answer.field_id
 
     @property
     def included_by_default(self) -> bool:
@@ -114,17 +118,27 @@ class OpenedForward:
     identity: dict[str, Any] | None = None
 
 
-def risk_of(field_id: str, known: set[str]) -> str:
-    if field_id in IDENTIFYING or field_id not in known:
-        return "identifying"  # an unknown field is free text we cannot judge
-    return "review" if field_id in REVIEW else "ok"
+def risk_of(field_id: str, form_doc: dict[str, Any]) -> str:
+    """How far an answer to ``field_id`` of the tip's questionnaire may point at the reporter.
+
+    Long free text (a ``textarea``: what happened, how) is read before it goes,
+    and so is any free-text question a unit added in its own version (nobody
+    here knows what it asks: a witness's name?); only the built-in short
+    questions and choices go by default. A question the tip's version does not
+    have is text nobody can judge.
+    """
+    kinds = {entry["id"]: entry.get("type", "") for entry in form_doc["fields"]}
+    if field_id in IDENTIFYING or field_id not in kinds:
+        return "identifying"
+    if field_id in REVIEW or kinds[field_id] == "textarea":
+        return "review"
+    built_in = {entry["id"] for entry in form()["fields"]}
+    return "ok" if field_id in built_in or kinds[field_id] == "select" else "review"
 
 
-def fields_for(answers: list[Answer], known: set[str]) -> list[ForwardField]:
-    return [
-        ForwardField(a.field_id, a.label_id, a.label_en, a.value, risk_of(a.field_id, known))
-        for a in answers
-    ]
+def fields_for(answers: list[Answer], form_doc: dict[str, Any]) -> list[ForwardField]:
+    """The answers with their risks, judged by the questionnaire version they came with."""
+    return [ForwardField(a, risk_of(a.field_id, form_doc)) for a in answers]
 
 
 def chosen(fields: list[ForwardField], draft: Draft) -> list[ForwardField]:
@@ -166,7 +180,12 @@ def summary_document(
         "source_reference": reference,
         "summary": text,
         "fields": [
-            {"id": f.field_id, "label_id": f.label_id, "label_en": f.label_en, "value": f.value}
+            {
+                "id": f.field_id,
+                "label_id": f.answer.label_id,
+                "label_en": f.answer.label_en,
+                "value": f.answer.value,
+            }
             for f in fields
         ],
         "attachments": attachment_kinds,
@@ -348,8 +367,7 @@ def forward_case(
         check_change(pending, "dilimpahkan", target=target)
     elif target not in TARGETS:
         raise Refused(f"unknown target {target!r}; one of {', '.join(sorted(TARGETS))}")
-    known = {f["id"] for f in form()["fields"]}
-    fields = chosen(fields_for(view.reading.answers, known), draft)
+    fields = chosen(fields_for(view.reading.answers, view.reading.form), draft)
     kinds = [a.sniffed.label for a in view.reading.attachments if a.sniffed is not None]
     document = summary_document(
         sender, recipient, view.reference, draft, fields, kinds, identity, today

@@ -25,7 +25,29 @@ class Answer:
     field_id: str
     label_id: str  # Indonesian label
     label_en: str
-    value: str
+    value_id: str  # the answer as written, or the chosen option's Indonesian words
+    value_en: str  # the same text, or the option's English words
+    code: str = ""  # the chosen option's value ("" for a free-text answer)
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_id
+
+    def words(self, lang: str) -> str:
+        return self.value_en if lang == "en" else self.value_id
+
+    @property
+    def value(self) -> str:
+        """Both languages where they differ (a file or a terminal for either reader)."""
+        same = self.value_id == self.value_en
+        return self.value_id if same else f"{self.value_id} / {self.value_en}"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A tip's answers and the questionnaire version they were labelled with."""
+
+    form: dict[str, Any]
+    answers: list[Answer]
 
 
 @cache
@@ -37,13 +59,30 @@ def form(name: str = "wbs-default") -> dict[str, Any]:
     return document
 
 
-def _display(value: Any, options: dict[str, tuple[str, str]]) -> str:
-    if isinstance(value, str) and value in options:
-        indonesian, english = options[value]
-        return f"{indonesian} / {english}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+def options(form_doc: dict[str, Any], field_id: str) -> dict[str, tuple[str, str]]:
+    """A select question's options in ``form_doc``: value -> (Indonesian, English) words."""
+    for entry in form_doc["fields"]:
+        if entry["id"] == field_id:
+            choices = entry.get("options", [])
+            return {o["value"]: (o["label"]["id"], o["label"]["en"]) for o in choices}
+    return {}
+
+
+def questions(form_doc: dict[str, Any], lang: str) -> dict[str, str]:
+    """Each question's label in ``lang`` by its key (``"en"``, else Indonesian)."""
+    return {f["id"]: f["label"]["en" if lang == "en" else "id"] for f in form_doc["fields"]}
+
+
+def _answer(field_id: str, labels: tuple[str, str], value: Any,
+            choices: dict[str, tuple[str, str]]) -> Answer:  # fmt: skip
+    if isinstance(value, str) and value in choices:
+        return Answer(field_id, *labels, *choices[value], code=value)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return Answer(field_id, *labels, text, text)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 META = ("questionnaire", "questionnaire_version", "questionnaire_digest", "lang")
@@ -58,26 +97,34 @@ def form_of(tip: dict[str, Any], versions: Versions | None = None) -> dict[str, 
     return found if found is not None else form()
 
 
-def answers(tip: dict[str, Any], versions: Versions | None = None) -> list[Answer]:
-    """The tip's answers in its own form's order, labelled; unknown fields after, by key."""
+def labelled(tip: dict[str, Any], versions: Versions | None = None) -> Labelled:
+    """The tip's answers in its own form's order, labelled; unknown fields after, by key.
+
+    A blank answer (empty, spaces only, ``null``) is left out, known or not.
+    """
     nested = tip.get("answers")
     raw: dict[str, Any] = nested if isinstance(nested, dict) else tip
     given: dict[str, Any] = {k: v for k, v in raw.items() if k != "attachments"}
+    form_doc = form_of(tip, versions)
     result: list[Answer] = []
-    for field in form_of(tip, versions)["fields"]:
+    for field in form_doc["fields"]:
         field_id = field["id"]
-        if field_id not in given or given[field_id] in ("", None):
+        if field_id not in given:
             continue
-        options = {
-            o["value"]: (o["label"]["id"], o["label"]["en"]) for o in field.get("options", [])
-        }
-        value = _display(given.pop(field_id), options)
-        result.append(Answer(field_id, field["label"]["id"], field["label"]["en"], value))
+        value = given.pop(field_id)
+        if not _blank(value):
+            labels = (field["label"]["id"], field["label"]["en"])
+            result.append(_answer(field_id, labels, value, options(form_doc, field_id)))
     for key, value in given.items():
-        if key in META and raw is tip:
+        if (key in META and raw is tip) or _blank(value):
             continue
-        result.append(Answer(str(key), str(key), str(key), _display(value, {})))
-    return result
+        result.append(_answer(str(key), (str(key), str(key)), value, {}))
+    return Labelled(form_doc, result)
+
+
+def answers(tip: dict[str, Any], versions: Versions | None = None) -> list[Answer]:
+    """:func:`labelled`'s answers alone."""
+    return labelled(tip, versions).answers
 
 
 def described_attachments(tip: dict[str, Any]) -> dict[str, dict[str, Any]]:

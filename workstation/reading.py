@@ -22,7 +22,7 @@ from crypto.reply import verify_reply, verify_template_reply
 from crypto.signing import VerifyKey
 from crypto.xwing import XWingPrivateKey
 from workstation.errors import WorkstationError
-from workstation.questionnaire import Answer, answers, described_attachments
+from workstation.questionnaire import Answer, described_attachments, form, labelled
 from workstation.sniff import Sniffed, Sniffer
 from workstation.store import EnvelopeRow, WorkstationStore
 
@@ -65,6 +65,7 @@ class AttachmentItem:
 @dataclass
 class CaseReading:
     answers: list[Answer] = field(default_factory=list)
+    form: dict[str, Any] = field(default_factory=form)  # the tip's questionnaire version
     tip_error: str = ""
     items: list[TextItem] = field(default_factory=list)
     attachments: list[AttachmentItem] = field(default_factory=list)
@@ -146,7 +147,8 @@ def read_case(
         if row.kind == "tip":
             try:
                 tip = _json_text(open_bytes(store, row, keys))
-                reading.answers = answers(tip, store.questionnaire)
+                found = labelled(tip, store.questionnaire)
+                reading.answers, reading.form = found.answers, found.form
                 described.update(described_attachments(tip))
             except (DecryptionError, WorkstationError) as bad:
                 reading.tip_error = bad.user_message

@@ -6,14 +6,18 @@ Which periods a report may cover, which sections it shows in which order and
 their titles come from the unit's layout (:mod:`workstation.report_layout`:
 ``pergub-ntb-5-2024``, the default, for the Pembina and the Pengarah of Pergub
 NTB 5/2024; ``nasional`` after SE MenPANRB 08/2012; or the unit's own).
-Days are printed in words in both languages (:mod:`common.day_words`); the
-CSV keeps ISO days for spreadsheets.
+Days and periods are printed in words in both languages
+(:mod:`common.day_words`; "November 2026", "Triwulan IV 2026"); the CSV
+keeps ISO days for spreadsheets. The UI shows the same report in the page's
+language alone; the written HTML file carries both.
 Cases counted are those **submitted in the period**; their status is the one
 this workstation knows today (queued changes included).
 
 Aggregate only: no reference, no name, no reporter's text ever enters a
-report. Categories come from the report form's list (the triage category when
-the inspector set one, else the reporter's choice); agencies from triage.
+report. Categories come from the list of the questionnaire version each
+report was made with (the built-in form for reports from before versions):
+the triage category when the inspector set one, else the reporter's choice,
+named as that version names it; agencies from triage.
 A cell of 1 or 2 is printed as ``<3`` so that a single report cannot be
 singled out; when a table has exactly one such cell, the next smallest cell is
 hidden too, so the total does not give it away.
@@ -36,21 +40,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from common.case_status import CaseStatus as S
-from common.day_words import long_day, short_day
+from common.day_words import LOCALES, long_day, short_day
 from common.working_days import CutiBersamaError, WorkingCalendar
 from workstation import report_layout
 from workstation.charts import Bar, bar_chart
-from workstation.code_names import both
+from workstation.code_names import NAMES
 from workstation.errors import Refused
 from workstation.forwarding import write_new
 from workstation.outbox import StatusChange
-from workstation.questionnaire import form
+from workstation.questionnaire import form, options
 from workstation.report_layout import PERIODS, Layout, Words
 
 if TYPE_CHECKING:
@@ -61,6 +66,7 @@ POLICY = {"triage": 3, "first_followup": 5, "feedback": 30, "conclusion": 60}  #
 TRIAGE_ENDS = (S.DIVERIFIKASI, S.DILIMPAHKAN, S.TIDAK_DAPAT_DITINDAKLANJUTI)
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4])|-S([12]))?\Z")
 UNSET = "belum-ditentukan"
+ROMAN: Final = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,28 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def words(self) -> Words:
+        """The period as people say it: "November 2026", "Triwulan IV 2026", "2026"."""
+        year = self.start.year
+        if self.kind == "month":
+            return Words(*(format_date(self.start, "MMMM y", locale=LOCALES[lang])
+                           for lang in ("id", "en")))  # fmt: skip
+        if self.kind == "quarter":
+            number = (self.start.month + 2) // 3
+            return Words(f"Triwulan {ROMAN[number]} {year}", f"Quarter {number} of {year}")
+        if self.kind == "semester":
+            first = self.start.month == 1
+            return Words(f"Semester {'I' if first else 'II'} {year}",
+                         f"{'First' if first else 'Second'} half of {year}")  # fmt: skip
+        return Words(str(year), str(year))
+
+
+def words_of(code: str) -> Words:
+    """A lifecycle, outcome, target or stage code by its names in both languages."""
+    pair = NAMES.get(code, (code, code))
+    return Words(*pair)
+
 
 @dataclass
 class CaseFacts:
@@ -103,6 +131,7 @@ class CaseFacts:
     status: str
     category: str
     agency: str
+    category_words: Words | None = None  # as the report's questionnaire version names it
     outcome: str = ""
     target: str = ""
     reached: dict[str, dt.date] = field(default_factory=dict)  # first day of each status
@@ -112,10 +141,10 @@ class CaseFacts:
 @dataclass
 class Table:
     key: str
-    title: str
-    rows: list[tuple[str, int]]
+    title: Words
+    rows: list[tuple[Words, int]]
 
-    def shown(self) -> list[tuple[str, str, int | None]]:
+    def shown(self) -> list[tuple[Words, str, int | None]]:
         """(label, printed figure, value or None when hidden)."""
         cells = suppress([count for _, count in self.rows])
         return [(label, *cell) for (label, _), cell in zip(self.rows, cells, strict=True)]
@@ -163,7 +192,8 @@ class Report:
 
     @property
     def as_of_words(self) -> Words:
-        return Words(long_day(self.as_of, "id"), long_day(self.as_of, "en"))
+        day = self.as_of
+        return Words(f"data per {long_day(day, 'id')}", f"as of {long_day(day, 'en')}")
 
     def parts(self) -> list[tuple[report_layout.Section, Table | None]]:
         """Each section of the layout with its table (None for deadline compliance)."""
@@ -185,27 +215,24 @@ def suppress(values: list[int]) -> list[tuple[str, int | None]]:
 # --- gathering ----------------------------------------------------------------------
 
 
-def _categories() -> dict[str, str]:
-    for entry in form()["fields"]:
-        if entry["id"] == "category":
-            options = entry["options"]
-            return {o["value"]: f"{o['label']['id']} / {o['label']['en']}" for o in options}
-    return {}
+def _categories(form_doc: dict[str, Any]) -> dict[str, Words]:
+    return {value: Words(*pair) for value, pair in options(form_doc, "category").items()}
 
 
 def gather(desk: Desk) -> list[CaseFacts]:
-    categories = _categories()
-    by_label = {label: value for value, label in categories.items()}
     result = []
     for summary in desk.cases():
         triage = desk.triage(summary.case_id)
+        found = desk.labelled(summary.case_id)
+        categories = _categories(found.form if found else form())
         category = triage.category if triage and triage.category in categories else ""
         if not category:
-            given = {a.field_id: a.value for a in desk.answers(summary.case_id)}
-            category = by_label.get(given.get("category", ""), "lainnya")
+            codes = {a.field_id: a.code for a in (found.answers if found else [])}
+            category = codes.get("category", "")
+            category = category if category in categories else "lainnya"
         agency = (triage.agency.strip() if triage else "") or UNSET
         facts = CaseFacts(dt.date.fromisoformat(summary.submitted_day), summary.pending_status,
-                          category, agency)  # fmt: skip
+                          category, agency, categories.get(category))  # fmt: skip
         facts.reached[S.DITERIMA] = facts.submitted
         _add_history(desk, summary.case_id, summary.status, summary.status_day, facts)
         result.append(facts)
@@ -286,24 +313,26 @@ def build(desk: Desk, period: Period, *, layout: Layout | None = None,
     today = dt.date.fromisoformat(desk.today())
     as_of = min(today, period.end)
     cases = [c for c in gather(desk) if period.contains(c.submitted)]
-    categories = _categories()
+    categories = _categories(form())
+    categories.update({c.category: c.category_words for c in cases if c.category_words})
 
-    def table(key: str, title: str, counts: Counter[str], label: dict[str, str]) -> Table:
+    def table(key: str, title: Words, counts: Counter[str], label: dict[str, Words]) -> Table:
         rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return Table(key, title, [(label.get(k, k), v) for k, v in rows])
+        return Table(key, title, [(label.get(k, Words(k, k)), v) for k, v in rows])
 
     concluded = [c for c in cases if c.outcome]
     referred = [c for c in cases if c.target]
-    counts: dict[str, tuple[Counter[str], dict[str, str]]] = {
+    unset = {UNSET: Words("Belum ditentukan", "Not yet set")}
+    counts: dict[str, tuple[Counter[str], dict[str, Words]]] = {
         "category": (Counter(c.category for c in cases), categories),
-        "status": (Counter(c.status for c in cases), {c.status: both(c.status) for c in cases}),
-        "agency": (Counter(c.agency for c in cases), {UNSET: "Belum ditentukan / Not yet set"}),
+        "status": (Counter(c.status for c in cases), {c.status: words_of(c.status) for c in cases}),
+        "agency": (Counter(c.agency for c in cases), unset),
         "outcome": (Counter(c.outcome for c in concluded),
-                    {c.outcome: both(c.outcome) for c in concluded}),
+                    {c.outcome: words_of(c.outcome) for c in concluded}),
         "referral": (Counter(c.target for c in referred),
-                     {c.target: both(c.target) for c in referred}),
+                     {c.target: words_of(c.target) for c in referred}),
     }  # fmt: skip
-    tables = [table(s.show, s.title.both, *counts[s.show])
+    tables = [table(s.show, s.title, *counts[s.show])
               for s in layout.sections if s.show in counts]  # fmt: skip
     compliance = []
     for stage, days in POLICY.items():
@@ -314,21 +343,48 @@ def build(desk: Desk, period: Period, *, layout: Layout | None = None,
 
 # --- output -------------------------------------------------------------------------
 
+HATCH_LEGEND: Final = Words(
+    "Arsiran: angka disembunyikan (<3 berarti 1 atau 2; ≥3 ditutup agar angka kecil"
+    " tidak dapat dihitung dari jumlahnya)",
+    "Hatched: figure hidden (<3 means 1 or 2; ≥3 is hidden so that a small figure"
+    " cannot be worked out from the total)",
+)
 
-def charts(report: Report) -> dict[str, Markup]:
+
+class Say:
+    """The report's words in one language (``"id"``, ``"en"``) or in both (``None``)."""
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+
+    def __call__(self, words: Words | str, english: str | None = None) -> str:
+        if isinstance(words, str):
+            words = Words(words, words if english is None else english)
+        if self.lang is None:
+            return words.both
+        return words.en if self.lang == "en" else words.id
+
+
+def charts(report: Report, lang: str | None = None) -> dict[str, Markup]:
+    """The report's charts, in ``lang`` (both languages when ``None``)."""
+    say = Say(lang)
+    legend = say(HATCH_LEGEND)
     result = {}
     for table in report.tables:
         values = [v for _, _, v in table.shown() if v is not None]
         largest = max(values, default=0)
-        bars = [Bar(label, shown, (v / largest if largest else 0.0) if v is not None else None)
+        bars = [Bar(say(label), shown, (v / largest if largest else 0.0) if v is not None else None,
+                    masked=v is None)
                 for label, shown, v in table.shown()]  # fmt: skip
-        result[table.key] = Markup(bar_chart(f"chart-{table.key}", table.title, bars))  # noqa: S704 - escaped in bar_chart
-    bars = [Bar(both(c.stage), c.shown(), c.met / c.total if c.total >= SMALL else None)
+        chart = bar_chart(f"chart-{table.key}", say(table.title), bars, legend)
+        result[table.key] = Markup(chart)  # noqa: S704 - escaped in bar_chart
+    bars = [Bar(say(words_of(c.stage)), c.shown(), c.met / c.total if c.total >= SMALL else None,
+                masked=0 < c.total < SMALL)
             for c in report.compliance]  # fmt: skip
     for section, shown in report.parts():
         if shown is None:
             result["compliance"] = Markup(  # noqa: S704 - escaped in bar_chart
-                bar_chart("chart-compliance", section.title.both, bars)
+                bar_chart("chart-compliance", say(section.title), bars, legend)
             )
     return result
 
@@ -343,11 +399,11 @@ def to_csv(report: Report) -> str:
     for _section, table in report.parts():
         if table is not None:
             for label, shown, _ in table.shown():
-                writer.writerow([table.key, label, shown])
+                writer.writerow([table.key, label.both, shown])
             continue
         for c in report.compliance:
-            writer.writerow([f"deadline:{c.stage}", f"{both(c.stage)} ({c.days} working days)",
-                             c.shown()])  # fmt: skip
+            stage = f"{words_of(c.stage).both} ({c.days} working days)"
+            writer.writerow([f"deadline:{c.stage}", stage, c.shown()])
     return out.getvalue()
 
 
@@ -356,10 +412,17 @@ def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
 
 
+def body_context(report: Report, lang: str | None) -> dict[str, Any]:
+    """What ``report_body.html`` needs: the report, its charts and its words in ``lang``."""
+    return {"report": report, "charts": charts(report, lang), "say": Say(lang),
+            "words_of": words_of}  # fmt: skip
+
+
 def to_html(report: Report) -> str:
+    """The written report: both languages, Indonesian first."""
     css = (resources.files("workstation") / "static" / "report.css").read_text("utf-8")
     template = _environment().get_template("report_file.html")
-    return template.render(report=report, charts=charts(report), css=Markup(css), both=both)  # noqa: S704 - our own stylesheet
+    return template.render(css=Markup(css), **body_context(report, None))  # noqa: S704 - our own stylesheet
 
 
 def write(report: Report, out: Path) -> list[Path]:

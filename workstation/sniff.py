@@ -7,6 +7,8 @@ kept but the first 4 KiB), and warns about active content:
 - OOXML (a ZIP with ``[Content_Types].xml``) holding ``vbaProject.bin``: macros;
 - OLE2 (legacy Office): macros possible;
 - executables (PE, ELF, Mach-O), scripts (``#!``), HTML and SVG;
+- anything else is plain text (UTF-8 without control characters) or "type
+  not recognised";
 - PDF with ``/JavaScript``, ``/JS``, ``/OpenAction``, ``/AA`` or ``/Launch``
   (names with ``#xx`` escapes are decoded first: ``/J#61vaScript``).
 
@@ -45,7 +47,8 @@ LABELS = {
     "script": "script (#!)",
     "html": "HTML page",
     "svg": "SVG image (can hold scripts)",
-    "unknown": "unknown type",
+    "text": "plain text",
+    "unknown": "type not recognised (not a common document, image or program)",
 }
 
 
@@ -100,7 +103,29 @@ def _kind_of(head: bytes, zip_markers: set[bytes]) -> str:
         return "html"
     if _SVG.search(head):
         return "svg"
-    return "unknown"
+    return "text" if _plain_text(head) else "unknown"
+
+
+_TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _plain_text(head: bytes) -> bool:
+    """UTF-8 text without control characters but tab, newline and form feed.
+
+    ``head`` may end inside a character (it is the first 4 KiB): up to three
+    trailing bytes of an unfinished character are not held against it.
+    """
+    if not head:
+        return False
+    for cut in range(4):
+        try:
+            text = head[: len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            if cut == 3 or len(head) < HEAD_SIZE:
+                return False
+            continue
+        return not _TEXT_CONTROLS.search(text)
+    return False
 
 
 def _unescape(name: bytes) -> bytes:

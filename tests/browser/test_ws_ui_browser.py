@@ -130,7 +130,7 @@ def test_an_inspector_works_a_case_in_the_browser(
     marker = attachment.locator("span.ctl").first
     assert marker.inner_text() == "<U+202E>"
     assert marker.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
-    assert "Windows executable (PE)" in shown  # what the file is, whatever its name says
+    assert "program Windows (PE)" in shown  # what the file is, whatever its name says, in words
 
     # -- a reply (escaped as typed) and a status change ------------------------------
     page.fill("#reply-text", REPLY)
@@ -198,13 +198,17 @@ def test_the_unit_chooses_its_report_layout(
     page.get_by_role("button", name="Tampilkan").click()
     page.wait_for_load_state()
     titles = page.locator("section.report h3").all_inner_texts()
-    assert titles == ["Pengaduan menurut kategori / Complaints by category",
-                      "Pengaduan menurut status / Complaints by status",
-                      "Ketepatan waktu penanganan / Handled on time",
-                      "Hasil penanganan / Outcome of handling"]  # fmt: skip
+    assert titles == [
+        "Pengaduan menurut kategori",
+        "Pengaduan menurut status",
+        "Ketepatan waktu penanganan",
+        "Hasil penanganan",
+    ]  # the page's language
     report = page.locator("section.report").inner_text()
-    assert "1 Jul 2026 – 31 Des 2026" in report and "data per Senin, 23 November 2026" in report
-    assert "Laporan masuk / Reports submitted: <3" in report  # one case: masked
+    assert "Semester II 2026 (1 Jul 2026 – 31 Des 2026)" in report
+    assert "data per Senin, 23 November 2026" in report and "as of" not in report
+    assert "Laporan masuk: <3" in report  # one case: masked
+    assert "Reports submitted" not in report and "Complaints by" not in report
     assert "WBS-2026-0007" not in page.content()
     # English, then lock; the choice stays with the unit
     open_page(page, ws.base, "/en/laporan")

@@ -31,7 +31,7 @@ from common.day_words import long_day, short_day
 from common.same_origin import local_path
 from workstation.code_names import name
 from workstation.terminal import marker, pieces, safe_text
-from workstation.ui.words import translate
+from workstation.ui.words import said, translate
 
 TEMPLATES = Path(str(resources.files("workstation") / "templates"))
 
@@ -110,6 +110,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
             unit=desk.card.name if desk is not None else "",
             csrf=ui.csrf if desk is not None else "",
             t=lambda message: translate(lang, message),
+            said=lambda message: said(lang, message),
             status_name=lambda code: name(code, lang),
             code_name=lambda code: name(code, lang),
             long_day=lambda day: long_day(day, lang),

@@ -3,6 +3,7 @@ saving an attachment, forwarding."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +13,16 @@ from starlette.responses import Response
 from crypto.errors import CardError
 from crypto.secret import SecretStr
 from crypto.unit_card import UnitCard
-from workstation import forwarding
+from workstation import forwarding, questionnaire
 from workstation.errors import Refused
 from workstation.keyring import read_bytes
 from workstation.lifecycle import OUTCOMES, REASONS, STATUSES, TARGETS
-from workstation.questionnaire import form as report_form
 from workstation.templates import REPLY_TEMPLATES, blanks
 from workstation.triage import RISKS, URGENCIES, Triage
 from workstation.ui.guard import desk_of, form_of, needs_desk
 from workstation.ui.render import language, redirect, render, words
 from workstation.ui.status_words import refusal
-from workstation.ui.words import BLANK_NAMES, TEMPLATE_NAMES
+from workstation.ui.words import BLANK_NAMES, IDENTITY_NAMES, TEMPLATE_NAMES, said
 
 RISK_WORDS = {
     "identifying": "May identify the reporter: left out unless ticked",
@@ -31,11 +31,16 @@ RISK_WORDS = {
 }
 
 
-def _categories(lang: str) -> list[tuple[str, str]]:
-    for entry in report_form()["fields"]:
-        if entry["id"] == "category":
-            return [(o["value"], o["label"][lang]) for o in entry["options"]]
-    return []
+def _categories(form_doc: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The category question's options of the report's questionnaire version, in ``lang``."""
+    chosen = questionnaire.options(form_doc, "category")
+    return [(value, words[1] if lang == "en" else words[0]) for value, words in chosen.items()]
+
+
+def _question_names(form_doc: dict[str, Any], ids: Iterable[str], lang: str) -> str:
+    """Field ids (a forwarding's record) as the questions' labels of the report's version."""
+    labels = questionnaire.questions(form_doc, lang)
+    return "; ".join(labels.get(i, i) for i in ids) or "–"
 
 
 def _case_page(request: Request, case_id: str, **extra: Any) -> Response:
@@ -50,9 +55,11 @@ def _case_page(request: Request, case_id: str, **extra: Any) -> Response:
     return render(
         request, "case.html", title=view.reference, view=view, triage=view.triage or Triage(),
         openings=openings, forwards=forwarding.records(desk.store, view.case_id),
-        categories=_categories(language(request)), urgencies=URGENCIES, risks=RISKS,
+        questions=lambda ids: _question_names(view.reading.form, ids, language(request)),
+        categories=_categories(view.reading.form, language(request)),
+        urgencies=URGENCIES, risks=RISKS,
         templates=REPLY_TEMPLATES, blanks=all_blanks, statuses=STATUSES,
-        template_names=TEMPLATE_NAMES, blank_names=BLANK_NAMES,
+        template_names=TEMPLATE_NAMES, blank_names=BLANK_NAMES, identity_names=IDENTITY_NAMES,
         outcomes=sorted(OUTCOMES), reasons=sorted(REASONS), targets=sorted(TARGETS), **extra,
     )  # fmt: skip
 
@@ -124,12 +131,14 @@ async def save_attachment(request: Request) -> Response:
     desk, case_id = desk_of(request), request.path_params["case_id"]
     saved = desk.save_attachment(case_id, str(request.path_params["number"]), form.path("path"),
                                  strip_metadata=form.checked("strip"))  # fmt: skip
-    lines = [f"{t('Saved to')} {saved.path} ({saved.sniffed.label}). {t('Not opened.')}"]
+    lang = language(request)
+    kind = said(lang, saved.sniffed.label)
+    lines = [f"{t('Saved to')} {saved.path} ({kind}). {t('Not opened.')}"]
     if saved.metadata_note:
-        lines.append(saved.metadata_note)
+        lines.append(said(lang, saved.metadata_note))
     base = "/en" if language(request) == "en" else ""
     return render(request, "message.html", title=t("Attachment saved"), lines=lines,
-                  warnings=list(saved.sniffed.warnings),
+                  warnings=[said(lang, w) for w in saved.sniffed.warnings],
                   back=f"{base}/kasus/{desk.store.case(case_id).case_id}")  # fmt: skip
 
 
@@ -145,12 +154,11 @@ async def forward_page(request: Request) -> Response:
     t = words(request)
     desk, case_id = desk_of(request), request.path_params["case_id"]
     view = desk.case(case_id)
-    known = {f["id"] for f in report_form()["fields"]}
-    fields = forwarding.fields_for(view.reading.answers, known)
+    fields = forwarding.fields_for(view.reading.answers, view.reading.form)
     context: dict[str, Any] = {
         "view": view, "fields": fields, "risk_words": RISK_WORDS, "targets": sorted(TARGETS),
         "selected": {f.field_id for f in fields if f.included_by_default}, "recipient": None,
-        "card_path": "", "out_path": "", "summary": "", "target": "kpk",
+        "card_path": "", "out_path": "", "summary": "", "target": "",
     }  # fmt: skip
     if request.method == "GET":
         return render(request, "forward.html", title=t("Forward"), **context)
@@ -162,6 +170,9 @@ async def forward_page(request: Request) -> Response:
     context["recipient"] = recipient
     if form.get("step") != "send":
         return render(request, "forward.html", title=t("Forward"), **context)
+    if form.get("target") not in TARGETS:
+        context["error"] = t("Choose where the case is referred to.")
+        return render(request, "forward.html", status_code=400, title=t("Forward"), **context)
     if not form.checked("fingerprint_ok") or form.get("fingerprint") != recipient.fingerprint():
         context["error"] = t("Compare the fingerprint, tick the box, then send.")
         return render(request, "forward.html", status_code=400, title=t("Forward"), **context)
@@ -170,9 +181,10 @@ async def forward_page(request: Request) -> Response:
                              frozenset(defaults - selected), form.checked("identity"))  # fmt: skip
     done = desk.forward(case_id, recipient, draft, form.path("out"), target=form.get("target"))
     lines = [
-        f"{t('Written to')} {done.path} (sha256 {done.sha256})",
+        f"{t('Written to')} {done.path}",
+        f"SHA-256: {done.sha256}",
         f"{t('Recipient')}: {done.to_unit_id} · {t('Fingerprint')}: {done.to_fingerprint}",
-        f"{t('Fields sent')}: {', '.join(done.fields) or '–'}",
+        f"{t('Fields sent')}: {_question_names(view.reading.form, done.fields, language(request))}",
         t("The status change to “referred” is queued for the next reply bundle."),
     ]
     back = f"{'/en' if language(request) == 'en' else ''}/kasus/{view.case_id}"

@@ -7,15 +7,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from common.day_words import short_day
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from workstation import report_layout, reports
-from workstation.code_names import both
 from workstation.templates import STANDARD_MESSAGES
 from workstation.ui.forms import read_form
 from workstation.ui.guard import desk_of, form_of, needs_desk, state
-from workstation.ui.render import redirect, render, words
+from workstation.ui.render import language, redirect, render, words
 from workstation.ui.session import COOKIE, CsrfRefused
+from workstation.ui.words import KIND_NAMES, STANDARD_NAMES, said
 
 EXPIRED = "This form has expired. Reload the page and try again."
 
@@ -33,8 +34,9 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", status_code=403, title=t("Unlock"),
                       login_token=ui.login_token(), error=t(EXPIRED))  # fmt: skip
     except PeluitError as bad:
+        error = said(language(request), bad.user_message)
         return render(request, "login.html", status_code=400, title=t("Unlock"),
-                      login_token=ui.login_token(), error=bad.user_message)  # fmt: skip
+                      login_token=ui.login_token(), error=error)  # fmt: skip
     response = redirect(request, "/")
     response.set_cookie(COOKIE, token, path="/", httponly=True, samesite="strict")
     return response
@@ -65,8 +67,10 @@ async def import_page(request: Request) -> Response:
         f"{t('Imported export')} {result.export_seq}: {len(result.new_cases)} {t('new case(s)')}, "
         f"{len(result.updated_cases)} {t('updated')}, {result.new_envelopes} {t('new item(s)')}"
     ]
+    lang = language(request)
     lines += [
-        f"{t('Quarantined, not opened')}: #{q.id} {q.reference} {q.kind} {q.day} ({q.check})"
+        f"{t('Quarantined, not opened')}: #{q.id} {q.reference} · "
+        f"{t(KIND_NAMES.get(q.kind, q.kind))} · {short_day(q.day, lang)} · {said(lang, q.detail)}"
         for q in result.quarantined
     ]
     return render(request, "message.html", title=t("Imported"), lines=lines)
@@ -81,7 +85,7 @@ async def export_page(request: Request) -> Response:
     t = words(request)
     if request.method == "GET":
         return render(request, "export.html", title=t("Send replies"), queued=_queued(request),
-                      standard=STANDARD_MESSAGES)  # fmt: skip
+                      standard=STANDARD_MESSAGES, standard_names=STANDARD_NAMES)  # fmt: skip
     done = desk_of(request).export_replies(form_of(request).path("path"))
     lines = [
         f"{t('Reply bundle')} {done.sequence}: {done.path}",
@@ -97,8 +101,9 @@ async def sign_standard(request: Request) -> Response:
     t = words(request)
     ids = desk_of(request).queue_standard_messages()
     back = request.url.path.rsplit("/", 1)[0] + "/ekspor"
+    names = [t(STANDARD_NAMES.get(i, i)) for i in ids]
     return render(request, "message.html", title=t("Standard messages signed"),
-                  lines=[", ".join(ids)], back=back)  # fmt: skip
+                  lines=[", ".join(names)], back=back)  # fmt: skip
 
 
 @needs_desk
@@ -134,7 +139,7 @@ async def report_page(request: Request) -> Response:
                                "layouts": report_layout.available(desk.folder)}  # fmt: skip
     if period and not error:
         report = reports.build(desk, reports.Period.parse(period), layout=layout)
-        context.update(report=report, charts=reports.charts(report), both=both)
+        context.update(reports.body_context(report, language(request)))
     return render(request, "report_form.html", title=t("Reports"), **context)
 
 

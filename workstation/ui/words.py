@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from workstation.cli_words import translated
+
 INDONESIAN: Final[dict[str, str]] = {
     "(free text below)": "(teks bebas di bawah)",
     "Accept a bundle that does not follow the last one imported": "Terima paket yang tidak menyambung dengan paket terakhir yang diimpor",
@@ -167,6 +169,43 @@ INDONESIAN: Final[dict[str, str]] = {
     "For the status “{new}”, choose the reason.": "Untuk status “{new}”, pilih alasannya.",
     "For the status “{new}”, choose where it is referred to.": "Untuk status “{new}”, pilih instansi tujuan pelimpahan.",
     "Leave the outcome, the reason and the referral empty unless the status asks for one.": "Kosongkan hasil, alasan, dan tujuan pelimpahan kecuali statusnya memintanya.",
+    "(choose where it is referred to)": "(pilih tujuan pelimpahan)",
+    "Case": "Kasus",
+    "Name": "Nama",
+    "NIP (civil-servant number)": "NIP (nomor induk pegawai)",
+    "Safe way to contact the reporter": "Cara aman menghubungi pelapor",
+    "Being verified": "Sedang diverifikasi",
+    "Being followed up": "Sedang ditindaklanjuti",
+    "Please wait for our answer": "Mohon tunggu jawaban kami",
+    "Attachment": "Lampiran",
+    "Message": "Pesan",
+    "Reply": "Balasan",
+    "Choose where the case is referred to.": "Pilih instansi tujuan pelimpahan.",
+}
+
+# The identity section's fields (web/templates/report.html, web/js/submit.js).
+IDENTITY_NAMES: Final[dict[str, str]] = {
+    "name": "Name",
+    "nip": "NIP (civil-servant number)",
+    "contact": "Safe way to contact the reporter",
+}
+
+# The standard messages (workstation/templates.py), by the words a person reads.
+STANDARD_NAMES: Final[dict[str, str]] = {
+    "diterima": "Report received",
+    "sedang-diverifikasi": "Being verified",
+    "sedang-ditindaklanjuti": "Being followed up",
+    "mohon-tunggu": "Please wait for our answer",
+}
+
+# The kinds of a case's items, by the words a person reads.
+KIND_NAMES: Final[dict[str, str]] = {
+    "case": "Case",
+    "tip": "Report",
+    "attachment": "Attachment",
+    "message": "Message",
+    "reply": "Reply",
+    "identity": "Identity",
 }
 
 # Reply templates (workstation/templates.py) and their blanks, by the words a
@@ -191,3 +230,12 @@ def translate(lang: str, message: str) -> str:
     if lang == "en":
         return message
     return INDONESIAN.get(message, message)
+
+
+def said(lang: str, message: str) -> str:
+    """A message from the workstation's modules (an error, a note on a reply, what an
+    attachment is) in ``lang``: this table first, else the command line's, whose
+    templates also match messages with values in them."""
+    if lang == "en" or message in INDONESIAN:
+        return translate(lang, message)
+    return translated(message, lang)
