@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,7 @@ class World:
     site: str = ""
     desk: str = ""
     codes: dict[str, str] = field(default_factory=dict)
+    totp_steps: dict[str, int] = field(default_factory=dict)
 
     @property
     def workstation(self) -> Path:
@@ -210,11 +212,22 @@ def console_prefix(lang: str) -> str:
     return "/konsol" if lang == "id" else "/en/konsol"
 
 
+def fresh_totp(world: World, who: str) -> str:
+    """A code of a step the account has not signed in with: the console refuses a replay."""
+    totp = world.totp[who]
+    step = int(time.time()) // totp.interval
+    while step <= world.totp_steps.get(who, -1):
+        time.sleep(totp.interval - time.time() % totp.interval + 0.2)
+        step = int(time.time()) // totp.interval
+    world.totp_steps[who] = step
+    return totp.at(step * totp.interval)
+
+
 def console_sign_in(page: Page, world: World, who: str) -> None:
     page.goto(world.site + "/konsol/masuk")
     page.fill("#username", who)
     page.fill("#password", STAFF_PASSWORD)
-    page.fill("#totp", world.totp[who].now())
+    page.fill("#totp", fresh_totp(world, who))
     page.click("#sign-in")
     page.wait_for_load_state()
 
