@@ -10,15 +10,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault.deadlines import STAGES
-from web.console.audit_words import ACTIONS
+from web.console.audit_words import ACTIONS, Words, actor_words, detail_words, subject_words
 from web.console.auth import guard, staff_of
 from web.console.charts import Bar, bar_chart
 from web.console.names import COMPLIANCE, STATUS, STATUS_ORDER
 from web.console.names import STAGES as STAGE_NAMES
-from web.console.render import gettext, language, render
+from web.console.render import gettext, language, render, unit_names
 from web.console.state import call, console
 from web.day_words import month_words
 from web.errors import BadRequest
+from web.i18n import translations
 
 AUDIT_PAGE = 100
 
@@ -88,7 +89,18 @@ async def audit(request: Request) -> Response:
     report = await call(store.verify_audit, staff.session.user)
     older = entries[-1].seq if len(entries) == AUDIT_PAGE else None
     lang = language(request)
-    actions = {code: gettext(lang, words) for code, words in ACTIONS.items()}
-    return render(
-        request, "audit.html", entries=entries, report=report, older=older, actions=actions
-    )
+    catalog = translations(lang)
+    words = Words(catalog.gettext, catalog.ngettext, lang, unit_names(request))
+    rows = [
+        {
+            "seq": e.seq,
+            "day": e.day,
+            "actor": actor_words(e.actor, words),
+            "action": e.action,
+            "action_words": catalog.gettext(ACTIONS[e.action]) if e.action in ACTIONS else "",
+            "subject": subject_words(e.action, e.subject, words),
+            "detail": detail_words(e.action, e.detail, words),
+        }
+        for e in entries
+    ]
+    return render(request, "audit.html", entries=rows, report=report, older=older)
