@@ -203,3 +203,17 @@ def test_the_english_console_says_data_exchange_not_air_gap(env: Env) -> None:
         assert "air gap" not in page.lower() and "air-gapped" not in page.lower(), path
         assert "Data exchange" in page, path
     assert "offline workstation" in console.get("/en/konsol/kasus").text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_safety_guide_writes_steps_in_words_and_commands_in_code_blocks(
+    env: Env, lang: str
+) -> None:
+    page = AppClient(env.app).get(f"/{lang}/panduan").text
+    main = page[page.index("<main") : page.index("</main>")]
+    prose = re.sub(r"<pre><code>.*?</code></pre>", "", main, flags=re.S)
+    assert "--" not in prose  # no command-line flag in a sentence
+    assert "submit" not in prose and "receipt-file" not in prose
+    blocks = re.findall(r"<pre><code>(.*?)</code></pre>", main, re.S)
+    assert any("peluit-report submit" in b and "--fingerprint" in b for b in blocks)
+    assert any("peluit-report status --receipt-file" in b for b in blocks)
