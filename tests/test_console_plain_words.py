@@ -88,8 +88,7 @@ def words(lang: str, names: dict[str, str] | None = None) -> Words:
             "en",
             "settings_changed",
             {"unit": UNIT, "retention_days": 1825, "triage_days": 3},
-            "unit Inspektorat Demo, retention after closing: 1825 days, "
-            "Triage: 3 working days",
+            "unit Inspektorat Demo, retention after closing: 1825 days, Triage: 3 working days",
         ),
         ("en", "assignment", {"unit": UNIT, "assignee": None}, "unit Inspektorat Demo, to nobody"),
     ],
