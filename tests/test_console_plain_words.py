@@ -216,3 +216,17 @@ def test_the_safety_guide_writes_steps_in_words_and_commands_in_code_blocks(
     blocks = re.findall(r"<pre><code>(.*?)</code></pre>", main, re.S)
     assert any("peluit-report submit" in b and "--fingerprint" in b for b in blocks)
     assert any("peluit-report status --receipt-file" in b for b in blocks)
+
+
+def test_the_dashboard_explains_its_figures_in_words(env: Env) -> None:
+    ines = add_account(env, "ines", "inspector", (UNIT,))
+    submit(env, AppClient(env.app))
+    console = Console(env)
+    assert console.login(ines).status_code == 303
+    for path, words in (
+        ("/konsol/dasbor", ("Masih berjalan: masih terbuka", "belum ada yang selesai")),
+        ("/en/konsol/dasbor", ("Still running: open", "none finished or late yet")),
+    ):
+        page = console.get(path).text
+        assert all(w in page for w in words), path
+        assert "0/0" not in page and "(0%)" not in page, path

@@ -497,3 +497,6 @@ def test_the_layout_select_shows_what_each_layout_follows_not_its_file_name(ws) 
         shown = re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
         assert len(shown) == 2 and all(any(w in s for s in shown) for w in words), shown
         assert not any(s in ("nasional", "pergub-ntb-5-2024") for s in shown)
+    shown = client.get("/laporan?period=2026-11").text
+    assert "Simpan laporan ini ke folder" in shown and "lembar kerja seperti Excel" in shown
+    assert "Tulis HTML dan CSV" not in shown

@@ -25,13 +25,19 @@ TOP = 8
 
 @dataclass(frozen=True)
 class Bar:
-    """One row: ``value`` alone (scaled to the largest), or ``value`` of ``total``."""
+    """One row: ``value`` alone (scaled to the largest), or ``value`` of ``total``.
+
+    ``shown``: the figure in words (the page's language) instead of ``value/total (n%)``.
+    """
 
     label: str
     value: int
     total: int | None = None
+    shown: str | None = None
 
     def text(self) -> str:
+        if self.shown is not None:
+            return self.shown
         if self.total is None:
             return str(self.value)
         percent = round(100 * self.value / self.total) if self.total else 0

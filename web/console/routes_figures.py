@@ -28,10 +28,20 @@ def _(message: str) -> str:
     return message
 
 
+ON_TIME = _("%(met)s of %(decided)s on time (%(percent)s%%)")
+NONE_DECIDED = _("none finished or late yet")
+
+
 def unit_charts(figures: object, lang: str) -> dict[str, object]:
 
     def t(message: str) -> str:
         return gettext(lang, message)
+
+    def on_time(met: int, decided: int) -> str:
+        if not decided:
+            return t(NONE_DECIDED)
+        percent = round(100 * met / decided)
+        return t(ON_TIME) % {"met": met, "decided": decided, "percent": percent}
 
     unit = figures.unit_id  # type: ignore[attr-defined]
     by_status = figures.by_status  # type: ignore[attr-defined]
@@ -43,7 +53,8 @@ def unit_charts(figures: object, lang: str) -> dict[str, object]:
     for stage in STAGES:
         c = compliance.get(stage, {})
         decided = c.get("met", 0) + c.get("missed", 0)
-        stage_bars.append(Bar(t(STAGE_NAMES[stage]), c.get("met", 0), decided))
+        met = c.get("met", 0)
+        stage_bars.append(Bar(t(STAGE_NAMES[stage]), met, decided, on_time(met, decided)))
     return {
         "unit_id": unit,
         "new_today": figures.new_today,  # type: ignore[attr-defined]
