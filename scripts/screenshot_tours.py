@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyotp
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -79,6 +80,8 @@ class World:
     site: str = ""
     desk: str = ""
     codes: dict[str, str] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    """Each language's report (its receipt code, its reference), answered with a question."""
     totp_steps: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -127,6 +130,21 @@ def fill_report(page: Page, attachment: Path) -> None:
     page.wait_for_function("() => document.querySelectorAll('#file-list li').length === 1")
 
 
+def send_held(page: Page, shots: Shots, lang: str, size: str) -> None:
+    """Send the report, held on its way to take the sending state ("NOT sent yet")."""
+
+    def sending(route: Route) -> None:
+        page.wait_for_selector("#step-send", state="visible")
+        shots.take(page, "reporter-report-sending", lang, size)
+        route.continue_()
+
+    created = re.compile(r"/api/cases(\?|$)")  # the report itself (?lang=..), not its uploads
+    page.route(created, sending)
+    page.click("#send")
+    page.wait_for_selector("#step-done", state="visible")
+    page.unroute(created)
+
+
 def reporter_tour(browser: Browser, world: World, shots: Shots) -> None:
     """Home, guide, the report form in each state, the retired unit, the empty lookup."""
     base, attachment = world.site, sample_file(world.folder)
@@ -163,9 +181,8 @@ def reporter_tour(browser: Browser, world: World, shots: Shots) -> None:
                 world.codes.setdefault(lang, page.text_content("#receipt-code") or "")
                 shots.take(page, "reporter-report-receipt", lang, size)
                 page.check("#saved")
-                page.click("#send")
-                shots.take(page, "reporter-report-sending", lang, size)
-                page.wait_for_selector("#step-done", state="visible")
+                send_held(page, shots, lang, size)
+                world.refs.setdefault(lang, page.text_content("#done-ref") or "")
                 shots.take(page, "reporter-report-sent", lang, size)
             ctx.close()
 
@@ -284,30 +301,32 @@ def inspector_tour(browser: Browser, world: World, shots: Shots) -> Path:
 
 
 def inspector_import(browser: Browser, world: World, shots: Shots, replies: Path) -> None:
-    """The signed reply bundle back online; the case page with its standard message."""
+    """The signed reply bundle back online; the audit log refused to an inspector."""
     ctx = new_context(browser, "desktop")
     page = ctx.new_page()
     console_sign_in(page, world, "ines")
     first = True
     for lang in shots.langs:
         pre = world.site + console_prefix(lang)
-        for size in shots.sizes:
-            set_size(page, size)
-            if first:
-                page.goto(pre + "/pertukaran")
-                page.set_input_files("#bundle", str(replies))
-                page.click("#import")
-                page.wait_for_selector("#import-applied, #import-failed")
+        if first:
+            page.goto(pre + "/pertukaran")
+            page.set_input_files("#bundle", str(replies))
+            page.click("#import")
+            page.wait_for_selector("#import-applied, #import-failed")
+            for size in shots.sizes:
+                set_size(page, size)
                 shots.take(page, "console-transfer-imported", lang, size)
-                first = False
-        each_view(page, shots, f"{pre}/kasus/{world.env['CASE_ID']}", "console-case-answered", lang)
+            first = False
         each_view(page, shots, pre + "/audit", "console-forbidden-inspector", lang)
     ctx.close()
 
 
 def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
     """The administrator's screens, then the auditor's (dashboard and audit log)."""
-    admin = ("console-users-default", "console-units-default", "console-settings-default")
+    admin = (
+        "console-users-default", "console-units-default", "console-settings-default",
+        "console-questionnaire-default",
+    )  # fmt: skip
     if shots.wants_any(*admin):
         ctx = new_context(browser, "desktop")
         page = ctx.new_page()
@@ -317,6 +336,8 @@ def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
             each_view(page, shots, pre + "/akun", "console-users-default", lang)
             each_view(page, shots, pre + "/unit", "console-units-default", lang)
             each_view(page, shots, f"{pre}/pengaturan/{UNIT}", "console-settings-default", lang)
+            url = f"{pre}/kuesioner/{UNIT}"
+            each_view(page, shots, url, "console-questionnaire-default", lang)
         ctx.close()
     if shots.wants_any("console-audit-default", "console-dashboard-auditor"):
         ctx = new_context(browser, "desktop")
@@ -331,6 +352,29 @@ def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
 
 def ws_prefix(lang: str) -> str:
     return "" if lang == "id" else "/en"
+
+
+QUESTION = {
+    "id": "Terima kasih. Mohon kirim salinan kontrak pengadaan laptop.",
+    "en": "Thank you. Please send a copy of the laptop purchase contract.",
+}
+
+
+def ws_case(page: Page, world: World, lang: str) -> str:
+    """The workstation's case id of ``lang``'s report (its row in the case list)."""
+    row = page.locator("tbody tr", has_text=world.refs[lang])
+    href = row.locator("a").first.get_attribute("href") or ""
+    return href.rsplit("/", 1)[-1]
+
+
+def ask(page: Page, world: World, case: str, question: str) -> None:
+    """Queue a question and the status "needs information" for a case, without images."""
+    page.goto(f"{world.desk}/kasus/{case}")
+    page.fill("#reply-text", question)
+    page.locator("form[action$='/balas'] button[type=submit]").click()
+    page.goto(f"{world.desk}/kasus/{case}")
+    page.select_option("#new", "perlu_informasi")
+    page.locator("form[action$='/status'] button[type=submit]").click()
 
 
 def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
@@ -357,8 +401,8 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
         set_size(page, size)
         shots.take(page, "ws-import-done", "id", size)
     page.goto(world.desk + "/")
-    href = page.locator("tbody tr a").first.get_attribute("href") or ""
-    case = href.rsplit("/", 1)[-1]
+    cases = {lang: ws_case(page, world, lang) for lang in world.refs}
+    case = cases.get("id") or next(iter(cases.values()))
     for lang in shots.langs:
         pre = world.desk + ws_prefix(lang)
         each_view(page, shots, pre + "/", "ws-cases-list", lang)
@@ -368,7 +412,7 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
         each_view(page, shots, pre + "/ekspor", "ws-export-empty", lang)
         each_view(page, shots, pre + "/log-identitas", "ws-identitylog-default", lang)
     page.goto(f"{world.desk}/kasus/{case}")
-    page.fill("#reply-text", "Terima kasih. Mohon kirim salinan kontrak pengadaan laptop.")
+    page.fill("#reply-text", QUESTION["id"])
     page.locator("form[action$='/balas'] button[type=submit]").click()
     for size in shots.sizes:
         set_size(page, size)
@@ -383,6 +427,9 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
         each_view(
             page, shots, f"{world.desk}{ws_prefix(lang)}/kasus/{case}", "ws-case-queued", lang
         )
+    for lang, other in cases.items():  # every language's report has a question to answer
+        if other != case:
+            ask(page, world, other, QUESTION[lang])
     month = datetime.date.today().strftime("%Y-%m")
     for lang in shots.langs:
         url = f"{world.desk}{ws_prefix(lang)}/laporan?period={month}"
@@ -404,26 +451,60 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     return replies
 
 
+def look_up(browser: Browser, world: World, lang: str, size: str) -> tuple[BrowserContext, Page]:
+    """The reporter opens their report with its receipt code, in a fresh profile."""
+    ctx = new_context(browser, size, lang)
+    page = ctx.new_page()
+    page.goto(f"{world.site}/{lang}/cek")
+    ready(page)
+    page.fill("#code", world.codes.get(lang) or world.codes["id"])
+    page.click("#open")
+    page.wait_for_selector("#case", state="visible")
+    return ctx, page
+
+
 def status_tour(browser: Browser, world: World, shots: Shots) -> None:
-    """The reporter comes back: the question and reply, then answers it."""
+    """The reporter comes back: the question in each size, answered on a phone, then shown
+    answered in each size (a fresh look-up, as when the reporter comes back again)."""
     for lang in shots.langs:
         for size in shots.sizes:
-            ctx = new_context(browser, size, lang)
-            page = ctx.new_page()
-            page.goto(f"{world.site}/{lang}/cek")
-            ready(page)
-            page.fill("#code", world.codes.get(lang) or world.codes["id"])
-            page.click("#open")
-            page.wait_for_selector("#case", state="visible")
-            shots.take(page, "reporter-status-question", lang, size)
-            if size == shots.sizes[-1]:
-                before = page.locator("#conversation li").count()
-                page.fill("#message", "Salinan kontrak saya lampirkan.")
-                page.click("#send-message")
-                page.wait_for_function(  # sent, and the conversation shown again with it
-                    "(n) => document.getElementById('send-progress').value === 100"
-                    " && document.querySelectorAll('#conversation li').length > n",
-                    arg=before,
-                )
+            if shots.wants("reporter-status-question"):
+                ctx, page = look_up(browser, world, lang, size)
+                shots.take(page, "reporter-status-question", lang, size)
+                ctx.close()
+        if not shots.wants_any("reporter-status-answered", "console-case-answered"):
+            continue
+        ctx, page = look_up(browser, world, lang, "phone")
+        before = page.locator("#conversation li").count()
+        page.fill("#message", ANSWER[lang])
+        page.click("#send-message")
+        page.wait_for_function(  # sent, and the conversation shown again with it
+            "(n) => document.getElementById('send-progress').value === 100"
+            " && document.querySelectorAll('#conversation li').length > n",
+            arg=before,
+        )
+        ctx.close()
+        for size in shots.sizes:
+            if shots.wants("reporter-status-answered"):
+                ctx, page = look_up(browser, world, lang, size)
                 shots.take(page, "reporter-status-answered", lang, size)
-            ctx.close()
+                ctx.close()
+
+
+ANSWER = {"id": "Salinan kontrak saya lampirkan.", "en": "I attach a copy of the contract."}
+
+
+def console_answered_tour(browser: Browser, world: World, shots: Shots) -> None:
+    """The inspector's console view of the case the reporter answered (the Indonesian one)."""
+    if not shots.wants("console-case-answered"):
+        return
+    ctx = new_context(browser, "desktop")
+    page = ctx.new_page()
+    console_sign_in(page, world, "ines")
+    reference = world.refs.get("id") or next(iter(world.refs.values()))
+    href = page.locator("#cases tbody tr a", has_text=reference).first.get_attribute("href")
+    case_id = (href or "").rstrip("/").rsplit("/", 1)[-1]
+    for lang in shots.langs:
+        url = f"{world.site}{console_prefix(lang)}/kasus/{case_id}"
+        each_view(page, shots, url, "console-case-answered", lang)
+    ctx.close()

@@ -53,6 +53,7 @@ from screenshot_tours import (
     Shots,
     World,
     admin_tour,
+    console_answered_tour,
     console_sign_in_tour,
     insecure_tour,
     inspector_import,
@@ -172,6 +173,7 @@ def tour(world: World, shots: Shots) -> None:
                 replies = ws_tour(browser, world, shots, bundle)
                 inspector_import(browser, world, shots, replies)
                 status_tour(browser, world, shots)
+                console_answered_tour(browser, world, shots)
             admin_tour(browser, world, shots)  # last: the dashboard and log have something
         finally:
             browser.close()
