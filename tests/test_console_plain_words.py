@@ -55,7 +55,7 @@ def words(lang: str, names: dict[str, str] | None = None) -> Words:
         (
             "id",
             "import",
-            {"sequence": 3, "replies": 1, "status_changes": 2, "templates": 0, "quarantined": 0},
+            {"quarantined": 0, "replies": 1, "sequence": 3, "status_changes": 2, "templates": 0},
             "paket balasan no. 3, 1 balasan, 2 perubahan status, 0 pesan standar, 0 dikarantina",
         ),
         (
@@ -67,7 +67,7 @@ def words(lang: str, names: dict[str, str] | None = None) -> Words:
         (
             "id",
             "export",
-            {"export_seq": 2, "cases": 1, "envelopes": 4},
+            {"cases": 1, "envelopes": 4, "export_seq": 2},
             "paket ekspor no. 2, 1 kasus, 4 item",
         ),
         (

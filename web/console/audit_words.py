@@ -93,6 +93,13 @@ CHANGES = {"retired": _("retired"), "removed": _("removed")}
 YES_NO = {True: _("yes"), False: _("no")}
 
 
+ORDER = (
+    "sequence", "export_seq", "unit", "replies", "status_changes", "templates", "quarantined",
+    "cases", "envelopes", "reexported",
+)  # fmt: skip
+"""Details read in this order (the log stores its keys sorted); any other key after them."""
+
+
 @dataclass(frozen=True)
 class Words:
     """What the page needs to word a detail: the catalog and the units' names."""
@@ -167,7 +174,9 @@ def detail_words(action: str, detail: Mapping[str, Any], words: Words) -> str:
     if action == "status_change" and "from" in detail and "to" in detail:
         old, new = words.status(detail["from"]), words.status(detail["to"])
         parts.append(words.t(FROM_TO) % {"old": old, "new": new})
-    for key, value in detail.items():
+    ordered = sorted(detail, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER))
+    for key in ordered:
+        value = detail[key]
         if action == "status_change" and key in ("from", "to"):
             continue
         if action == "user_created" and key == "units" and not value:
