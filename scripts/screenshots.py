@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pyotp
 from playwright.sync_api import sync_playwright
+from screenshot_reporter import insecure_tour, reporter_tour, status_tour
 from screenshot_tours import (
     BIN,
     BROWSER_ARGS,
@@ -55,12 +56,9 @@ from screenshot_tours import (
     admin_tour,
     console_answered_tour,
     console_sign_in_tour,
-    insecure_tour,
     inspector_import,
     inspector_tour,
     needs_case,
-    reporter_tour,
-    status_tour,
     ws_tour,
 )
 
