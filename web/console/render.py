@@ -39,7 +39,11 @@ def console_path(request: Request) -> str:
 
 
 def unit_names(request: Request) -> dict[str, str]:
-    """Each unit's name by its id: pages name units, never show their ids alone."""
+    """Each unit's name by its id: pages name units, never show their ids alone.
+
+    Read for every signed-in page (a small table, read on the event loop as the
+    reporter pages read it); ``render`` passes it to every template as ``unit_names``.
+    """
     if getattr(request.state, "staff", None) is None:
         return {}
     return {u.unit_id: u.name for u in request.app.state.vault.list_units()}
