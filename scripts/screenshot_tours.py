@@ -3,16 +3,17 @@
 Each ``*_tour`` drives Chromium through one part of the product (reporter,
 console, workstation UI) and hands each screen to ``Shots.take``, which saves
 it as ``<area>-<page>-<state>-<lang>-<size>.png`` with the page's text beside
-it. The servers and the temporary installation are made in screenshots.py.
+it. The servers and the temporary installation are made in screenshots.py; the
+reporter's walks are in screenshot_reporter.py.
 """
 
 from __future__ import annotations
 
 import datetime
 import fnmatch
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyotp
 from playwright.sync_api import Browser, BrowserContext, Page
@@ -78,6 +79,9 @@ class World:
     site: str = ""
     desk: str = ""
     codes: dict[str, str] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    """Each language's report (its receipt code, its reference), answered with a question."""
+    totp_steps: dict[str, int] = field(default_factory=dict)
 
     @property
     def workstation(self) -> Path:
@@ -109,87 +113,6 @@ def ready(page: Page) -> None:
     page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
 
 
-def sample_file(folder: Path) -> Path:
-    path = folder / "kuitansi-pengadaan.txt"
-    path.write_text("Kuitansi no. 17/2026, Rp 48.500.000, tanpa barang.\n")
-    return path
-
-
-def fill_report(page: Page, attachment: Path) -> None:
-    page.select_option("#q-category", index=1)
-    page.fill("#q-what", "Pengadaan laptop fiktif senilai Rp 48,5 juta di bagian umum.")
-    page.fill("#q-who_name", "Kepala Bagian Umum")
-    page.fill("#q-where", "Dinas Pekerjaan Umum")
-    page.fill("#q-when", "Maret 2026")
-    page.set_input_files("#files", [str(attachment)])
-    page.wait_for_function("() => document.querySelectorAll('#file-list li').length === 1")
-
-
-def reporter_tour(browser: Browser, world: World, shots: Shots) -> None:
-    """Home, guide, the report form in each state, the retired unit, the empty lookup."""
-    base, attachment = world.site, sample_file(world.folder)
-    form = [
-        f"reporter-report-{state}"
-        for state in ("empty", "errors", "filled", "receipt", "sending", "sent")
-    ]
-    for lang in shots.langs:
-        for size in shots.sizes:
-            ctx = new_context(browser, size, lang)
-            page = ctx.new_page()
-            for path, name in (
-                (f"/{lang}/", "reporter-home-default"),
-                (f"/{lang}/panduan", "reporter-guide-default"),
-                (f"/{lang}/lapor/{RETIRED}", "reporter-retired-default"),
-                (f"/{lang}/cek", "reporter-check-empty"),
-            ):
-                if shots.wants(name):
-                    page.goto(base + path)
-                    shots.take(page, name, lang, size)
-            if shots.wants_any(*form) or (lang not in world.codes and needs_case(shots)):
-                page.goto(f"{base}/{lang}/lapor/{UNIT}")
-                ready(page)
-                shots.take(page, "reporter-report-empty", lang, size)
-                page.click("#continue")
-                shots.take(page, "reporter-report-errors", lang, size)
-                fill_report(page, attachment)
-                shots.take(page, "reporter-report-filled", lang, size)
-                page.click("#continue")
-                page.wait_for_selector("#step-receipt", state="visible")
-                page.wait_for_function(
-                    "() => document.getElementById('derive-progress').value === 100"
-                )
-                world.codes.setdefault(lang, page.text_content("#receipt-code") or "")
-                shots.take(page, "reporter-report-receipt", lang, size)
-                page.check("#saved")
-                page.click("#send")
-                shots.take(page, "reporter-report-sending", lang, size)
-                page.wait_for_selector("#step-done", state="visible")
-                shots.take(page, "reporter-report-sent", lang, size)
-            ctx.close()
-
-
-def insecure_tour(pw: Any, world: World, shots: Shots) -> None:
-    """The report page on plain http under a name that is not localhost."""
-    if not shots.wants("reporter-report-insecure"):
-        return
-    port = world.site.rsplit(":", 1)[1]
-    browser = pw.chromium.launch(
-        executable_path=CHROMIUM,
-        args=[*BROWSER_ARGS, "--host-resolver-rules=MAP peluit.test 127.0.0.1"],
-    )
-    try:
-        for lang in shots.langs:
-            for size in shots.sizes:
-                ctx = new_context(browser, size, lang)
-                page = ctx.new_page()
-                page.goto(f"http://peluit.test:{port}/{lang}/lapor/{UNIT}")
-                page.wait_for_selector("#insecure", state="visible")
-                shots.take(page, "reporter-report-insecure", lang, size)
-                ctx.close()
-    finally:
-        browser.close()
-
-
 AFTER_THE_REPORT = (
     "console-cases-list", "console-case-new", "console-dashboard-default",
     "console-transfer-default", "console-password-default", "console-transfer-imported",
@@ -210,11 +133,22 @@ def console_prefix(lang: str) -> str:
     return "/konsol" if lang == "id" else "/en/konsol"
 
 
+def fresh_totp(world: World, who: str) -> str:
+    """A code of a step the account has not signed in with: the console refuses a replay."""
+    totp = world.totp[who]
+    step = int(time.time()) // totp.interval
+    while step <= world.totp_steps.get(who, -1):
+        time.sleep(totp.interval - time.time() % totp.interval + 0.2)
+        step = int(time.time()) // totp.interval
+    world.totp_steps[who] = step
+    return totp.at(step * totp.interval)
+
+
 def console_sign_in(page: Page, world: World, who: str) -> None:
     page.goto(world.site + "/konsol/masuk")
     page.fill("#username", who)
     page.fill("#password", STAFF_PASSWORD)
-    page.fill("#totp", world.totp[who].now())
+    page.fill("#totp", fresh_totp(world, who))
     page.click("#sign-in")
     page.wait_for_load_state()
 
@@ -278,30 +212,32 @@ def inspector_tour(browser: Browser, world: World, shots: Shots) -> Path:
 
 
 def inspector_import(browser: Browser, world: World, shots: Shots, replies: Path) -> None:
-    """The signed reply bundle back online; the case page with its standard message."""
+    """The signed reply bundle back online; the audit log refused to an inspector."""
     ctx = new_context(browser, "desktop")
     page = ctx.new_page()
     console_sign_in(page, world, "ines")
     first = True
     for lang in shots.langs:
         pre = world.site + console_prefix(lang)
-        for size in shots.sizes:
-            set_size(page, size)
-            if first:
-                page.goto(pre + "/pertukaran")
-                page.set_input_files("#bundle", str(replies))
-                page.click("#import")
-                page.wait_for_selector("#import-applied, #import-failed")
+        if first:
+            page.goto(pre + "/pertukaran")
+            page.set_input_files("#bundle", str(replies))
+            page.click("#import")
+            page.wait_for_selector("#import-applied, #import-failed")
+            for size in shots.sizes:
+                set_size(page, size)
                 shots.take(page, "console-transfer-imported", lang, size)
-                first = False
-        each_view(page, shots, f"{pre}/kasus/{world.env['CASE_ID']}", "console-case-answered", lang)
+            first = False
         each_view(page, shots, pre + "/audit", "console-forbidden-inspector", lang)
     ctx.close()
 
 
 def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
     """The administrator's screens, then the auditor's (dashboard and audit log)."""
-    admin = ("console-users-default", "console-units-default", "console-settings-default")
+    admin = (
+        "console-users-default", "console-units-default", "console-settings-default",
+        "console-questionnaire-default",
+    )  # fmt: skip
     if shots.wants_any(*admin):
         ctx = new_context(browser, "desktop")
         page = ctx.new_page()
@@ -311,6 +247,8 @@ def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
             each_view(page, shots, pre + "/akun", "console-users-default", lang)
             each_view(page, shots, pre + "/unit", "console-units-default", lang)
             each_view(page, shots, f"{pre}/pengaturan/{UNIT}", "console-settings-default", lang)
+            url = f"{pre}/kuesioner/{UNIT}"
+            each_view(page, shots, url, "console-questionnaire-default", lang)
         ctx.close()
     if shots.wants_any("console-audit-default", "console-dashboard-auditor"):
         ctx = new_context(browser, "desktop")
@@ -325,6 +263,29 @@ def admin_tour(browser: Browser, world: World, shots: Shots) -> None:
 
 def ws_prefix(lang: str) -> str:
     return "" if lang == "id" else "/en"
+
+
+QUESTION = {
+    "id": "Terima kasih. Mohon kirim salinan kontrak pengadaan laptop.",
+    "en": "Thank you. Please send a copy of the laptop purchase contract.",
+}
+
+
+def ws_case(page: Page, world: World, lang: str) -> str:
+    """The workstation's case id of ``lang``'s report (its row in the case list)."""
+    row = page.locator("tbody tr", has_text=world.refs[lang])
+    href = row.locator("a").first.get_attribute("href") or ""
+    return href.rsplit("/", 1)[-1]
+
+
+def ask(page: Page, world: World, case: str, question: str) -> None:
+    """Queue a question and the status "needs information" for a case, without images."""
+    page.goto(f"{world.desk}/kasus/{case}")
+    page.fill("#reply-text", question)
+    page.locator("form[action$='/balas'] button[type=submit]").click()
+    page.goto(f"{world.desk}/kasus/{case}")
+    page.select_option("#new", "perlu_informasi")
+    page.locator("form[action$='/status'] button[type=submit]").click()
 
 
 def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
@@ -347,8 +308,8 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     page.locator("form[action$='/impor'] button[type=submit]").click()
     each_size(page, shots, "ws-import-done")
     page.goto(world.desk + "/")
-    href = page.locator("tbody tr a").first.get_attribute("href") or ""
-    case = href.rsplit("/", 1)[-1]
+    cases = {lang: ws_case(page, world, lang) for lang in world.refs}
+    case = cases.get("id") or next(iter(cases.values()))
     for lang in shots.langs:
         pre = world.desk + ws_prefix(lang)
         each_view(page, shots, pre + "/", "ws-cases-list", lang)
@@ -358,7 +319,7 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
         each_view(page, shots, pre + "/ekspor", "ws-export-empty", lang)
         each_view(page, shots, pre + "/log-identitas", "ws-identitylog-default", lang)
     page.goto(f"{world.desk}/kasus/{case}")
-    page.fill("#reply-text", "Terima kasih. Mohon kirim salinan kontrak pengadaan laptop.")
+    page.fill("#reply-text", QUESTION["id"])
     page.locator("form[action$='/balas'] button[type=submit]").click()
     each_size(page, shots, "ws-reply-queued")
     page.goto(f"{world.desk}/kasus/{case}")
@@ -369,6 +330,9 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
         each_view(
             page, shots, f"{world.desk}{ws_prefix(lang)}/kasus/{case}", "ws-case-queued", lang
         )
+    for lang, other in cases.items():  # every language's report has a question to answer
+        if other != case:
+            ask(page, world, other, QUESTION[lang])
     month = datetime.date.today().strftime("%Y-%m")
     for lang in shots.langs:
         url = f"{world.desk}{ws_prefix(lang)}/laporan?period={month}"
@@ -386,26 +350,17 @@ def ws_tour(browser: Browser, world: World, shots: Shots, bundle: Path) -> Path:
     return replies
 
 
-def status_tour(browser: Browser, world: World, shots: Shots) -> None:
-    """The reporter comes back: the question and reply, then answers it."""
+def console_answered_tour(browser: Browser, world: World, shots: Shots) -> None:
+    """The inspector's console view of the case the reporter answered (the Indonesian one)."""
+    if not shots.wants("console-case-answered"):
+        return
+    ctx = new_context(browser, "desktop")
+    page = ctx.new_page()
+    console_sign_in(page, world, "ines")
+    reference = world.refs.get("id") or next(iter(world.refs.values()))
+    href = page.locator("#cases tbody tr a", has_text=reference).first.get_attribute("href")
+    case_id = (href or "").rstrip("/").rsplit("/", 1)[-1]
     for lang in shots.langs:
-        for size in shots.sizes:
-            ctx = new_context(browser, size, lang)
-            page = ctx.new_page()
-            page.goto(f"{world.site}/{lang}/cek")
-            ready(page)
-            page.fill("#code", world.codes.get(lang) or world.codes["id"])
-            page.click("#open")
-            page.wait_for_selector("#case", state="visible")
-            shots.take(page, "reporter-status-question", lang, size)
-            if size == shots.sizes[-1]:
-                before = page.locator("#conversation li").count()
-                page.fill("#message", "Salinan kontrak saya lampirkan.")
-                page.click("#send-message")
-                page.wait_for_function(  # sent, and the conversation shown again with it
-                    "(n) => document.getElementById('send-progress').value === 100"
-                    " && document.querySelectorAll('#conversation li').length > n",
-                    arg=before,
-                )
-                shots.take(page, "reporter-status-answered", lang, size)
-            ctx.close()
+        url = f"{world.site}{console_prefix(lang)}/kasus/{case_id}"
+        each_view(page, shots, url, "console-case-answered", lang)
+    ctx.close()

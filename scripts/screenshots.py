@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pyotp
 from playwright.sync_api import sync_playwright
+from screenshot_reporter import insecure_tour, reporter_tour, status_tour
 from screenshot_tours import (
     BIN,
     BROWSER_ARGS,
@@ -53,13 +54,11 @@ from screenshot_tours import (
     Shots,
     World,
     admin_tour,
+    console_answered_tour,
     console_sign_in_tour,
-    insecure_tour,
     inspector_import,
     inspector_tour,
     needs_case,
-    reporter_tour,
-    status_tour,
     ws_tour,
 )
 
@@ -172,6 +171,7 @@ def tour(world: World, shots: Shots) -> None:
                 replies = ws_tour(browser, world, shots, bundle)
                 inspector_import(browser, world, shots, replies)
                 status_tour(browser, world, shots)
+                console_answered_tour(browser, world, shots)
             admin_tour(browser, world, shots)  # last: the dashboard and log have something
         finally:
             browser.close()

@@ -222,7 +222,8 @@ def test_the_dashboard_svg_has_the_right_numbers(env: Env, inspector: Account) -
     month = bars(page, f"month-{UNIT}")
     assert list(month.values()) == ["3"]
     stages = bars(page, f"stages-{UNIT}")
-    assert stages["Triage"] == "1/1 (100%)"
+    assert stages["Triage"] == "1 of 1 on time (100%)"
+    assert stages["Conclusion"] == "none finished or late yet"
     assert "New reports today: 3" in page
     assert '<table class="data">' in page  # the same figures for screen readers
     assert "<script" not in page

@@ -58,3 +58,22 @@ def test_placeholders_survive_translation() -> None:
 def test_the_catalog_is_what_the_pages_use() -> None:
     assert translations("id").gettext("Continue") == "Lanjut"
     assert translations("en").gettext("Continue") == "Continue"
+
+
+def test_every_plural_message_has_its_indonesian_form() -> None:
+    """Indonesian has one form ("1 kasus", "5 kasus"); every ngettext pair is translated."""
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    assert catalog.num_plurals == 1
+    pairs = [
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map=METHOD_MAP, options_map=OPTIONS
+        )
+        if isinstance(message, tuple)
+    ]
+    assert pairs
+    missing = [
+        pair for pair in pairs if not (catalog.get(pair[0]) and all(catalog.get(pair[0]).string))
+    ]
+    assert missing == []

@@ -539,3 +539,22 @@ def test_visible_text_holds_no_control_character_and_reads_as_the_cli_prints(
     assert not one_line or "\n" not in shown
     plain = html.unescape(re.sub(r"<[^>]*>", "", shown))
     assert plain == (safe_line(text) if one_line else safe_text(text))
+
+
+def test_the_layout_select_shows_what_each_layout_follows_not_its_file_name(ws) -> None:  # type: ignore[no-untyped-def]
+    client = ws[0]
+    client.login()
+    for path, words in (
+        ("/laporan", ("Pergub NTB No. 5 Tahun 2024", "Nasional: SE MenPANRB")),
+        ("/en/laporan", ("NTB Governor Regulation 5/2024", "National: MenPANRB Circular")),
+    ):
+        select = re.search(
+            r'<select id="layout" name="layout">(.*?)</select>', client.get(path).text, re.S
+        )
+        assert select
+        shown = re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+        assert len(shown) == 2 and all(any(w in s for s in shown) for w in words), shown
+        assert not any(s in ("nasional", "pergub-ntb-5-2024") for s in shown)
+    shown = client.get("/laporan?period=2026-11").text
+    assert "Simpan laporan ini ke folder" in shown and "lembar kerja seperti Excel" in shown
+    assert "Tulis HTML dan CSV" not in shown

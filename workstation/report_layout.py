@@ -252,6 +252,35 @@ def load(folder: Path, name: str) -> Layout:
     return layout
 
 
+SHIPPED_LABELS: Final = {
+    "pergub-ntb-5-2024": Words(
+        "Pergub NTB No. 5 Tahun 2024 (untuk Gubernur dan Sekretaris Daerah)",
+        "NTB Governor Regulation 5/2024 (for the Governor and the Regional Secretary)",
+    ),
+    "nasional": Words(
+        "Nasional: SE MenPANRB No. 08 Tahun 2012 (untuk pimpinan instansi)",
+        "National: MenPANRB Circular 08/2012 (for the head of the agency)",
+    ),
+}
+
+
+def labels(folder: Path) -> dict[str, Words]:
+    """What the layout select shows for each layout: what it follows, never its file name.
+
+    A unit's own layout is shown by its title (its file name only when the file is refused).
+    """
+    shown: dict[str, Words] = {}
+    for name in available(folder):
+        if name in SHIPPED_LABELS:
+            shown[name] = SHIPPED_LABELS[name]
+            continue
+        try:
+            shown[name] = load(folder, name).title
+        except Refused:
+            shown[name] = Words(name, name)
+    return shown
+
+
 def chosen_name(store: WorkstationStore) -> str:
     return store.meta(META_KEY) or DEFAULT
 

@@ -93,7 +93,7 @@ def test_quarantine_reports_and_reexport_in_the_browser(
         page.select_option("#reexport-unit-id", unit_id)
         page.click("#reexport-unit-submit")
         page.wait_for_selector("#reexport-unit")
-        assert f"1 case(s) of {unit_id}" in page.inner_text("#reexport-unit")
+        assert f"1 case of {env.unit.card.name} will" in page.inner_text("#reexport-unit")
     assert not [p for p in problems if "favicon" not in p], problems
     out = io.BytesIO()
     env.store.export_bundle(unit_id, out, actor="ines")

@@ -136,7 +136,7 @@ def test_a_refusal_with_the_vaults_detail_is_told_in_words_first(
         page.goto(base + prefix + "/akun")
         page.fill("#new-username", "pemeriksa-baru")
         page.select_option("#new-role", "auditor")
-        page.fill("#new-units", scene["env"].unit.card.unit_id)  # only inspectors have units
+        page.check(f"input[name='unit-{scene['env'].unit.card.unit_id}']")  # only inspectors
         page.click("#create-account button[type=submit]")
         page.wait_for_load_state()
         assert page.locator("#error-message").inner_text() == summary

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page
 
 from browser.conftest import open_page
-from browser.test_console_pages import account, scene, sign_in
+from browser.test_console_pages import account, pages_of, scene, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,39 @@ def test_the_reference_stays_on_one_line_on_a_phone(
         }"""
     )
     assert lines == 1
+
+
+PHONE_375 = {"width": 375, "height": 740}
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+SEEN = """(selector) => [...document.querySelectorAll(selector)].map((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth;
+})"""
+ACTIONS = {
+    "/akun": "#accounts form button",
+    "/unit": "#units a",
+    "/audit": "#audit tbody tr",
+}
+
+
+@pytest.mark.parametrize("role", ["inspector", "admin", "auditor"])
+def test_every_console_page_fits_a_375_px_phone_with_its_actions_in_view(
+    page: Page, scene: dict[str, Any], role: str
+) -> None:
+    """No sideways scrolling on a phone: tables become one card per row, actions stay in view."""
+    base, env = scene["base"], scene["env"]
+    account(env, "inspector")  # another account: the admin's table has a Disable button
+    name, totp = account(env, role)
+    page.peluit.allowed_origins.add(base)  # type: ignore[attr-defined]
+    page.set_viewport_size(PHONE_375)
+    sign_in(page, base, name, totp)
+    wide = []
+    for prefix in ("/konsol", "/en/konsol"):
+        for path in pages_of(role, scene["case"], env.unit.card.unit_id):
+            page.goto(base + prefix + path)
+            if not page.evaluate(FITS):
+                wide.append((prefix + path, page.evaluate("document.documentElement.scrollWidth")))
+            if path in ACTIONS:
+                seen = page.evaluate(SEEN, ACTIONS[path])
+                assert seen and all(seen), (prefix + path, seen)
+    assert wide == []

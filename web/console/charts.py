@@ -15,9 +15,9 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 640
-LABEL_WIDTH = 260
-BAR_AREA = 300
+WIDTH = 470  # small enough that 13px text stays readable when a phone scales it down
+LABEL_WIDTH = 230
+BAR_AREA = 150
 ROW = 28
 BAR_HEIGHT = 18
 TOP = 8
@@ -25,15 +25,22 @@ TOP = 8
 
 @dataclass(frozen=True)
 class Bar:
-    """One row: ``value`` alone (scaled to the largest), or ``value`` of ``total``."""
+    """One row: ``value`` alone (scaled to the largest), or ``value`` of ``total``.
+
+    ``words``: the figure in words (the page's language) for the bar's tooltip, where
+    the bar itself shows the short ``value/total (n%)``, or "–" when ``total`` is 0.
+    """
 
     label: str
     value: int
     total: int | None = None
+    words: str | None = None
 
     def text(self) -> str:
         if self.total is None:
             return str(self.value)
+        if self.total == 0:
+            return "–"
         percent = round(100 * self.value / self.total) if self.total else 0
         return f"{self.value}/{self.total} ({percent}%)"
 
@@ -58,9 +65,10 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
         y = TOP + index * ROW
         width = round(BAR_AREA * _fraction(bar, largest))
         label, figure = escape(bar.label), escape(bar.text())
+        said = escape(bar.words) if bar.words is not None else figure
         x, text_y = LABEL_WIDTH, y + 14
         parts.append(
-            f'<g class="bar"><title>{label}: {figure}</title>'
+            f'<g class="bar"><title>{label}: {said}</title>'
             f'<text class="label" x="{x - 6}" y="{text_y}" text-anchor="end">{label}</text>'
             f'<rect class="track" x="{x}" y="{y}" width="{BAR_AREA}" height="{BAR_HEIGHT}"/>'
             f'<rect class="fill" x="{x}" y="{y}" width="{width}" height="{BAR_HEIGHT}"/>'

@@ -54,7 +54,7 @@ KINDS = {
 }
 AUTHORS = {"reporter": _("reporter"), "unit": _("unit")}
 ROLES = {"admin": _("administrator"), "inspector": _("inspector"), "auditor": _("auditor")}
-COMPLIANCE = {"met": _("on time"), "missed": _("late"), "running": _("running")}
+COMPLIANCE = {"met": _("on time"), "missed": _("late"), "running": _("still running")}
 
 STATUS_ORDER = [s.value for s in CaseStatus]
 OUTCOME_ORDER = sorted(OUTCOMES)

@@ -39,6 +39,17 @@ def console_path(request: Request) -> str:
     return path[len(base) :] or "/"
 
 
+def unit_names(request: Request) -> dict[str, str]:
+    """Each unit's name by its id: pages name units, never show their ids alone.
+
+    Read for every signed-in page (a small table, read on the event loop as the
+    reporter pages read it); ``render`` passes it to every template as ``unit_names``.
+    """
+    if getattr(request.state, "staff", None) is None:
+        return {}
+    return {u.unit_id: u.name for u in request.app.state.vault.list_units()}
+
+
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
     lang = language(request)
     other = "en" if lang == "id" else "id"
@@ -56,7 +67,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
             staff=staff,
             csrf=staff.csrf if staff is not None else "",
             **names(lambda message: gettext(lang, message)),
-            **context,
+            **{"unit_names": unit_names(request), **context},
         )
     )
     return HTMLResponse(html, status_code=status_code)

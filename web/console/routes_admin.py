@@ -53,14 +53,19 @@ async def create_account(request: Request) -> Response:
     role = form.text("role", max_length=16)
     if role not in ("admin", "inspector", "auditor"):
         raise BadRequest("role")
-    unit_ids = [u for u in form.text("units", max_length=1000, required=False).split(",") if u]
+    # The page's form ticks units by name (unit-<id>=1); "units" (ids separated by
+    # commas) is the same for a script.
+    listed = await call(request.app.state.vault.list_units)
+    unit_ids = [u.unit_id for u in listed if form.optional(f"unit-{u.unit_id}", max_length=2)]
+    typed = form.text("units", max_length=1000, required=False).split(",")
+    unit_ids += [u.strip() for u in typed if u.strip() and u.strip() not in unit_ids]
     one_time = SecretStr(secrets.token_urlsafe(12))
     user, totp_secret = await call(
         state.store.create_user,
         staff.session.user,
         username,
         role,
-        unit_ids=[u.strip() for u in unit_ids],
+        unit_ids=unit_ids,
         password=one_time,
     )
     uri = provisioning_uri(user.username, totp_secret)

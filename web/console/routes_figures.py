@@ -11,14 +11,15 @@ from starlette.responses import Response
 
 from common.day_words import month_words
 from vault.deadlines import STAGES
-from web.console.audit_words import ACTIONS
+from web.console.audit_words import ACTIONS, Words, actor_words, detail_words, subject_words
 from web.console.auth import guard, staff_of
 from web.console.charts import Bar, bar_chart
 from web.console.names import COMPLIANCE, STATUS, STATUS_ORDER
 from web.console.names import STAGES as STAGE_NAMES
-from web.console.render import gettext, language, render
+from web.console.render import gettext, language, render, unit_names
 from web.console.state import call, console
 from web.errors import BadRequest
+from web.i18n import translations
 
 AUDIT_PAGE = 100
 
@@ -27,10 +28,20 @@ def _(message: str) -> str:
     return message
 
 
+ON_TIME = _("%(met)s of %(decided)s on time (%(percent)s%%)")
+NONE_DECIDED = _("none finished or late yet")
+
+
 def unit_charts(figures: object, lang: str) -> dict[str, object]:
 
     def t(message: str) -> str:
         return gettext(lang, message)
+
+    def on_time(met: int, decided: int) -> str:
+        if not decided:
+            return t(NONE_DECIDED)
+        percent = round(100 * met / decided)
+        return t(ON_TIME) % {"met": met, "decided": decided, "percent": percent}
 
     unit = figures.unit_id  # type: ignore[attr-defined]
     by_status = figures.by_status  # type: ignore[attr-defined]
@@ -42,7 +53,8 @@ def unit_charts(figures: object, lang: str) -> dict[str, object]:
     for stage in STAGES:
         c = compliance.get(stage, {})
         decided = c.get("met", 0) + c.get("missed", 0)
-        stage_bars.append(Bar(t(STAGE_NAMES[stage]), c.get("met", 0), decided))
+        met = c.get("met", 0)
+        stage_bars.append(Bar(t(STAGE_NAMES[stage]), met, decided, on_time(met, decided)))
     return {
         "unit_id": unit,
         "new_today": figures.new_today,  # type: ignore[attr-defined]
@@ -88,7 +100,18 @@ async def audit(request: Request) -> Response:
     report = await call(store.verify_audit, staff.session.user)
     older = entries[-1].seq if len(entries) == AUDIT_PAGE else None
     lang = language(request)
-    actions = {code: gettext(lang, words) for code, words in ACTIONS.items()}
-    return render(
-        request, "audit.html", entries=entries, report=report, older=older, actions=actions
-    )
+    catalog = translations(lang)
+    words = Words(catalog.gettext, catalog.ngettext, lang, unit_names(request))
+    rows = [
+        {
+            "seq": e.seq,
+            "day": e.day,
+            "actor": actor_words(e.actor, words),
+            "action": e.action,
+            "action_words": catalog.gettext(ACTIONS[e.action]) if e.action in ACTIONS else "",
+            "subject": subject_words(e.action, e.subject, words),
+            "detail": detail_words(e.action, e.detail, words),
+        }
+        for e in entries
+    ]
+    return render(request, "audit.html", entries=rows, report=report, older=older)

@@ -20,14 +20,20 @@ from starlette.responses import Response
 from vault.errors import NotFound
 from web.console.auth import form_of, guard, staff_of
 from web.console.forms import Forbidden
-from web.console.render import gettext, language, redirect, render
+from web.console.render import gettext, language, redirect, render, unit_names
 from web.console.state import call, console
+from web.i18n import translations
 
 _CASE_ID = re.compile(r"[0-9a-f]{32}\Z")
 
 
 def _(message: str) -> str:
     return message
+
+
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction (Babel's ``ngettext`` keyword); translated later."""
+    return singular, plural
 
 
 CHECKS = {
@@ -41,7 +47,10 @@ CHECKS = {
     "author": _("a sender that does not fit the kind"),
 }
 REEXPORT_CASE = _("This case will go whole into the next export bundle.")
-REEXPORT_UNIT = _("%(n)s case(s) of %(unit)s will go whole into the next export bundle.")
+REEXPORT_UNIT = ngettext(
+    "%(num)s case of %(unit)s will go whole into the next export bundle.",
+    "%(num)s cases of %(unit)s will go whole into the next export bundle.",
+)
 
 
 def quarantine_rows(lang: str, notes: list[Any]) -> list[dict[str, Any]]:
@@ -91,5 +100,6 @@ async def reexport_unit(request: Request) -> Response:
         "transfer.html",
         units=staff.unit_ids,
         quarantine=quarantine_rows(lang, notes),
-        reexported=gettext(lang, REEXPORT_UNIT) % {"n": count, "unit": unit_id},
+        reexported=translations(lang).ngettext(*REEXPORT_UNIT, count)
+        % {"num": count, "unit": unit_names(request).get(unit_id, unit_id)},
     )

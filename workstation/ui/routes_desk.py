@@ -136,7 +136,7 @@ async def report_page(request: Request) -> Response:
         layout, error = report_layout.load(desk.folder, report_layout.DEFAULT), bad.user_message
     context: dict[str, Any] = {"period": period, "report": None, "layout": layout,
                                "chosen": chosen, "error": error,
-                               "layouts": report_layout.available(desk.folder)}  # fmt: skip
+                               "layouts": report_layout.labels(desk.folder)}  # fmt: skip
     if period and not error:
         report = reports.build(desk, reports.Period.parse(period), layout=layout)
         context.update(reports.body_context(report, language(request)))
