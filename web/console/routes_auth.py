@@ -60,7 +60,8 @@ async def home(request: Request) -> Response:
 
 
 def _login_page(request: Request, status: int = 200, **context: object) -> Response:
-    return render(request, "login.html", status_code=status, login_csrf=login_token(), **context)
+    token = login_token(request)
+    return render(request, "login.html", status_code=status, login_csrf=token, **context)
 
 
 async def login(request: Request) -> Response:
@@ -73,7 +74,7 @@ async def login(request: Request) -> Response:
         if not same_origin(request):
             raise CsrfRefused()
         form = await read_form(request)
-        check_login_token(form.fields.get("csrf"))
+        check_login_token(request, form.fields.get("csrf"))
         username = form.text("username", max_length=64)
         password = SecretStr(form.text("password", max_length=1024))
         code = form.text("totp", max_length=12).replace(" ", "")
