@@ -62,8 +62,14 @@ def test_redis_down_refuses_staff_sign_in(tmp_path: Path) -> None:
             data={"csrf": form, "username": "ani", "password": ani.password, "totp": ani.code()},
         )
         assert answer.status_code == 503
-        assert "Coba lagi" in answer.text
+        assert "tidak dapat memeriksa proses masuk dan sesi" in answer.text
         assert not console.cookies  # no session
+        english = console.post(
+            "/en/konsol/masuk",
+            data={"csrf": form, "username": "ani", "password": ani.password, "totp": ani.code()},
+        )
+        assert english.status_code == 503
+        assert "cannot check sign-ins and sessions" in english.text
     finally:
         server.stop()
 

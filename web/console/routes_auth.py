@@ -34,7 +34,7 @@ from web.console.failures import failure
 from web.console.forms import CsrfRefused, read_form
 from web.console.render import gettext, language, redirect, render
 from web.console.state import call, console
-from web.errors import BadRequest, WebError
+from web.errors import BadRequest, StateUnavailable, WebError
 
 
 def _(message: str) -> str:
@@ -90,6 +90,8 @@ async def login(request: Request) -> Response:
         return _login_page(request, 429, problem=problem, username=username)
     except LoginFailed:
         return _login_page(request, 401, problem=gettext(lang, LOGIN_FAILED), username=username)
+    except StateUnavailable as unavailable:  # sessions and throttle unknown: fail closed
+        return failure(request, unavailable)
     if await call(state.store.password_change_required, user):
         state.password_change_pending.add(user.user_id)
     else:
