@@ -148,3 +148,17 @@ def test_redis_holds_hashes_and_hmacs_only_each_with_a_time_to_live(
     assert max(r.ttl(k) for k in keys) <= 86400 + 8 * 3600 + 1
     assert all(r.ttl(k) <= 900 for k in keys if k.startswith("peluit:session:"))
     assert all(r.ttl(k) <= 15 * 60 for k in keys if k.startswith("peluit:pow:spent:"))
+
+
+def test_the_redis_client_is_an_extra_locked_apart_from_the_runtime() -> None:
+    """The workstation's offline wheelhouse is built from requirements.lock: it must not grow."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["scale"]
+    assert [d.split(">")[0] for d in extra] == ["redis"]
+    assert "redis==" not in (root / "requirements.lock").read_text()
+    scale = (root / "requirements-scale.lock").read_text()
+    assert "redis==" in scale and "--hash=sha256:" in scale
