@@ -162,3 +162,23 @@ def test_the_redis_client_is_an_extra_locked_apart_from_the_runtime() -> None:
     assert "redis==" not in (root / "requirements.lock").read_text()
     scale = (root / "requirements-scale.lock").read_text()
     assert "redis==" in scale and "--hash=sha256:" in scale
+
+
+def test_shared_keys_agree_rotate_by_period_and_keep_the_previous_for_its_grace(
+    redis_server: object, redis_url: str
+) -> None:
+    from web.shared_state.redis_keys import RedisKeyRing
+
+    now = [10 * 86400 + 100.0]
+    client = redis_server.client()  # type: ignore[attr-defined]
+    a = RedisKeyRing(client, "pow", 86400, 900, clock=lambda: now[0])
+    b = RedisKeyRing(client, "pow", 86400, 900, clock=lambda: now[0])
+    first = a.live()
+    assert len(first) == 1 and b.live() == first  # B reads the key A drew
+    assert 86400 < client.ttl("peluit:key:pow:10") <= 86400 + 901
+    now[0] = 11 * 86400 + 10  # the next day, within the grace
+    second = b.live()
+    assert second[0] != first[0] and second[1:] == first
+    assert a.live() == second
+    now[0] = 11 * 86400 + 901  # the grace is over
+    assert a.live() == [second[0]]
