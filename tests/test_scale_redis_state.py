@@ -182,3 +182,25 @@ def test_shared_keys_agree_rotate_by_period_and_keep_the_previous_for_its_grace(
     assert a.live() == second
     now[0] = 11 * 86400 + 901  # the grace is over
     assert a.live() == [second[0]]
+
+
+def test_doctor_checks_the_shared_state(tmp_path: Path, redis_url: str) -> None:
+    import datetime as dt
+
+    from web.doctor_checks import Context
+    from web.doctor_machine import check_shared_state
+    from web.settings import Settings
+
+    def finding(url: str) -> tuple[bool, str]:
+        ctx = Context(settings=Settings(data_dir=tmp_path, state_url=url), today=dt.date.today())
+        (found,) = check_shared_state(ctx)
+        return found.ok, found.what.en
+
+    assert finding("") == (True, "one process: the ephemeral state in its memory")
+    assert finding(redis_url) == (True, "Redis answers and keeps nothing on disk")
+    writing = start_redis("--save", "60 1")
+    try:
+        good, what = finding(writing.url)
+        assert not good and "writes to disk" in what
+    finally:
+        writing.stop()
