@@ -153,3 +153,25 @@ def test_one_piece_in_flight_per_upload_across_nodes(tmp_path: Path, redis_url: 
             headers={"Content-Type": "application/octet-stream"},
         )
         assert done.status_code == 200, done.text
+
+
+def test_a_forced_password_change_known_on_a_holds_on_b(tmp_path: Path, redis_url: str) -> None:
+    import pyotp
+    from console_fixtures import PASSWORD, Account
+
+    from vault import staff
+    from vault.database import opened
+
+    a, b = two_nodes(tmp_path, redis_url)
+    with opened(a.data / "vault.sqlite3") as db:
+        user, secret = staff.create_user(
+            db, "budi", "inspector", unit_ids=(UNIT_ID,), password=PASSWORD,
+            one_time_password=True,
+        )  # fmt: skip
+    budi = Account("budi", "inspector", pyotp.TOTP(secret.reveal()), user_id=user.user_id)
+    on_a, on_b = Console(a), Console(b)
+    signed_in = on_a.login(budi)
+    assert signed_in.headers["location"].endswith("/sandi")
+    on_b.cookies = dict(on_a.cookies)
+    elsewhere = on_b.get("/konsol/kasus")
+    assert elsewhere.status_code == 303 and elsewhere.headers["location"].endswith("/sandi")
