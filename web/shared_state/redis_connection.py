@@ -61,9 +61,9 @@ def connect(url: str) -> Any:
             health_check_interval=30,
         )
     except ValueError:
-        raise StateRefused(
-            f"PELUIT_STATE_URL tidak dapat dibaca: {url!r}",
-            f"PELUIT_STATE_URL cannot be read: {url!r}",
+        raise StateRefused(  # the URL itself is not repeated: it may hold a password
+            "PELUIT_STATE_URL tidak dapat dibaca",
+            "PELUIT_STATE_URL cannot be read",
         ) from None
     check_memory_only(client)
     return client
