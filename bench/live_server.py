@@ -80,8 +80,10 @@ class LiveServer:
         env: dict[str, str] | None = None,
         log: Path | None = None,
         preexec: Callable[[], object] | None = None,
+        serve_args: tuple[str, ...] = (),
     ) -> None:
         self.data = data
+        self.serve_args = serve_args  # e.g. ("--workers", "2")
         self.port = free_port()
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         self.log = log
@@ -98,7 +100,7 @@ class LiveServer:
         out: Any = log if log is not None else subprocess.DEVNULL
         cmd = [sys.executable, "-m", "web.cli", "--data", str(self.data), "serve"]
         self.proc = subprocess.Popen(
-            [*cmd, "--port", str(self.port)],
+            [*cmd, "--port", str(self.port), *self.serve_args],
             cwd=ROOT,
             env=self.env,
             stdout=out,
@@ -139,6 +141,19 @@ class LiveServer:
             name, _, value = line.partition(":")
             if name in ("VmRSS", "VmHWM"):
                 found[name] = int(value.split()[0])
+        return found
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes of ``serve --workers N`` (uvicorn's spawned children)."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        found = []
+        for child in map(int, children):
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in cmdline:
+                found.append(child)
         return found
 
     def cpu_seconds(self) -> float:

@@ -92,7 +92,9 @@ def make_env(
     attachment_mib: int = 200,
     vault_limits: VaultLimits | None = None,
     today: Any = None,
+    state_url: str = "",
 ) -> Env:
+    """``state_url``: the Redis of shared state (tests/redis_fixtures.py); empty: memory."""
     data = tmp_path / "var"
     settings = Settings(
         data_dir=data,
@@ -102,6 +104,7 @@ def make_env(
         lookup_failures_per_peer=per_peer,
         lookup_failures_total=total,
         limits=Limits(attachment_bytes=attachment_mib << 20),
+        state_url=state_url,
     )
     kwargs: dict[str, Any] = {"limits": vault_limits}
     if today is not None:
@@ -111,6 +114,12 @@ def make_env(
     store.register_unit(unit.card.to_json())
     app = create_app(settings, store=store)
     return Env(app, store, data, unit)
+
+
+def another_node(env: Env) -> Env:
+    """A second server on the same data folder and the same settings (so the same Redis)."""
+    store = open_store(env.data)
+    return Env(create_app(env.app.state.settings, store=store), store, env.data, env.unit)
 
 
 # --- the reporter's side, built directly with the crypto API ------------------

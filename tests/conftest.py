@@ -21,3 +21,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if BROWSER_FOLDER in item.path.parents and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# The real redis-server the shared-state tests use (tests/redis_fixtures.py).
+from redis_fixtures import redis_server, redis_url  # noqa: E402, F401

@@ -66,7 +66,7 @@ class ConsoleAccess:
         *,
         today: Today = jakarta_today,
         calendar: WorkingCalendar | None = None,
-        throttle: staff.LoginThrottle | None = None,
+        throttle: staff.SignInThrottle | None = None,
         limits: Limits | None = None,
     ) -> None:
         self.database_path = database_path

@@ -51,7 +51,7 @@ from vault.deadlines import DeadlinePolicy
 from vault.limits import Limits
 from vault.quarantine_notes import QuarantineNote
 from vault.questionnaires import QuestionnaireVersion
-from vault.staff import LoginThrottle, Role, StaffUser
+from vault.staff import Role, SignInThrottle, StaffUser
 from vault.units import Unit
 
 __all__ = [
@@ -189,7 +189,7 @@ class SqliteConsoleStore(
         *,
         today: Today = jakarta_today,
         calendar: WorkingCalendar | None = None,
-        throttle: LoginThrottle | None = None,
+        throttle: SignInThrottle | None = None,
         limits: Limits | None = None,
     ) -> None:
         super().__init__(

@@ -5,7 +5,9 @@ accepted one step either side). The step of the last accepted code is
 stored per account and any code of that step or earlier is refused, so a
 code seen over someone's shoulder cannot be used again.
 
-Throttling lives in memory (:class:`LoginThrottle`), per account only: the
+Throttling lives in memory (:class:`LoginThrottle`, or Redis's memory shared
+by several server processes behind the same :class:`SignInThrottle`
+interface, docs/scale.md), per account only: the
 5th failure in a row locks the account for 30 seconds, each further failure
 doubles that (at most 15 minutes), and a success clears the count. There is
 no server-wide pause: failures spread across many usernames lock only those
@@ -30,6 +32,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlite_utils import Database
@@ -70,6 +73,26 @@ class SignInBusy(StaffError):
     """More sign-ins are being checked than the server hashes at once (503)."""
 
     default_message = "Many sign-ins are being checked right now. Wait a few seconds and try again."
+
+
+class SignInThrottle(Protocol):
+    """Failed sign-ins per username: what :func:`authenticate` asks and tells."""
+
+    def check(self, username: str) -> None:
+        """Raise :class:`AccountLocked` while the account is locked."""
+        ...
+
+    def failed(self, username: str) -> bool:
+        """Count a failure; return True if it locked the account."""
+        ...
+
+    def locked_for(self, username: str) -> int:
+        """Whole seconds left on the account's lock (for the message)."""
+        ...
+
+    def succeeded(self, username: str) -> None:
+        """Clear the account's count of failures in a row."""
+        ...
 
 
 class LoginThrottle:
@@ -173,7 +196,7 @@ def authenticate(
     password: SecretStr | str,
     totp_code: str,
     *,
-    throttle: LoginThrottle = DEFAULT_THROTTLE,
+    throttle: SignInThrottle = DEFAULT_THROTTLE,
     now: Callable[[], float] = time.time,
     today: dt.date | None = None,
     gate: HashGate | None = None,
@@ -235,7 +258,7 @@ def check_current_password(
     username: str,
     password: SecretStr | str,
     *,
-    throttle: LoginThrottle = DEFAULT_THROTTLE,
+    throttle: SignInThrottle = DEFAULT_THROTTLE,
     today: dt.date | None = None,
     gate: HashGate | None = None,
 ) -> None:

@@ -8,7 +8,10 @@ Each session has its own CSRF token, compared in constant time.
 
 Why memory: sign-in times are exact times, and the design keeps no exact
 time anywhere persistent. A restart signs everyone out, which is the safe
-direction. The console therefore runs in one process (one uvicorn worker).
+direction. :class:`SessionStore` keeps them in this process; several
+server processes share them in Redis, which also keeps them in memory only
+(web/shared_state/redis_staff.py, docs/scale.md), behind the same
+:class:`Sessions` interface.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from vault.staff import StaffUser
 
@@ -37,6 +41,46 @@ class Session:
 
 def _key(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def session_key(token: str) -> str:
+    """What a session is known by: SHA-256 of its token, hex (never the token itself)."""
+    return _key(token)
+
+
+def token_is_plausible(token: object) -> bool:
+    return isinstance(token, str) and 0 < len(token) <= 128
+
+
+def csrf_matches(session: Session, token: str | None) -> bool:
+    """True when ``token`` is this session's CSRF token (constant-time)."""
+    if not isinstance(token, str) or not token:
+        return False
+    return hmac.compare_digest(session.csrf.encode(), token.encode("utf-8", "surrogatepass"))
+
+
+class Sessions(Protocol):
+    """Where console sessions live: this process (:class:`SessionStore`) or Redis."""
+
+    def create(self, user: StaffUser) -> tuple[str, str]:
+        """A new session for ``user``; return ``(token, csrf)`` (the token only here)."""
+        ...
+
+    def get(self, token: str | None) -> Session | None:
+        """The live session for ``token``, or ``None``."""
+        ...
+
+    def touch(self, session: Session) -> Session | None:
+        """Mark activity now (restarts the idle timer, never the absolute one)."""
+        ...
+
+    def destroy(self, session_or_token: Session | str) -> None: ...
+
+    def destroy_user(self, user_id: int) -> int:
+        """End every session of an account; return how many."""
+        ...
+
+    def check_csrf(self, session: Session, token: str | None) -> bool: ...
 
 
 class SessionStore:
@@ -126,9 +170,7 @@ class SessionStore:
 
     def check_csrf(self, session: Session, token: str | None) -> bool:
         """True when ``token`` is this session's CSRF token (constant-time)."""
-        if not isinstance(token, str) or not token:
-            return False
-        return hmac.compare_digest(session.csrf.encode(), token.encode("utf-8", "surrogatepass"))
+        return csrf_matches(session, token)
 
     def __len__(self) -> int:
         with self._lock:

@@ -12,6 +12,8 @@ a server, through the store's operator interface
 (:class:`vault.housekeeping.Housekeeping`; no database is opened here), and
 print short lowercase ``error:`` / ``hint:`` lines. Nothing here reads a
 private key.
+The daily jobs run one copy at a time across every process and timer
+(:func:`once`, vault/job_lock.py).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from common.days import jakarta_today
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from vault import staff
+from vault.data_folder import DataFolder
 from vault.housekeeping import Housekeeping
+from vault.job_lock import FolderJobLock
 from vault.store import open_housekeeping
 from web import clock_override
 from web.cli_language import _
@@ -115,6 +119,25 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
+def job_lock(settings: Any) -> FolderJobLock:
+    """The data folder's job locks (vault/job_lock.py): one copy of each daily job at a time."""
+    return FolderJobLock(DataFolder.locate(settings.data_dir).root)
+
+
+def once(job: str, command: Command) -> Command:
+    """Run ``command`` only if no other copy of ``job`` runs now; else say so and succeed."""
+
+    def guarded(args: argparse.Namespace, settings: Any) -> int:
+        with job_lock(settings).hold(job) as mine:
+            if not mine:
+                print("hint: " + _("{job} is already running elsewhere; nothing to do here")
+                      .format(job=job), file=sys.stderr)  # fmt: skip
+                return 0
+            return command(args, settings)
+
+    return guarded
+
+
 def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
     try:
         today = clock_override.chosen_today(args.today, jakarta_today())
@@ -194,18 +217,18 @@ def register(sub: Any) -> None:
         type=clock_override.day_argument,
         help=f"act as if it were this day (drills, tests; needs {clock_override.ALLOW_ENV}=1)",
     )
-    run.set_defaults(func=cmd_retention_run, upgrade_first="refuse")
+    run.set_defaults(func=once("retention", cmd_retention_run), upgrade_first="refuse")
 
     dl = sub.add_parser("deadlines", help=_("working-day deadlines")).add_subparsers(
         dest="deadlines_command", required=True
     )
     dl.add_parser("close-due", help=_("close concluded cases with no objection")).set_defaults(
-        func=cmd_deadlines_close_due, upgrade_first="refuse"
+        func=once("deadlines", cmd_deadlines_close_due), upgrade_first="refuse"
     )
 
     notify = sub.add_parser("notify", help=_("new-report notifications")).add_subparsers(
         dest="notify_command", required=True
     )
     notify.add_parser("run", help=_("run $PELUIT_NOTIFY_COMMAND for finished days")).set_defaults(
-        func=cmd_notify_run, upgrade_first="refuse"
+        func=once("notify", cmd_notify_run), upgrade_first="refuse"
     )

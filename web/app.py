@@ -3,6 +3,9 @@
 ``create_app`` wires the pieces: the store (only through the narrow
 ``vault.store.VaultStore`` interface), the reporter pages, the JSON API, the
 static bundles and the security headers. Nothing here decrypts anything.
+The ephemeral state (sessions, throttles, proof-of-work keys) is one
+:class:`web.shared_state.SharedState`: this process's memory, or Redis's
+for several processes (``PELUIT_STATE_URL``, docs/scale.md).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from web import api, console, errors, health, pages, slash_redirect
 from web.security_headers import SecurityHeaders
 from web.settings import Settings
+from web.shared_state import SharedState, open_shared_state
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -39,8 +43,13 @@ def _hsts(settings: Settings) -> bool:
     return origin is not None and origin.hsts
 
 
-def create_app(settings: Settings | None = None, *, store: Any = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, store: Any = None, shared: SharedState | None = None
+) -> Starlette:
+    """The app; ``shared`` (the ephemeral state) from ``PELUIT_STATE_URL`` unless given."""
     settings = settings or Settings.from_env()
+    if shared is None:
+        shared = open_shared_state(settings.state_url, piece_seconds=settings.limits.piece_seconds)
     vault = store if store is not None else open_default_store(settings)
     app = Starlette(
         debug=False,  # the 500 page never says more than "server error"
@@ -55,6 +64,7 @@ def create_app(settings: Settings | None = None, *, store: Any = None) -> Starle
         exception_handlers=errors.handlers(),
     )
     app.state.settings = settings
+    app.state.shared = shared
     app.state.vault = vault
     api.install(app)
     console.install(app)

@@ -58,7 +58,9 @@ def register(sub: Any) -> None:
     """Add ``backup`` and ``restore`` to ``peluit``'s sub-parsers."""
     back = sub.add_parser("backup", help=_("back up the vault (it may keep running)"))
     back.add_argument("out", help=_("new folder to write (never overwritten)"))
-    back.set_defaults(func=cmd_backup, upgrade_first=False)
+    from web.admin_commands import once
+
+    back.set_defaults(func=once("backup", cmd_backup), upgrade_first=False)
     rest = sub.add_parser("restore", help=_("restore a backup into a new data folder"))
     rest.add_argument("backup", help=_("a folder written by peluit backup"))
     rest.add_argument("data_dir", help=_("new or empty data folder"))

@@ -1,6 +1,6 @@
 """``peluit``: run the online vault and administer it.
 
-  peluit serve [--host 127.0.0.1] [--port 8000]
+  peluit serve [--host 127.0.0.1] [--port 8000] [--workers N]
   peluit unit add CARD [--rotation]
   peluit unit list | retire ID | remove ID | replace ID CARD (web/unit_commands.py)
   peluit export --unit ID --out FILE
@@ -23,6 +23,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from crypto.errors import PeluitError
 from web.cli_language import _
@@ -37,13 +38,63 @@ def _store(settings: Settings):  # type: ignore[no-untyped-def]
     return open_store(settings.data_dir)
 
 
+MAX_WORKERS = 64
+
+
+def worker_app() -> Any:
+    """One worker process's app (``serve --workers N``): the settings from the environment
+    ``cmd_serve`` left for it (``PELUIT_DATA``, ``PELUIT_CONFIG``)."""
+    from web.app import create_app
+
+    return create_app(load_settings(None))
+
+
+def _workers_refused(workers: int, settings: Settings) -> int | None:
+    """``--workers N``: N > 1 needs the shared state (docs/scale.md), checked before any start."""
+    if not 1 <= workers <= MAX_WORKERS:
+        return _fail(_("--workers is 1 to {most}").format(most=MAX_WORKERS))
+    if workers == 1:
+        return None
+    if not settings.state_url:
+        return _fail(
+            _("--workers {n} needs PELUIT_STATE_URL: several processes share sessions,"
+              " throttles and proof-of-work keys in Redis").format(n=workers),
+            _("set PELUIT_STATE_URL (docs/scale.md), or serve with one worker"),
+        )  # fmt: skip
+    from web.shared_state import open_shared_state
+    from web.shared_state.redis_connection import StateRefused
+
+    try:
+        shared = open_shared_state(settings.state_url)
+    except StateRefused as refused:
+        for line in refused.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return 1
+    shared.client.close()
+    return None
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from web.app import create_app
+    from web.shared_state.redis_connection import StateRefused
 
-    app = create_app(settings)
-    units = list(app.state.vault.list_units())
+    refused = _workers_refused(args.workers, settings)
+    if refused is not None:
+        return refused
+    app: Any = None
+    if args.workers == 1:
+        try:
+            app = create_app(settings)
+        except StateRefused as bad:
+            for line in bad.lines():
+                print(f"error: {line}", file=sys.stderr)
+            return 1
+        units = list(app.state.vault.list_units())
+    else:
+        with _store(settings) as store:
+            units = list(store.list_units())
     if not units:
         print("hint: " + _("no unit is registered yet; add one with: peluit unit add CARD"),
               file=sys.stderr)  # fmt: skip
@@ -57,8 +108,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         data=settings.data_dir, address=f"http://{args.host}:{args.port}/", public=public
     )
     print(f"peluit: {serving}", file=sys.stderr)
+    if args.workers > 1:
+        # Each worker builds its own app from the same settings (uvicorn
+        # starts them as new processes sharing one listening socket).
+        os.environ["PELUIT_DATA"] = str(settings.data_dir)
+        if settings.config_file is not None:
+            os.environ[CONFIG_ENV] = str(settings.config_file)
+        app = "web.cli:worker_app"
     uvicorn.run(
         app,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
         access_log=settings.access_log,
@@ -201,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=_("run the online vault"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help=_("server processes (more than 1 needs PELUIT_STATE_URL, docs/scale.md)"),
+    )
     serve.set_defaults(func=cmd_serve, upgrade_first="refuse")
 
     unit = sub.add_parser("unit", help=_("inspectorate units")).add_subparsers(

@@ -11,7 +11,7 @@ created, no migration is run (``schema`` says when ``peluit migrate`` is
 due).
 
 Checks: permissions, secrets, backup, schema, public_url, https, access_log,
-clock, holidays, demo, disk, jobs, noatime, notify (web/doctor_checks.py,
+clock, holidays, demo, disk, jobs, noatime, notify, state (web/doctor_checks.py,
 web/doctor_web.py, web/doctor_machine.py).
 """
 
@@ -43,6 +43,7 @@ CHECKS: dict[str, Check] = {
     "jobs": checks.check_daily_jobs,
     "noatime": machine.check_noatime,
     "notify": machine.check_notify,
+    "state": machine.check_shared_state,
 }
 # Checks that need the data folder to exist (after "permissions" named it missing).
 NEEDS_FOLDER = frozenset({"secrets", "schema", "holidays", "demo", "disk", "jobs", "noatime"})

@@ -1,4 +1,5 @@
-"""``peluit doctor``'s checks of the machine: mount options, clock, disk, the notify command."""
+"""``peluit doctor``'s checks of the machine: mount options, clock, disk, the notify command,
+and the shared state's Redis (docs/scale.md)."""
 
 from __future__ import annotations
 
@@ -148,3 +149,41 @@ def check_notify(ctx: Context) -> list[Finding]:
             )
         ]
     return [ok("notify", f"perintah notifikasi {program}", f"notify command {program}")]
+
+
+def check_shared_state(ctx: Context) -> list[Finding]:
+    """``PELUIT_STATE_URL``: one process, or a Redis that answers and keeps nothing on disk."""
+    url = ctx.settings.state_url
+    if not url:
+        return [
+            ok(
+                "state",
+                "satu proses: keadaan sementara di memorinya",
+                "one process: the ephemeral state in its memory",
+            )
+        ]
+    from web.shared_state import open_shared_state
+    from web.shared_state.redis_connection import StateRefused
+
+    try:
+        shared = open_shared_state(url)
+    except StateRefused as refused:
+        return [
+            problem(
+                "state",
+                refused.indonesian,
+                refused.english,
+                'jalankan Redis dengan save "" dan appendonly no, pada soket unix atau jaringan'
+                " privat (docs/scale.md)",
+                'run Redis with save "" and appendonly no, on a unix socket or a private network'
+                " (docs/scale.md)",
+            )
+        ]
+    shared.client.close()
+    return [
+        ok(
+            "state",
+            "Redis menjawab dan tidak menyimpan apa pun ke disk",
+            "Redis answers and keeps nothing on disk",
+        )
+    ]

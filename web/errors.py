@@ -70,6 +70,16 @@ class RateLimited(WebError):
     default_message = "Too many requests; try later."
 
 
+class StateUnavailable(WebError):
+    """The shared state (Redis, docs/scale.md) did not answer: refuse rather than guess.
+
+    A proof of work cannot be checked as unspent, a session or a sign-in
+    throttle cannot be read: the request fails closed with 503.
+    """
+
+    default_message = "The server cannot check this request right now."
+
+
 class UnknownCase(WebError):
     """No case answers this code (wrong or unknown: the same answer)."""
 
@@ -141,6 +151,12 @@ MESSAGES: Final[dict[str, Message]] = {
         "Penyimpanan server sedang penuh; laporan Anda belum diterima. Coba lagi nanti.",
         "The server's storage is full; your report has not been received. Try again later.",
     ),
+    "state_unavailable": (
+        "Server sedang tidak dapat memeriksa permintaan ini; tidak ada yang disimpan."
+        " Coba lagi dalam beberapa menit.",
+        "The server cannot check this request right now; nothing was stored."
+        " Try again in a few minutes.",
+    ),
     "server_error": (
         "Terjadi kesalahan server.",
         "Server error.",
@@ -168,6 +184,7 @@ _TABLE: list[tuple[type[BaseException], int, str]] = [
     (UploadTimeout, 408, "timeout"),
     (ClientGone, 400, "bad_request"),
     (RateLimited, 429, "rate_limited"),
+    (StateUnavailable, 503, "state_unavailable"),
     (UnknownCase, 404, "not_found"),
     (vault_errors.NotFound, 404, "not_found"),
     (vault_errors.UnitRetired, 410, "unit_retired"),
@@ -261,7 +278,7 @@ def error_response(request: Request, exc: BaseException) -> Response:
     headers: dict[str, str] = {}
     if status == 405 and isinstance(exc, HTTPException) and exc.headers:
         headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
-    if status in (429, 507):
+    if status in (429, 503, 507):
         headers["Retry-After"] = "60"
     if request.url.path == "/api" or request.url.path.startswith("/api/"):
         return JSONResponse({"error": code, "message": message}, status, headers=headers)

@@ -6,12 +6,15 @@ The server key lives only in memory and rotates once a day; the key of the
 previous day is kept for as long as a challenge can live, so a challenge
 issued just before midnight still verifies. A restart forgets both keys and
 so invalidates every open challenge, which is harmless: the browser asks
-for a new one.
+for a new one. The keys come from a :class:`web.rotating_keys.KeyRing`
+(this process's memory by default, or Redis's memory shared by several
+processes: docs/scale.md).
 
 A solution is an 8-byte ``nonce`` such that
 ``SHA-256(labels.POW_SOLUTION || 0x00 || challenge || nonce)`` starts with
-``difficulty`` zero bits. Single use is enforced with an in-memory set of
-spent challenges, each kept until it expires.
+``difficulty`` zero bits. Single use is enforced with a set of spent
+challenges, each kept until it expires (:class:`SpentChallenges`: this
+process's memory, or Redis's shared by several processes).
 
 A challenge is issued for a *scope* (what it may pay for: a new upload
 session, a report to one unit, a message, a lookup from one peer; see
@@ -33,7 +36,7 @@ import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Protocol
 
 from crypto import labels
 from crypto.proof_of_work import (
@@ -43,6 +46,7 @@ from crypto.proof_of_work import (
     solution_digest,
 )
 from web.errors import PowRequired, PowSpent
+from web.rotating_keys import KeyRing, MemoryKeyRing
 
 LABEL: Final = labels.POW_CHALLENGE
 RANDOM_SIZE: Final = 16
@@ -54,10 +58,47 @@ KEY_LIFETIME_SECONDS: Final = 24 * 3600
 Clock = Callable[[], float]
 
 
+class SpentChallenges(Protocol):
+    """Challenges already paid with, each remembered until its expiry minute."""
+
+    def spend(self, challenge: bytes, expiry: int, now: int) -> bool:
+        """Mark ``challenge`` spent (atomically); False if it already was."""
+        ...
+
+    def count(self) -> int:
+        """How many spent challenges are remembered (for tests and the flood checks)."""
+        ...
+
+
 @dataclass
-class _Key:
-    secret: bytes
-    born: float
+class MemorySpent:
+    """:class:`SpentChallenges` in this process's memory."""
+
+    _spent: dict[bytes, int] = field(default_factory=dict)  # challenge -> expiry minute
+    _swept_minute: int = -1  # expiries are whole minutes: one sweep per minute is enough
+
+    def spend(self, challenge: bytes, expiry: int, now: int) -> bool:
+        self._forget_expired(now)
+        if challenge in self._spent:
+            return False
+        self._spent[challenge] = expiry
+        return True
+
+    def _forget_expired(self, now: int) -> None:
+        if now == self._swept_minute:
+            return
+        self._swept_minute = now
+        expired = [c for c, expiry in self._spent.items() if expiry <= now]
+        for challenge in expired:
+            del self._spent[challenge]
+
+    def count(self) -> int:
+        return len(self._spent)
+
+
+def challenge_keys(clock: Clock = time.time) -> MemoryKeyRing:
+    """Daily keys; the previous one stays for one challenge lifetime after its successor."""
+    return MemoryKeyRing(KEY_LIFETIME_SECONDS, LIFETIME_MINUTES * 60, clock)
 
 
 @dataclass
@@ -66,26 +107,20 @@ class ProofOfWork:
 
     difficulty: int
     clock: Clock = time.time
-    _keys: list[_Key] = field(default_factory=list)
-    _spent: dict[bytes, int] = field(default_factory=dict)  # challenge -> expiry minute
-    _swept_minute: int = -1  # expiries are whole minutes: one sweep per minute is enough
+    keyring: KeyRing | None = None
+    """Shared keys (several processes); ``None``: this process's own (:func:`challenge_keys`)."""
+    spent: SpentChallenges = field(default_factory=MemorySpent)
+    _ring: KeyRing = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.difficulty <= MAX_DIFFICULTY:
             raise ValueError("difficulty must be 0 to 40 bits")
+        self._ring = self.keyring or challenge_keys(lambda: self.clock())
 
     # --- keys ---------------------------------------------------------------
 
-    def _current_keys(self) -> list[_Key]:
-        now = self.clock()
-        if not self._keys or now - self._keys[0].born >= KEY_LIFETIME_SECONDS:
-            self._keys.insert(0, _Key(secrets.token_bytes(32), now))
-        # The previous key stays for one challenge lifetime after its successor is born.
-        grace = LIFETIME_MINUTES * 60
-        self._keys = [self._keys[0]] + [
-            k for k in self._keys[1:2] if now - self._keys[0].born < grace
-        ]
-        return self._keys
+    def _current_keys(self) -> list[bytes]:
+        return self._ring.live()
 
     @staticmethod
     def _tag(key: bytes, fields: bytes, scope: bytes) -> bytes:
@@ -107,7 +142,7 @@ class ProofOfWork:
         expiry = self._minute() + LIFETIME_MINUTES
         fields = struct.pack(">I", expiry) + secrets.token_bytes(RANDOM_SIZE)
         fields += bytes([bits])
-        return fields + self._tag(self._current_keys()[0].secret, fields, scope)
+        return fields + self._tag(self._current_keys()[0], fields, scope)
 
     def verify(
         self, challenge: bytes, nonce: bytes, scope: bytes = b"", minimum: int | None = None
@@ -122,7 +157,7 @@ class ProofOfWork:
         fields, tag = challenge[:-TAG_SIZE], challenge[-TAG_SIZE:]
         genuine = False
         for key in self._current_keys():
-            genuine |= hmac.compare_digest(self._tag(key.secret, fields, scope), tag)
+            genuine |= hmac.compare_digest(self._tag(key, fields, scope), tag)
         if not genuine:
             raise PowRequired()
         (expiry,) = struct.unpack(">I", fields[:4])
@@ -133,19 +168,9 @@ class ProofOfWork:
             raise PowRequired()
         if leading_zero_bits(solution_digest(challenge, nonce)) < difficulty:
             raise PowRequired()
-        self._forget_expired(now)
-        if challenge in self._spent:
+        if not self.spent.spend(challenge, expiry, now):
             raise PowSpent()
-        self._spent[challenge] = expiry
         return difficulty
 
-    def _forget_expired(self, now: int) -> None:
-        if now == self._swept_minute:
-            return
-        self._swept_minute = now
-        expired = [c for c, expiry in self._spent.items() if expiry <= now]
-        for challenge in expired:
-            del self._spent[challenge]
-
     def spent_count(self) -> int:
-        return len(self._spent)
+        return self.spent.count()

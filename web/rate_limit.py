@@ -11,6 +11,10 @@ is ever refused per peer: behind a proxy or a Tor onion service every
 reporter is the same peer, and a valid code must never be refused because
 someone else guessed wrong. (Before issue 17 a peer was locked out after 20
 failures a day, which locked out every reporter behind the same proxy.)
+
+Several server processes must know a peer by the same key: they take it
+from a shared :class:`web.rotating_keys.KeyRing` (Redis's memory,
+docs/scale.md) instead of drawing their own.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from web.rotating_keys import KeyRing
+
 KEY_LIFETIME_SECONDS: Final = 24 * 3600
 
 Clock = Callable[[], float]
@@ -33,6 +39,8 @@ class PeerKeyer:
     """Turns an address into an opaque, daily-rotating peer key."""
 
     clock: Clock = time.time
+    keyring: KeyRing | None = None
+    """A shared ring (several processes); ``None``: this process draws its own key."""
     _key: bytes = b""
     _born: float = float("-inf")
 
@@ -46,6 +54,9 @@ class PeerKeyer:
         return False
 
     def peer_key(self, address: str | None) -> bytes:
-        self.rotated()
+        if self.keyring is not None:
+            self._key = self.keyring.live()[0]
+        else:
+            self.rotated()
         raw = (address or "").encode("utf-8", "replace")
         return hmac.new(self._key, raw, hashlib.sha256).digest()[:16]

@@ -60,6 +60,9 @@ class Settings:
     """``PELUIT_BACKUP_DIR``: where the nightly backups go (deploy/peluit-backup); doctor looks."""
     backup_keep: int = 7
     limits: Limits = field(default_factory=Limits)
+    state_url: str = ""
+    """``PELUIT_STATE_URL``: the Redis that holds the ephemeral state of several server
+    processes (docs/scale.md); empty: this process's memory."""
     config_file: Path | None = None
     """The settings file read, if any (``peluit doctor`` checks its mode)."""
 
@@ -167,6 +170,16 @@ def _backup_dir(settings: Settings, value: str) -> Settings:
     return replace(settings, backup_dir=Path(value) if value else None)
 
 
+def _state_url(settings: Settings, value: str) -> Settings:
+    if value:
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in ("unix", "redis", "rediss") or not rest.strip("/"):
+            raise ValueError(value)
+        if any(c.isspace() or c == "\0" for c in value):
+            raise ValueError(value)
+    return replace(settings, state_url=value)
+
+
 def _attachment(settings: Settings, value: str) -> Settings:
     limits = replace(settings.limits, attachment_bytes=_whole(value, 1, 4096) * MIB)
     return replace(settings, limits=limits)
@@ -244,6 +257,13 @@ KEYS: dict[str, Key] = {
             "bilangan bulat 1 sampai 3650",
             "a whole number from 1 to 3650",
             lambda s, v: replace(s, backup_keep=_whole(v, 1, 3650)),
+        ),
+        Key(
+            "PELUIT_STATE_URL",
+            "",
+            "kosong, atau unix:///path/redis.sock atau redis://host:port",
+            "empty, or unix:///path/redis.sock or redis://host:port",
+            _state_url,
         ),
     )
 }

@@ -1,12 +1,14 @@
-"""The API's in-memory state: proof-of-work keys, spent set and prices.
+"""The API's state: proof-of-work keys, spent set and prices.
 
-Nothing here is persisted: a restart forgets open challenges and recent
-volumes, and the keys behind both rotate daily.
+Nothing here is persisted: it lives in this process's memory, or in the
+memory of the Redis several processes share (web/shared_state/); a restart
+(of the process, or of Redis) forgets open challenges and recent volumes,
+and the keys behind both rotate daily.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
@@ -16,10 +18,12 @@ from starlette.requests import Request
 from crypto import envelope
 from web.api.lookup_pass import LookupPasses
 from web.api.pricing import LOOKUP_WINDOW_SECONDS, WRITE_WINDOW_SECONDS, PowPolicy, Volumes
-from web.pow_price import Pricing, WindowCounter
+from web.pow_price import Pricing, VolumeCounter, WindowCounter
 from web.proof_of_work import ProofOfWork
 from web.rate_limit import PeerKeyer
 from web.settings import Limits, Settings
+from web.shared_state import SharedState
+from web.shared_state.local import LoopPiecesInFlight, PiecesInFlight
 
 
 @dataclass
@@ -28,6 +32,8 @@ class ApiState:
     policy: PowPolicy
     limits: Limits
     passes: LookupPasses
+    in_flight: PiecesInFlight = field(default_factory=LoopPiecesInFlight)
+    """Upload sessions with a piece being received (one at a time each)."""
     lookup_delay: float = 0.25
     """Seconds before a failed lookup is answered (asyncio.sleep: the server is not held)."""
 
@@ -41,13 +47,19 @@ class ApiState:
         return envelope.sealed_size(self.limits.message_bytes, envelope.MAX_RECIPIENTS)
 
 
-def make_policy(settings: Settings, pow_: ProofOfWork) -> PowPolicy:
+def make_policy(
+    settings: Settings, pow_: ProofOfWork, shared: SharedState | None = None
+) -> PowPolicy:
     base, cap = settings.pow_difficulty, max(settings.pow_difficulty, settings.pow_max_difficulty)
+    writes: VolumeCounter = WindowCounter(WRITE_WINDOW_SECONDS)
+    lookups: VolumeCounter = WindowCounter(LOOKUP_WINDOW_SECONDS)
+    if shared is not None:
+        writes, lookups = shared.write_volumes, shared.lookup_volumes
     return PowPolicy(
         pow=pow_,
-        writes=Pricing(base, cap, WindowCounter(WRITE_WINDOW_SECONDS)),
-        lookups=Pricing(base, cap, WindowCounter(LOOKUP_WINDOW_SECONDS)),
-        keyer=PeerKeyer(),
+        writes=Pricing(base, cap, writes),
+        lookups=Pricing(base, cap, lookups),
+        keyer=PeerKeyer(keyring=shared.peer_keys if shared is not None else None),
         volumes=Volumes(
             lookup_failures_per_peer=settings.lookup_failures_per_peer,
             lookup_failures=settings.lookup_failures_total,
@@ -57,12 +69,14 @@ def make_policy(settings: Settings, pow_: ProofOfWork) -> PowPolicy:
 
 def install(app: Starlette) -> None:
     settings: Settings = app.state.settings
-    pow_ = ProofOfWork(settings.pow_difficulty)
+    shared: SharedState = app.state.shared
+    pow_ = ProofOfWork(settings.pow_difficulty, keyring=shared.challenge_keys, spent=shared.spent)
     app.state.api = ApiState(
         pow=pow_,
-        policy=make_policy(settings, pow_),
+        policy=make_policy(settings, pow_, shared),
         limits=settings.limits,
-        passes=LookupPasses(),
+        passes=LookupPasses(keyring=shared.pass_keys),
+        in_flight=shared.in_flight,
         lookup_delay=settings.lookup_delay_seconds,
     )
 

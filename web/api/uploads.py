@@ -15,7 +15,8 @@ thread hops per piece (the session check and the write), not one per
 network read, and no copy of the body in Python. At most
 ``PIECE_BUFFERS`` pieces are held at once; others wait before their body is
 read. One upload session has at most one piece in flight (a second is
-``409 busy``), so one proof of work cannot take every buffer. Small network
+``409 busy``, across every process when they share state in Redis), so one
+proof of work cannot take every buffer. Small network
 reads are gathered into 64 KiB blocks, so a piece sent a few bytes at a
 time costs about its size, not a Python object per read. A body that sends
 nothing for ``piece_idle_seconds`` or takes longer than ``piece_seconds``
@@ -57,8 +58,6 @@ MAX_INDEX = 1 << 20
 # worker thread).
 PIECE_BUFFERS = 32
 _SLOTS: RunVar[anyio.CapacityLimiter] = RunVar("upload_piece_buffers")
-# Upload sessions with a piece being received (per event loop): one at a time.
-_IN_FLIGHT: RunVar[set[str]] = RunVar("upload_pieces_in_flight")
 # Network reads smaller than this are gathered before they are kept.
 GATHER = 64 * 1024
 TOKEN_LENGTH = 43
@@ -119,10 +118,9 @@ async def put_piece(request: Request) -> JSONResponse:
     if offset is None:
         raise Conflict("This piece is out of order.", what="offset")
 
-    in_flight = _pieces_in_flight()
-    if token in in_flight:
+    in_flight = api_state(request).in_flight  # per event loop, or shared (Redis)
+    if not in_flight.claim(token):
         raise Conflict("Another piece of this upload is still being received.", what="busy")
-    in_flight.add(token)
     try:
         async with _buffer_slots():
             data = await _read_piece(request, cap, index, declared, limits)
@@ -130,7 +128,7 @@ async def put_piece(request: Request) -> JSONResponse:
                 store.append_upload, token, item_id, offset, data, declared_length=declared
             )
     finally:
-        in_flight.discard(token)
+        in_flight.release(token)
     return JSONResponse({"received": received})
 
 
@@ -143,15 +141,6 @@ def _declared_length(request: Request, cap: int) -> int | None:
     if int(declared) > cap:
         raise TooLarge()
     return int(declared)
-
-
-def _pieces_in_flight() -> set[str]:
-    try:
-        return _IN_FLIGHT.get()
-    except LookupError:
-        tokens: set[str] = set()
-        _IN_FLIGHT.set(tokens)
-        return tokens
 
 
 def _buffer_slots() -> anyio.CapacityLimiter:

@@ -89,19 +89,23 @@ def routes() -> list[BaseRoute]:
     return [Mount("/konsol", routes=_routes()), Mount("/en/konsol", routes=_routes())]
 
 
-def open_console_store(vault: Any) -> Any:
+def open_console_store(vault: Any, throttle: Any = None) -> Any:
     """The console store on the same data folder as the vault store.
 
     Its sign-in throttle belongs to this app (not the module-wide default),
-    so a lock-out lives exactly as long as the app's sessions do.
+    so a lock-out lives exactly as long as the app's sessions do: the
+    app's shared state's (this process's memory, or Redis's).
     """
     from vault.staff import LoginThrottle
 
-    return vault.console_store(throttle=LoginThrottle())
+    return vault.console_store(throttle=throttle if throttle is not None else LoginThrottle())
 
 
 def install(app: Starlette, console_store: Any = None) -> None:
     vault = app.state.vault
-    store = console_store if console_store is not None else open_console_store(vault)
-    state = install_state(app, store)
+    shared = app.state.shared
+    store = (
+        console_store if console_store is not None else open_console_store(vault, shared.throttle)
+    )
+    state = install_state(app, store, shared)
     state.throttle = getattr(store, "throttle", state.throttle)

@@ -7,7 +7,8 @@ HTTP for a local test server and on a .onion origin. Behind a TLS proxy the
 request says ``http``: ``PELUIT_PUBLIC_URL`` decides (web/public_origin.py).
 Both are ``HttpOnly`` and ``SameSite=Strict``.
 The cookie holds a random token; the session itself (user, CSRF token, idle
-timer) lives in :class:`vault.staff_sessions.SessionStore`, in memory.
+timer) lives in memory: :class:`vault.staff_sessions.SessionStore` in this
+process, or Redis shared by several (web/shared_state/redis_staff.py).
 
 :func:`guard` wraps every route: no session means the sign-in page (or 401
 for JSON); a role not on the route's list means 403; every POST must carry
@@ -28,11 +29,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from crypto.errors import PeluitError
-from vault.staff_sessions import Session, SessionStore
+from vault.staff_sessions import Session, Sessions
 from web.console.failures import failure
 from web.console.forms import CsrfRefused, Forbidden, Form, check_csrf, read_form
 from web.console.render import redirect
 from web.public_origin import secure_transport
+from web.shared_state.local import PasswordChanges
 
 SECURE_COOKIE = "__Host-peluit-konsol"
 PLAIN_COOKIE = "peluit-konsol"
@@ -78,8 +80,8 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     )
 
 
-def sessions(request: Request) -> SessionStore:
-    store: SessionStore = request.app.state.console.sessions
+def sessions(request: Request) -> Sessions:
+    store: Sessions = request.app.state.console.sessions
     return store
 
 
@@ -122,20 +124,25 @@ def same_origin(request: Request) -> bool:
 
 
 # --- the sign-in form's token (there is no session yet) -------------------------
+# Its key is the console state's ``login_keys`` (shared by every process when
+# the state is in Redis: the form may be posted to another process).
 
-_LOGIN_KEY = secrets.token_bytes(32)
+
+def _login_mac(key: bytes, nonce: str) -> str:
+    return hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def login_token() -> str:
+def login_token(request: Request) -> str:
     nonce = secrets.token_urlsafe(16)
-    mac = hmac.new(_LOGIN_KEY, nonce.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{nonce}.{mac}"
+    return f"{nonce}.{_login_mac(request.app.state.console.login_keys.live()[0], nonce)}"
 
 
-def check_login_token(token: str | None) -> None:
+def check_login_token(request: Request, token: str | None) -> None:
     nonce, _, mac = (token or "").partition(".")
-    expected = hmac.new(_LOGIN_KEY, nonce.encode(), hashlib.sha256).hexdigest()[:32]
-    if not nonce or not hmac.compare_digest(expected.encode(), mac.encode()):
+    genuine = False
+    for key in request.app.state.console.login_keys.live():
+        genuine |= hmac.compare_digest(_login_mac(key, nonce).encode(), mac.encode())
+    if not nonce or not genuine:
         raise CsrfRefused()
 
 
@@ -214,7 +221,7 @@ def require_csrf(request: Request, token: str | None) -> None:
 
 
 def must_change_password(request: Request, staff: Staff) -> bool:
-    pending: set[int] = request.app.state.console.password_change_pending
+    pending: PasswordChanges = request.app.state.console.password_change_pending
     return staff.user_id in pending
 
 

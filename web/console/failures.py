@@ -20,7 +20,7 @@ from vault.lifecycle import IllegalTransition
 from web.console.forms import CsrfRefused, Forbidden
 from web.console.render import gettext, language, render
 from web.console.transition_words import describe_transition
-from web.errors import BadRequest, TooLarge
+from web.errors import BadRequest, StateUnavailable, TooLarge
 
 
 def _(message: str) -> str:
@@ -33,6 +33,7 @@ HEADINGS = {
     400: _("This could not be done"),
     409: _("This could not be done"),
     413: _("Too large"),
+    503: _("Try again in a few minutes"),
 }
 FORM_PROBLEM = _("The form is not valid. Field at fault: %(field)s.")
 # Form fields by the words a person sees, never their internal names.
@@ -74,6 +75,12 @@ CSRF_PROBLEM = _(
 ROLE_PROBLEM = _("Your role may not use this page or action.")
 NOT_FOUND = _("There is no such case, unit or page for your account.")
 TOO_LARGE = _("The upload is larger than the console accepts.")
+# The shared state (Redis, docs/scale.md) did not answer: sessions and sign-in
+# throttles cannot be checked, so nothing is let through.
+STATE_UNAVAILABLE = _(
+    "The server cannot check sign-ins and sessions right now; nothing was changed."
+    " Try again in a few minutes."
+)
 # What a person reads first when the vault refuses with its own (English)
 # detail; the detail follows for technical staff under a heading that says so.
 SUMMARIES: tuple[tuple[type[BaseException], str], ...] = (
@@ -84,20 +91,26 @@ SUMMARIES: tuple[tuple[type[BaseException], str], ...] = (
 TECHNICAL = _("Technical detail (in English, for the technical staff)")
 
 
+def _fixed() -> tuple[tuple[type | tuple[type, ...], int, str], ...]:
+    """Errors whose message does not depend on the error: ``(kind, status, message)``."""
+    return (
+        (StateUnavailable, 503, STATE_UNAVAILABLE),
+        (CsrfRefused, 403, CSRF_PROBLEM),
+        ((Forbidden, PermissionDenied), 403, ROLE_PROBLEM),
+        (vault_errors.NotFound, 404, NOT_FOUND),
+        ((TooLarge, vault_errors.LimitExceeded), 413, TOO_LARGE),
+    )
+
+
 def describe(exc: BaseException, lang: str) -> tuple[int, str] | None:
     """``(status, message)`` for a console error, or ``None`` for a real server error."""
 
     def t(message: str) -> str:
         return gettext(lang, message)
 
-    if isinstance(exc, CsrfRefused):
-        return 403, t(CSRF_PROBLEM)
-    if isinstance(exc, Forbidden | PermissionDenied):
-        return 403, t(ROLE_PROBLEM)
-    if isinstance(exc, vault_errors.NotFound):
-        return 404, t(NOT_FOUND)
-    if isinstance(exc, TooLarge | vault_errors.LimitExceeded):
-        return 413, t(TOO_LARGE)
+    for kind, status, message in _fixed():
+        if isinstance(exc, kind):
+            return status, t(message)
     if isinstance(exc, BadRequest):
         field = FIELD_NAMES.get(exc.field or "")
         return 400, t(FORM_PROBLEM) % {"field": t(field) if field else "-"}

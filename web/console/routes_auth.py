@@ -34,7 +34,7 @@ from web.console.failures import failure
 from web.console.forms import CsrfRefused, read_form
 from web.console.render import gettext, language, redirect, render
 from web.console.state import call, console
-from web.errors import BadRequest, WebError
+from web.errors import BadRequest, StateUnavailable, WebError
 
 
 def _(message: str) -> str:
@@ -60,7 +60,8 @@ async def home(request: Request) -> Response:
 
 
 def _login_page(request: Request, status: int = 200, **context: object) -> Response:
-    return render(request, "login.html", status_code=status, login_csrf=login_token(), **context)
+    token = login_token(request)
+    return render(request, "login.html", status_code=status, login_csrf=token, **context)
 
 
 async def login(request: Request) -> Response:
@@ -73,7 +74,7 @@ async def login(request: Request) -> Response:
         if not same_origin(request):
             raise CsrfRefused()
         form = await read_form(request)
-        check_login_token(form.fields.get("csrf"))
+        check_login_token(request, form.fields.get("csrf"))
         username = form.text("username", max_length=64)
         password = SecretStr(form.text("password", max_length=1024))
         code = form.text("totp", max_length=12).replace(" ", "")
@@ -89,6 +90,8 @@ async def login(request: Request) -> Response:
         return _login_page(request, 429, problem=problem, username=username)
     except LoginFailed:
         return _login_page(request, 401, problem=gettext(lang, LOGIN_FAILED), username=username)
+    except StateUnavailable as unavailable:  # sessions and throttle unknown: fail closed
+        return failure(request, unavailable)
     if await call(state.store.password_change_required, user):
         state.password_change_pending.add(user.user_id)
     else:

@@ -1,0 +1,206 @@
+"""The shared state in Redis: what it holds, for how long, and what happens when it is gone.
+
+A real ``redis-server`` (tests/redis_fixtures.py). docs/scale.md promises
+that Redis learns nothing more than the single process's memory did: no
+address, no session or upload token, no receipt code, only HMACs and
+hashes of them, each key with a time to live.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_fixtures import UNIT_ID, AppClient, Submission, case_pow, make_env, open_upload
+from console_fixtures import Console, add_account
+from redis_fixtures import start_redis
+
+from crypto.b64 import b64u_encode
+from web.errors import MESSAGES
+from web.shared_state import open_shared_state
+from web.shared_state.redis_connection import StateRefused
+
+PEER = "192.0.2.10"  # AppClient's default address
+
+
+def test_redis_down_refuses_a_report_with_503_and_stores_nothing(tmp_path: Path) -> None:
+    server = start_redis()
+    try:
+        env = make_env(tmp_path, state_url=server.url)
+        report = Submission(env.unit)
+        with AppClient(env.app) as client:
+            token = open_upload(client)
+            body = report.case_body(token, pow=case_pow(client))
+            before = env.snapshot()
+            server.stop()
+            refused = client.post("/api/cases", json=body)
+            assert refused.status_code == 503
+            assert refused.json() == {
+                "error": "state_unavailable",
+                "message": MESSAGES["state_unavailable"][0],
+            }
+            assert refused.headers["retry-after"] == "60"
+            assert env.snapshot() == before
+            english = client.post("/api/cases?lang=en", json=body).json()["message"]
+            assert english == MESSAGES["state_unavailable"][1]
+            # A challenge cannot be issued either (its key is in Redis).
+            assert client.post("/api/pow", json={"purpose": "upload"}).status_code == 503
+    finally:
+        server.stop()
+
+
+def test_redis_down_refuses_staff_sign_in(tmp_path: Path) -> None:
+    server = start_redis()
+    try:
+        env = make_env(tmp_path, state_url=server.url)
+        ani = add_account(env, "ani", "inspector", (UNIT_ID,))
+        console = Console(env)
+        form = console.csrf("/konsol/masuk")
+        server.stop()
+        answer = console.post(
+            "/konsol/masuk",
+            data={"csrf": form, "username": "ani", "password": ani.password, "totp": ani.code()},
+        )
+        assert answer.status_code == 503
+        assert "tidak dapat memeriksa proses masuk dan sesi" in answer.text
+        assert not console.cookies  # no session
+        english = console.post(
+            "/en/konsol/masuk",
+            data={"csrf": form, "username": "ani", "password": ani.password, "totp": ani.code()},
+        )
+        assert english.status_code == 503
+        assert "cannot check sign-ins and sessions" in english.text
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "config", [("--save", "3600 1"), ("--appendonly", "yes")], ids=["save", "appendonly"]
+)
+def test_a_redis_that_writes_to_disk_is_refused(config: tuple[str, str]) -> None:
+    server = start_redis(*config)
+    try:
+        with pytest.raises(StateRefused) as refused:
+            open_shared_state(server.url)
+        assert 'save ""' in refused.value.english and "appendonly no" in refused.value.english
+        assert "disk" in refused.value.indonesian
+    finally:
+        server.stop()
+
+
+def test_a_redis_that_does_not_answer_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(StateRefused) as refused:
+        open_shared_state(f"unix://{tmp_path}/none.sock")
+    assert "does not answer" in refused.value.english
+
+
+def test_redis_holds_hashes_and_hmacs_only_each_with_a_time_to_live(
+    tmp_path: Path, redis_url: str, redis_server: object
+) -> None:
+    env = make_env(tmp_path, state_url=redis_url)
+    ani = add_account(env, "ani", "inspector", (UNIT_ID,))
+    report = Submission(env.unit)
+    console = Console(env)
+    assert console.login(ani).status_code == 303
+    with AppClient(env.app) as client:
+        token = open_upload(client)
+        item_id, data = report.attachment(b"x" * 1000)
+        piece = client.put(
+            f"/api/uploads/{token}/{b64u_encode(item_id)}/0",
+            content=data,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        assert piece.status_code == 200
+        body = report.case_body(token, pow=case_pow(client))
+        body["attachments"] = [{"item_id": b64u_encode(item_id), "size": len(data)}]
+        assert client.post("/api/cases", json=body).status_code == 201
+        miss = Submission(env.unit)
+        from app_fixtures import lookup_body
+
+        client.post("/api/case", json=lookup_body(client), headers=miss.authorization())
+
+    r = redis_server.client()  # type: ignore[attr-defined]
+    keys = sorted(k.decode() for k in r.scan_iter(count=1000))
+    kinds = {k.split(":")[1] for k in keys}
+    assert {"key", "pow", "volume", "session", "user-sessions"} <= kinds, keys
+    everything = b"".join(k.encode() for k in keys)
+    for key in keys:
+        assert r.pttl(key) > 0, f"{key} never expires"
+        kind = r.type(key).decode()
+        if kind == "string":
+            everything += r.get(key) or b""
+        elif kind == "hash":
+            everything += b"".join(k + v for k, v in r.hgetall(key).items())
+        elif kind == "set":
+            everything += b"".join(r.smembers(key))
+    secrets_ = [
+        PEER.encode(),
+        token.encode(),  # the upload session's bearer token
+        console.cookies["peluit-konsol"].encode(),  # the console session's token
+        b64u_encode(report.selector).encode(),
+        b64u_encode(report.validator).encode(),
+        report.selector,
+        report.validator,
+    ]
+    for secret in secrets_:
+        assert secret not in everything
+    # Every key with the data's own lifetime, never longer than a day and a grace.
+    assert max(r.ttl(k) for k in keys) <= 86400 + 8 * 3600 + 1
+    assert all(r.ttl(k) <= 900 for k in keys if k.startswith("peluit:session:"))
+    assert all(r.ttl(k) <= 15 * 60 for k in keys if k.startswith("peluit:pow:spent:"))
+
+
+def test_the_redis_client_is_an_extra_locked_apart_from_the_runtime() -> None:
+    """The workstation's offline wheelhouse is built from requirements.lock: it must not grow."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["scale"]
+    assert [d.split(">")[0] for d in extra] == ["redis"]
+    assert "redis==" not in (root / "requirements.lock").read_text()
+    scale = (root / "requirements-scale.lock").read_text()
+    assert "redis==" in scale and "--hash=sha256:" in scale
+
+
+def test_shared_keys_agree_rotate_by_period_and_keep_the_previous_for_its_grace(
+    redis_server: object, redis_url: str
+) -> None:
+    from web.shared_state.redis_keys import RedisKeyRing
+
+    now = [10 * 86400 + 100.0]
+    client = redis_server.client()  # type: ignore[attr-defined]
+    a = RedisKeyRing(client, "pow", 86400, 900, clock=lambda: now[0])
+    b = RedisKeyRing(client, "pow", 86400, 900, clock=lambda: now[0])
+    first = a.live()
+    assert len(first) == 1 and b.live() == first  # B reads the key A drew
+    assert 86400 < client.ttl("peluit:key:pow:10") <= 86400 + 901
+    now[0] = 11 * 86400 + 10  # the next day, within the grace
+    second = b.live()
+    assert second[0] != first[0] and second[1:] == first
+    assert a.live() == second
+    now[0] = 11 * 86400 + 901  # the grace is over
+    assert a.live() == [second[0]]
+
+
+def test_doctor_checks_the_shared_state(tmp_path: Path, redis_url: str) -> None:
+    import datetime as dt
+
+    from web.doctor_checks import Context
+    from web.doctor_machine import check_shared_state
+    from web.settings import Settings
+
+    def finding(url: str) -> tuple[bool, str]:
+        ctx = Context(settings=Settings(data_dir=tmp_path, state_url=url), today=dt.date.today())
+        (found,) = check_shared_state(ctx)
+        return found.ok, found.what.en
+
+    assert finding("") == (True, "one process: the ephemeral state in its memory")
+    assert finding(redis_url) == (True, "Redis answers and keeps nothing on disk")
+    writing = start_redis("--save", "60 1")
+    try:
+        good, what = finding(writing.url)
+        assert not good and "writes to disk" in what
+    finally:
+        writing.stop()

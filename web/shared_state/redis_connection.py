@@ -1,0 +1,101 @@
+"""The connection to Redis, the check that it keeps nothing on disk, and its failures.
+
+``PELUIT_STATE_URL`` names the server: ``unix:///run/redis-peluit/redis.sock``
+or ``redis://127.0.0.1:6379``. At start :func:`connect` asks Redis for its
+persistence settings (``CONFIG GET save`` and ``CONFIG GET appendonly``) and
+refuses to go on unless both are off: exact times and address-derived keys
+must stay in memory (docs/scale.md). A Redis that refuses ``CONFIG`` (a
+managed service that renamed it) is refused too: its persistence cannot be
+checked.
+
+Every call the implementations make goes through :func:`answering`: a Redis
+that does not answer (down, timed out, out of memory) becomes
+:class:`web.errors.StateUnavailable`, a 503 that stores nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import redis
+import redis.exceptions
+
+from web.errors import StateUnavailable
+
+# A Redis on the same machine or the same rack answers in well under a
+# millisecond; one that takes a second is down for our purposes.
+TIMEOUT_SECONDS = 1.0
+PREFIX = "peluit:"
+
+
+class StateRefused(Exception):
+    """Redis cannot be used as Peluit's shared state; ``lines()`` says why in both languages."""
+
+    def __init__(self, indonesian: str, english: str) -> None:
+        super().__init__(english)
+        self.indonesian = indonesian
+        self.english = english
+
+    def lines(self) -> list[str]:
+        return [self.indonesian, self.english]
+
+
+@contextlib.contextmanager
+def answering() -> Iterator[None]:
+    """Turn any Redis failure into :class:`StateUnavailable` (503, fail closed)."""
+    try:
+        yield
+    except redis.exceptions.RedisError:
+        raise StateUnavailable() from None
+
+
+def connect(url: str) -> Any:
+    """A client for ``url`` whose server keeps nothing on disk; :class:`StateRefused` if not."""
+    try:
+        client = redis.Redis.from_url(
+            url,
+            socket_timeout=TIMEOUT_SECONDS,
+            socket_connect_timeout=TIMEOUT_SECONDS,
+            health_check_interval=30,
+        )
+    except ValueError:
+        raise StateRefused(  # the URL itself is not repeated: it may hold a password
+            "PELUIT_STATE_URL tidak dapat dibaca",
+            "PELUIT_STATE_URL cannot be read",
+        ) from None
+    check_memory_only(client)
+    return client
+
+
+def check_memory_only(client: Any) -> None:
+    """Refuse a Redis with RDB snapshots (``save``) or an append-only file on."""
+    try:
+        save = client.config_get("save").get("save", None)
+        appendonly = client.config_get("appendonly").get("appendonly", None)
+    except redis.exceptions.ConnectionError as down:
+        raise StateRefused(
+            f"Redis di PELUIT_STATE_URL tidak menjawab ({type(down).__name__})",
+            f"Redis at PELUIT_STATE_URL does not answer ({type(down).__name__})",
+        ) from None
+    except redis.exceptions.RedisError:
+        raise StateRefused(
+            "Redis menolak CONFIG GET, jadi tidak dapat dipastikan bahwa ia tidak menyimpan"
+            " apa pun ke disk",
+            "Redis refuses CONFIG GET, so Peluit cannot check that it keeps nothing on disk",
+        ) from None
+    if save is None or appendonly is None:
+        raise StateRefused(
+            "Redis tidak menyebut pengaturan save/appendonly-nya",
+            "Redis does not report its save/appendonly settings",
+        )
+    if _text(save).strip() != "" or _text(appendonly).strip().lower() != "no":
+        raise StateRefused(
+            'Redis menyimpan ke disk: jalankan dengan save "" dan appendonly no (docs/scale.md)',
+            'Redis writes to disk: run it with save "" and appendonly no (docs/scale.md)',
+        )
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

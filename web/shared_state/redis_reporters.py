@@ -1,0 +1,107 @@
+"""What the reporter API shares between processes: spent challenges, volumes, busy uploads.
+
+Keys (all under ``peluit:``, all with a time to live, all in memory only):
+
+- ``pow:spent:<H>``: a challenge was paid with; ``H`` is SHA-256 of the
+  challenge (which is random bytes, an expiry minute, a difficulty and a
+  tag; nothing about a reporter), kept until the challenge's own expiry;
+- ``volume:<counter>:<key>:<bucket>``: how many requests a pricing key
+  counted in one tenth of its window (web/pow_price.py); the key is
+  ``upload``, ``case``, ``case/<unit>``, ``message``, ``lookup`` or
+  ``lookup/<peer>`` where ``<peer>`` is the daily HMAC of an address
+  (web/rate_limit.py), never the address; kept one window;
+- ``upload:busy:<H>``: a piece of an upload session is being received;
+  ``H`` is SHA-256 of the session token (the token itself is a bearer
+  secret and is never sent to Redis); kept at most as long as a piece may
+  take, deleted when the piece is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis.exceptions
+
+from web.pow_price import BUCKETS
+from web.shared_state.redis_connection import PREFIX, answering
+
+
+def _digest(value: bytes) -> str:
+    return hashlib.sha256(value).hexdigest()
+
+
+@dataclass
+class RedisSpent:
+    """:class:`web.proof_of_work.SpentChallenges` in Redis: ``SET NX`` until the expiry."""
+
+    client: Any
+
+    def spend(self, challenge: bytes, expiry: int, now: int) -> bool:
+        with answering():
+            fresh = self.client.set(
+                f"{PREFIX}pow:spent:{_digest(challenge)}", b"", nx=True, exat=expiry * 60
+            )
+        return bool(fresh)
+
+    def count(self) -> int:
+        with answering():
+            return sum(1 for _ in self.client.scan_iter(f"{PREFIX}pow:spent:*", count=1000))
+
+
+@dataclass
+class RedisWindowCounter:
+    """:class:`web.pow_price.VolumeCounter` in Redis: ``BUCKETS`` counters per key."""
+
+    client: Any
+    name: str
+    window: float
+    clock: Callable[[], float] = time.time
+
+    def _bucket(self) -> int:
+        return int(self.clock() // (self.window / BUCKETS))
+
+    def _name(self, key: bytes, bucket: int) -> str:
+        return f"{PREFIX}volume:{self.name}:{key.hex()}:{bucket}"
+
+    def add(self, key: bytes, amount: int = 1) -> None:
+        name = self._name(key, self._bucket())
+        with answering():
+            pipe = self.client.pipeline(transaction=False)
+            pipe.incrby(name, amount)
+            pipe.expire(name, int(self.window) + 1)
+            pipe.execute()
+
+    def recent(self, key: bytes) -> int:
+        bucket = self._bucket()
+        names = [self._name(key, b) for b in range(bucket - BUCKETS + 1, bucket + 1)]
+        with answering():
+            counts = self.client.mget(names)
+        return max(0, sum(int(n) for n in counts if n is not None))
+
+
+@dataclass
+class RedisPiecesInFlight:
+    """One piece in flight per upload session, across every process."""
+
+    client: Any
+    hold_seconds: float
+
+    def _name(self, token: str) -> str:
+        return f"{PREFIX}upload:busy:{_digest(token.encode())}"
+
+    def claim(self, token: str) -> bool:
+        with answering():
+            return bool(
+                self.client.set(self._name(token), b"", nx=True, px=int(self.hold_seconds * 1000))
+            )
+
+    def release(self, token: str) -> None:
+        # The piece is already stored or refused: a Redis gone now must not
+        # change that answer; the mark then lapses after ``hold_seconds``.
+        with contextlib.suppress(redis.exceptions.RedisError):
+            self.client.delete(self._name(token))
