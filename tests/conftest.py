@@ -9,9 +9,14 @@ marker once ran first and broke every later test that runs an event loop).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_server import PgServer, backend, running_server
+from pg_server import available as pg_available
+
+from vault import database
 
 BROWSER_FOLDER = Path(__file__).resolve().parent / "browser"
 
@@ -21,3 +26,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if BROWSER_FOLDER in item.path.parents and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# --- the vault's database: SQLite (default) or PostgreSQL ----------------------------
+# PELUIT_TEST_BACKEND=postgres runs every test's vault on a real PostgreSQL 15
+# (tests/pg_server.py): one server for the session, a fresh database per test,
+# found by the vault through PELUIT_DATABASE_URL.
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A running PostgreSQL 15 with a migrated template (skips if not installed)."""
+    if not pg_available():
+        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database of this test's own."""
+    url = pg_server.new_database()
+    try:
+        yield url
+    finally:
+        database.close_pools()
+        pg_server.drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def vault_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The vault's backend for this test; on PostgreSQL a fresh database in the environment."""
+    if backend() == "postgres" and request.node.get_closest_marker("browser") is None:
+        url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv(database.DATABASE_URL_ENV, url)
+        return "postgres"
+    monkeypatch.delenv(database.DATABASE_URL_ENV, raising=False)
+    return "sqlite"
