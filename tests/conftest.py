@@ -55,11 +55,17 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def vault_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The vault's backend for this test; on PostgreSQL a fresh database in the environment."""
-    if backend() == "postgres" and request.node.get_closest_marker("browser") is None:
-        url = request.getfixturevalue("pg_url")
-        monkeypatch.setenv(database.DATABASE_URL_ENV, url)
-        return "postgres"
-    monkeypatch.delenv(database.DATABASE_URL_ENV, raising=False)
-    return "sqlite"
+def vault_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The vault's backend for this test; on PostgreSQL a fresh database in the environment.
+
+    Its own MonkeyPatch: a test's ``monkeypatch.undo()`` must not undo the backend.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        if backend() == "postgres" and request.node.get_closest_marker("browser") is None:
+            if request.node.get_closest_marker("sqlite_only") is not None:
+                pytest.skip("looks into SQLite's own files (sqlite_only)")
+            patch.setenv(database.DATABASE_URL_ENV, request.getfixturevalue("pg_url"))
+            yield "postgres"
+        else:
+            patch.delenv(database.DATABASE_URL_ENV, raising=False)
+            yield "sqlite"

@@ -202,7 +202,8 @@ def _check_ceiling(db: Database, unit_id: str, day: str, ceiling: int) -> None:
 def _next_reference(db: Database, unit_id: str, year: int) -> str:
     number = db.conn.execute(
         "INSERT INTO reference_counters (unit_id, year, last_number) VALUES (?, ?, 1)"
-        " ON CONFLICT (unit_id, year) DO UPDATE SET last_number = last_number + 1"
+        " ON CONFLICT (unit_id, year)"
+        " DO UPDATE SET last_number = reference_counters.last_number + 1"
         " RETURNING last_number",
         [unit_id, year],
     ).fetchone()[0]

@@ -36,6 +36,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -63,6 +64,7 @@ CASE_TABLES = ("pieces", "envelopes", "status_events", "exported_envelopes", "ex
 _selected: str | None = None
 _pools: dict[tuple[str, int], ConnectionPool] = {}
 _pools_lock = threading.Lock()
+_dedicated: weakref.WeakSet[Database] = weakref.WeakSet()
 
 
 def select_database(url: str | None) -> None:
@@ -89,6 +91,8 @@ def is_postgres() -> bool:
 def _pool(url: str) -> ConnectionPool:
     from psycopg_pool import ConnectionPool
 
+    from vault.pg_database import configure
+
     key = (url, os.getpid())  # a forked child never uses its parent's sockets
     with _pools_lock:
         pool = _pools.get(key)
@@ -98,6 +102,7 @@ def _pool(url: str) -> ConnectionPool:
                 min_size=1,
                 max_size=POOL_SIZE,
                 kwargs={"autocommit": True},
+                configure=configure,
                 reset=_unlock_all,
                 open=True,
                 name="peluit",
@@ -111,7 +116,10 @@ def _unlock_all(raw: Any) -> None:
 
 
 def close_pools() -> None:
-    """Close this process's PostgreSQL pools (tests, and a server shutting down)."""
+    """Close this process's PostgreSQL pools and connections (tests, a server shutting down)."""
+    for db in list(_dedicated):
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
     with _pools_lock:
         for (_url, pid), pool in list(_pools.items()):
             if pid == os.getpid():
@@ -143,7 +151,11 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
     if url is not None:
         from vault.pg_database import PgDatabase, connect_raw
 
-        return PgDatabase(connect_raw(url))
+        raw = connect_raw(url)
+        db = PgDatabase(raw, path)
+        _dedicated.add(db)
+        weakref.finalize(db, raw.close)  # like a sqlite3 connection: closed when dropped
+        return db
     owner_only(path)
     conn = sqlite3.connect(
         str(path),
@@ -170,7 +182,7 @@ def opened(path: Path) -> Iterator[Database]:
     """A connection for the duration of a ``with`` block."""
     url = database_url()
     if url is not None:
-        yield from _borrowed(url)
+        yield from _borrowed(url, path)
         return
     db = connect(path)
     try:
@@ -180,14 +192,14 @@ def opened(path: Path) -> Iterator[Database]:
         touch_database_files(path)
 
 
-def _borrowed(url: str) -> Iterator[Database]:
+def _borrowed(url: str, path: Path) -> Iterator[Database]:
     from psycopg import Error
 
     from vault.pg_database import PgDatabase, sqlite_error
 
     try:
         with _pool(url).connection() as raw:
-            yield PgDatabase(raw)
+            yield PgDatabase(raw, path)
     except Error as failed:
         raise sqlite_error(failed) from failed
 

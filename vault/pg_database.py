@@ -34,11 +34,13 @@ import functools
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
+from psycopg.types.string import BytesBinaryDumper
 from sqlite_utils import Database
 
 WRITE_LOCK = 0x7065_6C75_6974  # "peluit": the key of the vault's write lock
@@ -207,8 +209,10 @@ class PgDatabase(Database):
     type annotations hold; none of sqlite-utils' own table helpers work here.
     """
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], data_file: Path | None = None) -> None:
         # No super().__init__(): it would open a SQLite connection.
+        self.data_file = data_file
+        """The SQLite file this connection stands in for: its folder is the data folder."""
         self.conn = cast(sqlite3.Connection, PgConnection(raw))
         self._tracer = None
         self._registered_functions = set()
@@ -234,9 +238,17 @@ class PgDatabase(Database):
         self.pg.close()
 
 
+def configure(raw: psycopg.Connection[Any]) -> None:
+    """Send ``bytes`` as binary ``bytea``: no hex text twice the size of a 1 MiB piece."""
+    for kind in (bytes, bytearray, memoryview):
+        raw.adapters.register_dumper(kind, BytesBinaryDumper)
+
+
 def connect_raw(url: str) -> psycopg.Connection[Any]:
     """A new autocommit connection (the caller opens transactions explicitly)."""
     try:
-        return psycopg.connect(url, autocommit=True)
+        raw = psycopg.connect(url, autocommit=True)
     except psycopg.Error as failed:
         raise sqlite_error(failed) from failed
+    configure(raw)
+    return raw

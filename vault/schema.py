@@ -74,7 +74,7 @@ def applied_versions(db: Database) -> set[int]:
 def migrate(db: Database) -> list[int]:
     """Apply pending migrations in one transaction; return the versions applied."""
     postgres = is_postgres()
-    migrations = available_migrations("postgres" if postgres else "sqlite")
+    migrations = available_migrations("postgres") if postgres else available_migrations()
     applied_now: list[int] = []
     with write_transaction(db):
         conn = db.conn
