@@ -304,6 +304,19 @@ def in_write_transaction(db: Database) -> Commit:
     return commit
 
 
+def lock_row(db: Database, table: str, key: str, value: object) -> None:
+    """Hold the row ``table.key = value`` until the transaction ends (a hot counter's owner).
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``, so a second writer of the same
+    counter waits for the first to commit, and then (``SERIALIZABLE``) fails
+    and is run again instead of counting past a limit. SQLite: nothing, a
+    write transaction there already holds the whole database.
+    ``table`` and ``key`` are names from the vault's code, never input.
+    """
+    if is_postgres():
+        db.conn.execute(f"SELECT 1 FROM {table} WHERE {key} = ? FOR UPDATE", [value])  # noqa: S608
+
+
 def _retryable(failed: BaseException) -> bool:
     """A PostgreSQL serialization failure or deadlock: the whole work may run again."""
     from vault.pg_database import SerializationFailure
