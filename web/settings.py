@@ -59,6 +59,9 @@ class Settings:
     backup_dir: Path | None = None
     """``PELUIT_BACKUP_DIR``: where the nightly backups go (deploy/peluit-backup); doctor looks."""
     backup_keep: int = 7
+    database_url: str = field(default="", repr=False)
+    """``PELUIT_DATABASE_URL``: PostgreSQL (``postgresql://...``) instead of SQLite in the data
+    folder; kept out of ``repr`` in case it carries a password (docs/scale.md: prefer none)."""
     limits: Limits = field(default_factory=Limits)
     config_file: Path | None = None
     """The settings file read, if any (``peluit doctor`` checks its mode)."""
@@ -167,6 +170,12 @@ def _backup_dir(settings: Settings, value: str) -> Settings:
     return replace(settings, backup_dir=Path(value) if value else None)
 
 
+def _database_url(settings: Settings, value: str) -> Settings:
+    if value and (not value.startswith(("postgresql://", "postgres://")) or "\0" in value):
+        raise ValueError(value)
+    return replace(settings, database_url=value)
+
+
 def _attachment(settings: Settings, value: str) -> Settings:
     limits = replace(settings.limits, attachment_bytes=_whole(value, 1, 4096) * MIB)
     return replace(settings, limits=limits)
@@ -244,6 +253,13 @@ KEYS: dict[str, Key] = {
             "bilangan bulat 1 sampai 3650",
             "a whole number from 1 to 3650",
             lambda s, v: replace(s, backup_keep=_whole(v, 1, 3650)),
+        ),
+        Key(
+            "PELUIT_DATABASE_URL",
+            "",
+            "kosong (SQLite di folder data) atau postgresql://…",
+            "empty (SQLite in the data folder) or postgresql://…",
+            _database_url,
         ),
     )
 }
