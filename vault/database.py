@@ -58,7 +58,7 @@ WRITE_ATTEMPTS = 5
 """How often a write whose transaction PostgreSQL gave up (serialization) is run."""
 CASE_TABLES = ("pieces", "envelopes", "status_events", "exported_envelopes", "exported_cases",
                "reexport_cases", "workstation_quarantine", "cases", "upload_items",
-               "upload_sessions", "audit_log")  # fmt: skip
+               "upload_sessions")  # fmt: skip
 """The tables a destroyed case's rows (and a discarded upload's) leave dead tuples in."""
 
 _selected: str | None = None
