@@ -9,7 +9,6 @@ on only when it is confirmed; a card for another unit id is refused.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from app_fixtures import (
     open_upload,
 )
 from console_fixtures import add_account
+from vault_sql import vault_sql
 
 from crypto import envelope
 from crypto.reply import sign_reply
@@ -162,7 +162,7 @@ def test_remove_only_a_unit_without_cases(
     # the demo unit, with an inspector assigned: gone, every row that named it too
     assert cli(env, "unit", "remove", "demo-inspektorat") == 0
     assert "unit demo-inspektorat removed" in capsys.readouterr().out
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
             columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -165,6 +165,16 @@ class PgConnection:
             finally:
                 self._unlock()
         return self._run(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> PgCursor:
+        cursor = PgCursor(None)
+        for params in rows:
+            cursor = self.execute(sql, params)
+        return cursor
+
+    def executescript(self, sql: str) -> PgCursor:
+        """Statements separated by ``;``, as one simple-protocol query (no parameters)."""
+        return self._run(sql)
 
     def _begin_write(self) -> PgCursor:
         if not self._locked:

@@ -264,11 +264,14 @@ KEYS: dict[str, Key] = {
     )
 }
 
-OTHER_PROGRAMS = frozenset({CONFIG_ENV, "PELUIT_WS_DIR", "PELUIT_ALLOW_CLOCK_OVERRIDE"})
+OTHER_PROGRAMS = frozenset(
+    {CONFIG_ENV, "PELUIT_WS_DIR", "PELUIT_ALLOW_CLOCK_OVERRIDE", "PELUIT_TEST_BACKEND"}
+)
 """``PELUIT_*`` names that are not settings of the online vault (never refused).
 
 ``PELUIT_WS_DIR`` is the workstation's; ``PELUIT_ALLOW_CLOCK_OVERRIDE`` is a
-drill switch for ``retention run --today`` that belongs in no settings file.
+drill switch for ``retention run --today`` that belongs in no settings file;
+``PELUIT_TEST_BACKEND`` picks the test suite's database (tests/pg_server.py).
 """
 
 
