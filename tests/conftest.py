@@ -50,6 +50,7 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
     try:
         yield url
     finally:
+        database.select_database(None)  # a command run in the test selected it for the process
         database.close_pools()
         pg_server.drop_database(url)
 

@@ -154,7 +154,9 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
         raw = connect_raw(url)
         db = PgDatabase(raw, path)
         _dedicated.add(db)
-        weakref.finalize(db, raw.close)  # like a sqlite3 connection: closed when dropped
+        # Like a sqlite3 connection: closed when dropped, but never by a forked
+        # child, whose goodbye on the shared socket would end the parent's session.
+        weakref.finalize(db, _close_in, os.getpid(), raw)
         return db
     owner_only(path)
     conn = sqlite3.connect(
@@ -190,6 +192,11 @@ def opened(path: Path) -> Iterator[Database]:
     finally:
         db.close()
         touch_database_files(path)
+
+
+def _close_in(pid: int, raw: Any) -> None:
+    if os.getpid() == pid:
+        raw.close()
 
 
 def _borrowed(url: str, path: Path) -> Iterator[Database]:
