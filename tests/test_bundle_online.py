@@ -29,7 +29,7 @@ from app_fixtures import (
     make_unit,
     open_upload,
 )
-from vault_sql import vault_sql
+from vault_sql import refuse_inserts, vault_sql
 
 from crypto.b64 import b64u_decode, b64u_encode
 from crypto.bundle import BundleReader, Entry, Kind
@@ -569,10 +569,7 @@ def test_reject_bundle_over_the_importers_limit(scene: Scene) -> None:
 def test_a_failed_commit_wipes_the_reply_blobs(scene: Scene) -> None:
     """The transaction fails at its last statement: the reply blob written before it goes."""
     with vault_sql(scene.env.data / "vault.sqlite3") as db:
-        db.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON reply_bundle_sequence"
-            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-        )
+        refuse_inserts(db, "reply_bundle_sequence", "refused by the test")
     blobs_before = stored_items(scene)
     rejected(scene, good(scene).to_bytes(), "conflict", "try again")
     assert stored_items(scene) == blobs_before

@@ -66,7 +66,8 @@ class ConsoleCases(ConsoleAccess):
         with opened(self.database_path) as db:
             user = self._fresh(db, user, Role.INSPECTOR)
             units = self._units(db, user, unit_ids)
-            where = [f"c.unit_id IN ({','.join('?' * len(units))})"]
+            # An empty IN () is SQLite's alone: no unit matches nothing on either engine.
+            where = [f"c.unit_id IN ({','.join('?' * len(units))})" if units else "1 = 0"]
             args: list[object] = list(units)
             if status is not None:
                 try:
