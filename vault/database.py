@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DATABASE_URL_ENV = "PELUIT_DATABASE_URL"
-POOL_SIZE = 16
-"""Connections per process in the PostgreSQL pool (each group committer has one more)."""
+POOL_SIZE = 40
+"""Connections per process in the PostgreSQL pool (each group committer has one more):
+anyio's default of 40 worker threads, so no request waits for a connection."""
 WRITE_ATTEMPTS = 5
 """How often a write whose transaction PostgreSQL gave up (serialization) is run."""
 CASE_TABLES = ("pieces", "envelopes", "status_events", "exported_envelopes", "exported_cases",
