@@ -130,7 +130,6 @@ class PgConnection:
     """The part of :class:`sqlite3.Connection` the vault uses, over a psycopg connection."""
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
-        # No super().__init__(): it would open a SQLite connection.
         self.raw = raw
         self._locked = False
 
