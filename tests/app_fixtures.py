@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from crypto.proof_of_work import solve
 from crypto.signing import SigningKey
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
+from vault.database import is_postgres, opened
 from vault.limits import Limits as VaultLimits
 from vault.store import open_store
 from web.app import create_app
@@ -62,6 +62,12 @@ def make_unit(unit_id: str = UNIT_ID) -> Workstation:
     return Workstation(xwing, signing, card)
 
 
+_TABLES_SQL = {
+    False: "SELECT name FROM sqlite_master WHERE type='table'",
+    True: "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+}
+
+
 @dataclass
 class Env:
     app: Starlette
@@ -72,8 +78,8 @@ class Env:
     def snapshot(self) -> dict[str, Any]:
         """Every row of every table and every file (with its size) under the data folder."""
         rows: dict[str, Any] = {}
-        with sqlite3.connect(self.data / "vault.sqlite3") as db:
-            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        with opened(self.data / "vault.sqlite3") as db:
+            tables = [r[0] for r in db.execute(_TABLES_SQL[is_postgres()])]
             for table in tables:
                 rows[table] = sorted(map(repr, db.execute(f"SELECT * FROM {table}")))  # noqa: S608
         files = {}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from test_lifecycle_fixtures import Vault
+from vault_sql import vault_sql
 
 from vault import audit_log
 from vault.database import write_transaction
@@ -35,11 +35,9 @@ def _log(tmp_path: Path, n: int = 6) -> Vault:
 
 
 def _sql(vault: Vault, *statements: str) -> None:
-    conn = sqlite3.connect(vault.store.folder.database_path)
-    with conn:
+    with vault_sql(vault.store.folder.database_path) as conn:
         for statement in statements:
             conn.execute(statement)
-    conn.close()
 
 
 def _cli(vault: Vault, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:

@@ -28,7 +28,8 @@ from reporter.http_client import ApiClient
 from vault.backup import BackupError, backup, restore
 from vault.consistency import check_folder
 
-pytestmark = pytest.mark.slow
+# On PostgreSQL the vault has no SQLite file to back up, migrate from or time (docs/scale.md).
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def peluit(*args: str) -> subprocess.CompletedProcess[str]:

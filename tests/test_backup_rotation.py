@@ -18,6 +18,9 @@ from app_fixtures import make_unit
 from common.days import jakarta_today
 from vault.store import open_store
 
+# On PostgreSQL the vault has no SQLite file to back up, migrate from or time (docs/scale.md).
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "deploy" / "peluit-backup"
 

@@ -6,12 +6,16 @@ import stat
 from pathlib import Path
 
 import pyotp
+import pytest
 
 from vault import staff
 from vault.backup import backup, restore
 from vault.console_store import open_console_store
 from vault.database import opened
 from vault.store import open_store
+
+# On PostgreSQL the vault has no SQLite file to back up, migrate from or time (docs/scale.md).
+pytestmark = pytest.mark.sqlite_only
 
 PASSWORD = "kata sandi staf yang panjang"
 

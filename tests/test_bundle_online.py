@@ -13,7 +13,6 @@ import io
 import json
 import os
 import secrets
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from app_fixtures import (
     make_unit,
     open_upload,
 )
+from vault_sql import refuse_inserts, vault_sql
 
 from common.case_status import TRANSITIONS, CaseStatus
 from crypto.b64 import b64u_decode, b64u_encode
@@ -196,7 +196,7 @@ def test_round_trip_export_read_reply_import_reporter_sees_it(env: Env) -> None:
         body = verify_reply(env.unit.card.ed25519_public_key, reply_context, plaintext)
         assert json.loads(body)["text"] == "Laporan Anda sedang diverifikasi."
 
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         assert db.execute("SELECT template_id, text FROM ack_templates").fetchall() == [
             ("diterima", "Laporan Anda telah diterima.")
         ]
@@ -296,7 +296,7 @@ def test_export_records_days_ids_and_counts_only(env: Env) -> None:
     with AppClient(env.app) as client:
         submit(env, client)
     env.store.export_bundle(env.unit.card.unit_id, io.BytesIO(), actor="inspektur")
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         [(unit, seq, day, cases, envelopes, size)] = db.execute("SELECT * FROM bundle_exports")
         detail = db.execute("SELECT detail FROM audit_log WHERE action = 'export'").fetchone()[0]
     assert (unit, seq, cases, envelopes) == (env.unit.card.unit_id, 1, 1, 1) and size > 0
@@ -567,11 +567,8 @@ def test_reject_bundle_over_the_importers_limit(scene: Scene) -> None:
 
 def test_a_failed_commit_wipes_the_reply_blobs(scene: Scene) -> None:
     """The transaction fails at its last statement: the reply blob written before it goes."""
-    with sqlite3.connect(scene.env.data / "vault.sqlite3") as db:
-        db.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON reply_bundle_sequence"
-            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-        )
+    with vault_sql(scene.env.data / "vault.sqlite3") as db:
+        refuse_inserts(db, "reply_bundle_sequence", "refused by the test")
     blobs_before = stored_items(scene)
     rejected(scene, good(scene).to_bytes(), "conflict", "try again")
     assert stored_items(scene) == blobs_before
@@ -635,7 +632,7 @@ def test_destroying_an_exported_case_removes_its_export_rows(env: Env) -> None:
         report = submit(env, client)
     env.store.export_bundle(env.unit.card.unit_id, io.BytesIO(), actor="inspektur")
     assert env.store.destroy_case(report.case_id) == 1
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM exported_envelopes").fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM exported_cases").fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM bundle_exports").fetchone()[0] == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
 from pathlib import Path
 
 import pyotp
@@ -14,6 +13,7 @@ import pytest
 from app_fixtures import AppClient, Env, make_env, make_unit
 from console_fixtures import Account, Console, add_account, add_unit
 from test_bundle_online import submit
+from vault_sql import vault_sql
 
 from vault.store import SqliteVaultStore
 from web.app import create_app
@@ -33,7 +33,7 @@ def signed_in(env: Env, account: Account, step: int = 0) -> Console:
 
 
 def audit(env: Env) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         return db.execute("SELECT actor, action, subject FROM audit_log ORDER BY seq").fetchall()
 
 

@@ -17,6 +17,7 @@ from vault.database import opened
 ORDER = " ORDER BY c.submitted_day DESC, c.reference DESC LIMIT 50 OFFSET 100"
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("condition", "args"),
     [("c.unit_id IN (?)", []), ("c.unit_id IN (?) AND c.status = ?", ["diterima"])],

@@ -9,13 +9,13 @@ console's usual 16 KiB cap (a full questionnaire) and still bounds it.
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_fixtures import Env, make_env
 from console_fixtures import Account, Console, add_account
+from vault_sql import vault_sql
 
 from web.console.questionnaire_form import FORM_BYTES
 
@@ -50,7 +50,7 @@ def editor_fields(page: str) -> dict[str, str]:
 
 
 def versions(env: Env) -> int:
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         count: int = db.execute("SELECT count(*) FROM questionnaire_versions").fetchone()[0]
     return count
 

@@ -19,6 +19,7 @@ import pyotp
 import pytest
 from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 from vault_fixtures import make_unit
+from vault_sql import refuse_inserts
 
 from common.working_days import WorkingCalendar
 from crypto.context import Context
@@ -124,10 +125,7 @@ def test_a_failing_audit_entry_leaves_no_reply_and_no_blob(world: World) -> None
     item, envelope = sealed_reply(world, world.case_a)
     blobs, entries = blob_count(world), world.audit()
     with world.vault.db() as db:  # the log refuses writes, as a full or broken log would
-        db.conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON audit_log"
-            " BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
-        )
+        refuse_inserts(db.conn, "audit_log", "audit refused")
     with pytest.raises(sqlite3.IntegrityError):
         world.console.send_template(world.users["ani"], world.case_a, "diterima", item, envelope)
     assert replies(world) == []

@@ -47,6 +47,7 @@ def test_the_guide_names_each_file(path: Path) -> None:
         assert f"`{relative}`" in GUIDE, relative
 
 
+@pytest.mark.sqlite_only  # a backup copies the SQLite file
 def test_the_backup_script_finds_peluit_beside_itself(tmp_path: Path) -> None:
     """Run from this checkout (not /opt/peluit) with no PELUIT set, as the unit runs it."""
     import os

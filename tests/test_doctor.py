@@ -88,6 +88,7 @@ def tls_app(tmp_path: Path) -> Iterator[tuple[Path, Path, Path, str, Path]]:
         app.state.vault.close()
 
 
+@pytest.mark.sqlite_only  # doctor makes a backup
 def test_a_good_deployment_passes(
     tls_app: tuple[Path, Path, Path, str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -106,6 +107,7 @@ def test_a_good_deployment_passes(
     assert "semua yang diperiksa baik / everything checked is good" in out
 
 
+@pytest.mark.sqlite_only  # doctor makes a backup
 def test_https_without_hsts_is_a_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +128,7 @@ def test_https_without_hsts_is_a_problem(
     assert "[MASALAH/PROBLEM] https:" in out and "sends no HSTS" in out
 
 
+@pytest.mark.sqlite_only  # doctor makes a backup
 def test_a_broken_deployment_names_each_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -165,6 +168,7 @@ def test_a_broken_deployment_names_each_problem(
     assert "the proxy keeps an access log" in out
 
 
+@pytest.mark.sqlite_only  # doctor makes a backup
 def test_no_public_url_old_schema_and_late_jobs_are_problems(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -220,6 +224,7 @@ def test_the_noatime_fix_names_the_data_folders_own_mount_never_root(tmp_path: P
     assert fix is not None and f"mount -o remount,noatime {data}" in fix.en
 
 
+@pytest.mark.sqlite_only  # doctor makes a backup
 def test_the_timers_fix_is_a_command_systemctl_accepts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,7 +12,6 @@ Profiles: tests/fuzz_profiles.py (``HYPOTHESIS_PROFILE=long`` for long runs).
 from __future__ import annotations
 
 import json
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import fuzz_profiles  # noqa: F401  (loads the Hypothesis profile)
 from app_fixtures import AppClient, make_env
 from hypothesis import given
 from hypothesis import strategies as st
+from vault_sql import vault_sql
 
 _TMP = tempfile.TemporaryDirectory(prefix="peluit-fuzz-api-")
 ENV = make_env(Path(_TMP.name))
@@ -129,7 +129,7 @@ def test_hostile_requests_get_a_clear_4xx(request: tuple[str, str, bytes, dict[s
 
 def test_nothing_was_stored_by_the_fuzzing() -> None:
     # Runs after the fuzz test in file order: no case, no envelope came out of it.
-    with sqlite3.connect(ENV.data / "vault.sqlite3") as db:
+    with vault_sql(ENV.data / "vault.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM envelopes").fetchone()[0] == 0
         committed = db.execute(

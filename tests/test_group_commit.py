@@ -226,6 +226,7 @@ def test_a_transaction_lost_midway_fails_the_work_before_it_and_retries_the_rest
     assert committer.batches == 3
 
 
+@pytest.mark.sqlite_only
 def test_the_committer_connection_is_durable_and_fresh_after_errors(tmp_path: Path) -> None:
     path = make_db(tmp_path / "db.sqlite3")
     seen: list[Database] = []

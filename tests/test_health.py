@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 from app_fixtures import AppClient, Submission, case_pow, make_env, open_upload
 
 
@@ -42,6 +43,7 @@ def test_healthz_says_ok_and_the_same_before_and_after_reports(tmp_path: Path) -
         assert head.status_code == 200 and head.content == b""
 
 
+@pytest.mark.sqlite_only
 def test_healthz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
     env = make_env(tmp_path)
     # The data folder goes away under the running app (an unmounted disk):

@@ -12,6 +12,9 @@ from vault.database import opened, write_transaction
 from vault.schema import available_migrations, current_version, split_statements
 from web.cli import main
 
+# On PostgreSQL the vault has no SQLite file to back up, migrate from or time (docs/scale.md).
+pytestmark = pytest.mark.sqlite_only
+
 LATEST = available_migrations()[-1].version
 
 

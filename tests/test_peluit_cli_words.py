@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from test_lifecycle_fixtures import UNIT_A, UNIT_B, Vault
 
@@ -39,6 +40,7 @@ def peluit(data: Path, *args: str, stdin: str = "", lang: str = "id_ID.UTF-8") -
     return done.returncode, done.stdout + done.stderr
 
 
+@pytest.mark.sqlite_only  # it makes a backup, which copies the SQLite file
 def test_every_path_of_peluit_speaks_indonesian(tmp_path: Path) -> None:
     vault = Vault(tmp_path)
     vault.new_case()

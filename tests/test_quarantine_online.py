@@ -10,7 +10,6 @@ app, real SQLite, real bundles, and a real workstation for the last test.
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 from app_fixtures import AppClient, Env, make_env
 from console_fixtures import Account, Console, add_account, add_unit
 from test_bundle_online import ReplyBundle, read_export, submit
+from vault_sql import vault_sql
 
 from crypto.bundle_schema import QUARANTINE
 
@@ -51,7 +51,7 @@ def items(entries: list[Any]) -> set[str]:
 
 
 def audit(env: Env) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         return [tuple(r) for r in db.execute("SELECT actor, action, subject FROM audit_log")]
 
 
@@ -198,7 +198,7 @@ def test_the_workstation_reports_what_it_held_and_the_vault_records_it(
     with (tmp_path / "r1.peluit").open("rb") as handle:
         summary = env.store.import_reply_bundle(handle, actor="ines")
     assert summary.quarantined == 3
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         rows = db.execute("SELECT item_id, kind, check_code FROM workstation_quarantine").fetchall()
     assert {(r[0], r[1], r[2]) for r in rows} == {
         (i.item_id.hex(), kind, "envelope") for kind, i in bad.items()
@@ -216,6 +216,6 @@ def test_destroying_a_case_removes_its_quarantine_reports_and_reexport_mark(
     console = signed_in(env, inspector)
     console.post(f"/konsol/kasus/{case}/ekspor-ulang", data={"csrf": console.csrf()})
     env.store.destroy_case(case)
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         for table in ("workstation_quarantine", "reexport_cases"):
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608

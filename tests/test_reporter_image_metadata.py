@@ -15,7 +15,6 @@ import io
 import json
 import random
 import shutil
-import sqlite3
 import struct
 import subprocess
 import tempfile
@@ -27,6 +26,7 @@ import test_reporter_cli
 from hypothesis import given
 from hypothesis import strategies as st
 from test_reporter_cli import ANSWERS, ROOT, cli
+from vault_sql import vault_sql
 
 from crypto import envelope
 from reporter.image_metadata import clean
@@ -184,7 +184,7 @@ def test_a_photo_sent_with_the_cli_reaches_the_unit_without_its_metadata(
     assert done.returncode == 0, done.stderr
     assert "metadata removed from foto_kantor.jpg (JPEG)" in done.stderr
     assert "metadata removed from denah.png (PNG)" in done.stderr
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         ((case_hex, unit_id),) = db.execute("SELECT case_id, unit_id FROM cases").fetchall()
     opened = {}
     for info in env.store.list_envelopes(case_hex):

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import select
-import sqlite3
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ import pytest
 import test_reporter_cli
 from app_fixtures import Env
 from test_reporter_cli import ANSWERS, ROOT, LogCatcher, Recorder, cli
+from vault_sql import vault_sql
 
 from crypto import envelope
 from crypto.bundle_template import sign_template
@@ -55,7 +55,7 @@ def real_unit_card(unit_id: str) -> UnitCard:
 
 
 def cases_in(env: Env) -> int:
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         return int(db.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
 
 
@@ -179,7 +179,7 @@ def test_the_receipt_file_pins_status_and_send(served: Served, tmp_path: Path) -
 
     # The server is seized and serves its own card for the unit from now on.
     impostor = real_unit_card(env.unit.card.unit_id)
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
+    with vault_sql(env.data / "vault.sqlite3") as db:
         db.execute("UPDATE units SET card = ?", [impostor.to_json()])
     before = len(recorder.requests)
     refused = cli("status", "--receipt-file", str(receipt))

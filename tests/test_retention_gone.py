@@ -50,6 +50,7 @@ def _found(root: Path, traces: dict[str, bytes]) -> list[str]:
     return found
 
 
+@pytest.mark.sqlite_only
 def test_nothing_of_a_destroyed_case_survives_in_any_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -107,6 +108,7 @@ def test_a_drill_day_moves_retention_across_days(
     capsys.readouterr()
 
 
+@pytest.mark.sqlite_only
 def test_a_busy_log_is_reported_and_emptied_by_the_next_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -55,6 +55,7 @@ def _login(
         )
 
 
+@pytest.mark.sqlite_only
 def test_passwords_are_argon2id_and_never_stored(tmp_path: Path) -> None:
     vault, user, _totp = _setup(tmp_path)
     (stored,) = vault.rows("SELECT password_hash FROM staff_users")[0:1]

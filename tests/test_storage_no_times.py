@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from vault_fixtures import make_reporter, make_unit, new_id, open_store, seal, submission
 
+# On PostgreSQL the vault has no SQLite file to back up, migrate from or time (docs/scale.md).
+pytestmark = pytest.mark.sqlite_only
+
 GAP_SECONDS = 2.5
 SLACK_SECONDS = 0.6  # file times come from a coarse kernel clock
 

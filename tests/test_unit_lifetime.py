@@ -9,7 +9,6 @@ on only when it is confirmed; a card for another unit id is refused.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,11 +24,13 @@ from app_fixtures import (
     open_upload,
 )
 from console_fixtures import add_account
+from vault_sql import tables_with_column, vault_sql
 
 from crypto import envelope
 from crypto.reply import sign_reply
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
+from vault.database import is_postgres
 from vault.errors import BadInput, Conflict
 from vault.store import NewItem
 from web.cli import main
@@ -162,15 +163,13 @@ def test_remove_only_a_unit_without_cases(
     # the demo unit, with an inspector assigned: gone, every row that named it too
     assert cli(env, "unit", "remove", "demo-inspektorat") == 0
     assert "unit demo-inspektorat removed" in capsys.readouterr().out
-    with sqlite3.connect(env.data / "vault.sqlite3") as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
-            if "unit_id" in columns:
-                query = f"SELECT count(*) FROM {table} WHERE unit_id = ?"  # noqa: S608
-                found = db.execute(query, ["demo-inspektorat"]).fetchone()[0]
-                assert found == 0, table
-        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    with vault_sql(env.data / "vault.sqlite3") as db:
+        for table in tables_with_column(db, "unit_id"):
+            query = f"SELECT count(*) FROM {table} WHERE unit_id = ?"  # noqa: S608
+            found = db.execute(query, ["demo-inspektorat"]).fetchone()[0]
+            assert found == 0, table
+        if not is_postgres():  # PostgreSQL checks every foreign key at each statement
+            assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         audit = db.execute("SELECT action, subject, detail FROM audit_log").fetchall()
     assert ("unit_changed", "demo-inspektorat", '{"change":"removed"}') in audit
 

@@ -97,6 +97,7 @@ def test_a_piece_cannot_be_written_twice(database: Path) -> None:
     assert b"".join(store.stream(ITEM)) == b"first"
 
 
+@pytest.mark.sqlite_only
 def test_deleted_pieces_are_zeroed_in_every_file(database: Path) -> None:
     data = os.urandom(300_000)
     put(database, ITEM, data)

@@ -319,6 +319,7 @@ def test_status_events_keep_days_only(world) -> None:  # type: ignore[no-untyped
         store.set_status(new_id(), CaseStatus.SELESAI)
 
 
+@pytest.mark.sqlite_only
 def test_destroy_case_removes_rows_and_wipes_blobs(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store, unit, _ = world
     sub = submission(unit)

@@ -26,6 +26,7 @@ def pragmas(db_path: Path) -> dict[str, object]:
         return values
 
 
+@pytest.mark.sqlite_only
 def test_every_fresh_connection_has_every_pragma(tmp_path: Path) -> None:
     path = tmp_path / "vault.sqlite3"
     for _ in range(3):  # a new file, then the same file reopened
@@ -35,6 +36,7 @@ def test_every_fresh_connection_has_every_pragma(tmp_path: Path) -> None:
         assert int(values["busy_timeout"]) >= 1000  # type: ignore[call-overload]
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_are_per_connection_not_inherited(tmp_path: Path) -> None:
     path = tmp_path / "vault.sqlite3"
     migrate_db = connect(path)
@@ -47,6 +49,7 @@ def test_pragmas_are_per_connection_not_inherited(tmp_path: Path) -> None:
     assert pragmas(path)["foreign_keys"] == 1
 
 
+@pytest.mark.sqlite_only
 def test_migrations_apply_in_order_and_are_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "vault.sqlite3"
     versions = [m.version for m in available_migrations()]
@@ -64,6 +67,7 @@ def test_migrations_apply_in_order_and_are_idempotent(tmp_path: Path) -> None:
         assert migrate(db) == []
 
 
+@pytest.mark.sqlite_only
 def test_a_failing_migration_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,6 +94,7 @@ def test_write_transaction_rolls_back(tmp_path: Path) -> None:
         assert not db.conn.in_transaction
 
 
+@pytest.mark.sqlite_only
 def test_schema_has_strict_tables_and_no_forbidden_columns(tmp_path: Path) -> None:
     forbidden = ("ip", "addr", "agent", "time", "filename", "file_name", "mime", "type", "length")
     with opened(tmp_path / "v.sqlite3") as db:

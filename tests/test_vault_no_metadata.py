@@ -38,6 +38,7 @@ def everything_on_disk(root: Path) -> list[tuple[str, bytes]]:
     return found
 
 
+@pytest.mark.sqlite_only
 def test_markers_never_reach_the_disk(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     unit = make_unit()

@@ -65,20 +65,29 @@ def test_a_published_version_never_changes(tmp_path: Path) -> None:
     world = World(tmp_path)
     published = world.console.publish_questionnaire(world.users["admin"], UNIT_A, document())
     with world.vault.db() as db, pytest.raises(sqlite3.IntegrityError):
-        db.conn.execute("UPDATE questionnaire_versions SET document = X'7B7D'")
+        db.conn.execute("UPDATE questionnaire_versions SET document = ?", [b"{}"])
     with world.vault.db() as db:
         assert questionnaires.versions(db, UNIT_A) == [published]
 
 
-def test_a_tampered_row_is_refused_on_reading(tmp_path: Path) -> None:
+def test_a_tampered_row_is_refused_on_reading(tmp_path: Path, vault_backend: str) -> None:
     world = World(tmp_path)
     world.console.publish_questionnaire(world.users["admin"], UNIT_A, document())
     with world.vault.db() as db:
-        db.conn.execute("DROP TRIGGER questionnaire_versions_immutable")
-        db.conn.execute(
-            "UPDATE questionnaire_versions SET"
-            " document = CAST(replace(CAST(document AS TEXT), 'Korupsi', 'Korupsj') AS BLOB)"
-        )
+        if vault_backend == "postgres":
+            db.conn.execute(
+                "DROP TRIGGER questionnaire_versions_immutable ON questionnaire_versions"
+            )
+            db.conn.execute(
+                "UPDATE questionnaire_versions SET document = convert_to(replace("
+                "convert_from(document, 'UTF8'), 'Korupsi', 'Korupsj'), 'UTF8')"
+            )
+        else:
+            db.conn.execute("DROP TRIGGER questionnaire_versions_immutable")
+            db.conn.execute(
+                "UPDATE questionnaire_versions SET"
+                " document = CAST(replace(CAST(document AS TEXT), 'Korupsi', 'Korupsj') AS BLOB)"
+            )
         with pytest.raises(QuestionnaireError):
             questionnaires.versions(db, UNIT_A)
 

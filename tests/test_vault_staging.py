@@ -160,7 +160,7 @@ def test_first_piece_must_look_like_an_envelope(tmp_path: Path) -> None:
     assert staging.append(token, A, 0, [head[:3], head[3:10], head[10:]]) == 100
 
 
-def test_memory_stays_bounded(tmp_path: Path) -> None:
+def test_memory_stays_bounded(tmp_path: Path, vault_backend: str) -> None:
     staging, _ = make(tmp_path, attachment_plaintext_max=64 * MIB)
     token = staging.open_session()
     block = os.urandom(65536)
@@ -177,7 +177,8 @@ def test_memory_stays_bounded(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert size == 48 * MIB
-    assert peak < 2 * MIB
+    # psycopg copies the piece it sends into a bytes object of its own: one piece more.
+    assert peak < (2 if vault_backend == "sqlite" else 3) * MIB
 
 
 def test_unknown_or_malformed_tokens(tmp_path: Path) -> None:
@@ -188,6 +189,7 @@ def test_unknown_or_malformed_tokens(tmp_path: Path) -> None:
         staging.append("../../etc", A, 0, [b""])
 
 
+@pytest.mark.sqlite_only
 def test_the_disk_never_holds_the_token(tmp_path: Path) -> None:
     staging, _ = make(tmp_path)
     token = staging.open_session()

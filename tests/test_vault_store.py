@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import pytest
 from vault_fixtures import make_unit, new_id, open_store, submission
 
 from vault.consistency import check_folder
@@ -41,6 +42,7 @@ def _old_layout(store: SqliteVaultStore, item_id: str) -> bytes:
     return data
 
 
+@pytest.mark.sqlite_only
 def test_opening_moves_an_earlier_versions_blob_files_into_rows(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     unit = make_unit()

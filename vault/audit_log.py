@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from vault.database import write_transaction
+from vault.database import lock_row, write_transaction
 from vault.errors import BadInput
 
 GENESIS = "00" * 32
@@ -164,6 +164,7 @@ def append(
     _check_detail(detail)
     day = today.isoformat()
     with joined_transaction(db):
+        lock_row(db, "audit_head", "id", 1)
         count, prev = db.conn.execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
         seq = count + 1
         body = canonical(seq, day, actor, action, subject, detail)

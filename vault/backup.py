@@ -43,7 +43,7 @@ from common.sqlite_files import owner_only
 from vault.blob_files import move_blob_files
 from vault.consistency import check_folder
 from vault.data_folder import DataFolder
-from vault.database import connect, opened
+from vault.database import connect, is_postgres, opened
 from vault.errors import VaultError
 from vault.identifiers import parse_id
 from vault.schema import migrate
@@ -117,6 +117,12 @@ def backup(data_dir: Path, out: Path) -> BackupSummary:
     """Back up the (possibly running) vault at ``data_dir`` into the new folder ``out``."""
     folder = DataFolder(Path(data_dir).absolute())
     out = Path(out).absolute()
+    if is_postgres():
+        raise BackupError(
+            "The vault is on PostgreSQL: back it up with PostgreSQL's own tools"
+            " (pg_basebackup, WAL archive; docs/scale.md) and keep a copy of the data"
+            " folder's pepper, instance_salt and staff_key."
+        )
     if not folder.database_path.is_file():
         raise BackupError(f"There is no vault in {folder.root}.")
     if folder.blobs_path.exists():

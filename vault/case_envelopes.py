@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from common.case_status import CaseStatus
 from vault.blob_store import BlobStore
 from vault.cases import get_case, insert_envelope_rows
-from vault.database import Commit, in_write_transaction
+from vault.database import Commit, in_write_transaction, lock_row
 from vault.errors import BadInput, Conflict, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
@@ -67,6 +67,7 @@ def append_envelopes(
     day = today.isoformat()
 
     def write(tx: Database) -> list[dict[str, object]]:
+        lock_row(tx, "cases", "case_id", case.case_id)  # the case's envelope sequence
         first = tx.conn.execute(
             "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", [case.case_id]
         ).fetchone()[0]

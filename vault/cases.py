@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from common.case_status import CaseStatus
 from crypto.secret import SecretBytes
 from receipts.derivation import lookup_hash, validator_hash, validator_matches
-from vault.database import Commit, in_write_transaction, write_transaction
+from vault.database import Commit, in_write_transaction, lock_row, write_transaction
 from vault.errors import BadInput, Conflict, DailyCeiling, NotFound
 from vault.identifiers import parse_id
 from vault.item_batch import ItemBatch
@@ -137,6 +137,7 @@ def create_case(
     check = validator_hash(validator)
 
     def write(tx: Database) -> str:
+        lock_row(tx, "units", "unit_id", new.unit_id)  # the unit's daily ceiling
         refuse_retired(tx, new.unit_id)
         _check_ceiling(tx, new.unit_id, day, settings.daily_case_ceiling)
         reference = _next_reference(tx, new.unit_id, today.year)
@@ -202,7 +203,8 @@ def _check_ceiling(db: Database, unit_id: str, day: str, ceiling: int) -> None:
 def _next_reference(db: Database, unit_id: str, year: int) -> str:
     number = db.conn.execute(
         "INSERT INTO reference_counters (unit_id, year, last_number) VALUES (?, ?, 1)"
-        " ON CONFLICT (unit_id, year) DO UPDATE SET last_number = last_number + 1"
+        " ON CONFLICT (unit_id, year)"
+        " DO UPDATE SET last_number = reference_counters.last_number + 1"
         " RETURNING last_number",
         [unit_id, year],
     ).fetchone()[0]

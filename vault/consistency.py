@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vault.data_folder import INSTANCE_SALT_SIZE, PEPPER_SIZE, DataFolder
-from vault.database import opened
+from vault.database import is_postgres, opened
 
 
 @dataclass
@@ -36,6 +37,17 @@ class FolderCheck:
         return not self.problems
 
 
+def _sqlite_checks(db: Any) -> list[str]:
+    """SQLite's own page and foreign-key checks, as problems."""
+    problems = []
+    integrity = [row[0] for row in db.conn.execute("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        problems.append("integrity_check: " + "; ".join(map(str, integrity[:5])))
+    if db.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        problems.append("foreign_key_check found rows without their parent")
+    return problems
+
+
 def check_folder(root: Path) -> FolderCheck:
     """Check the data folder at ``root`` (see the module docstring)."""
     folder = DataFolder(Path(root).absolute())
@@ -47,11 +59,8 @@ def check_folder(root: Path) -> FolderCheck:
         if not path.is_file() or path.stat().st_size != size:
             report.problems.append(f"{path.name} is missing or damaged")
     with opened(folder.database_path) as db:
-        integrity = [row[0] for row in db.conn.execute("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            report.problems.append("integrity_check: " + "; ".join(map(str, integrity[:5])))
-        if db.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            report.problems.append("foreign_key_check found rows without their parent")
+        if not is_postgres():  # PostgreSQL enforces foreign keys always; pages: its checksums
+            report.problems += _sqlite_checks(db)
         report.cases = db.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
         report.envelopes, report.bytes = db.conn.execute(
             "SELECT count(*), coalesce(sum(size), 0) FROM envelopes"
@@ -72,7 +81,7 @@ def check_folder(root: Path) -> FolderCheck:
         gaps = db.conn.execute(
             "SELECT count(DISTINCT item_id) FROM (SELECT item_id, start, coalesce(lag(start"
             " + length(data)) OVER (PARTITION BY item_id ORDER BY start), 0) AS expected"
-            " FROM pieces) WHERE start != expected"
+            " FROM pieces) AS laid WHERE start != expected"
         ).fetchone()[0]
         if gaps:
             report.problems.append(f"{gaps} items with a gap between their pieces")

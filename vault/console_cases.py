@@ -50,7 +50,8 @@ def _case_filter(
     month: str | None,
 ) -> tuple[str, list[object]]:
     """The listing's WHERE condition (over ``cases c`` and ``staff_users u``) and its values."""
-    where = [f"c.unit_id IN ({','.join('?' * len(units))})"]
+    # An empty IN () is SQLite's alone: no unit matches nothing on either engine.
+    where = [f"c.unit_id IN ({','.join('?' * len(units))})" if units else "1 = 0"]
     args: list[object] = list(units)
     if status is not None:
         try:

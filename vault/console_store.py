@@ -46,7 +46,7 @@ from vault.console_figures import ConsoleFigures, UnitFigures
 from vault.console_quarantine import ConsoleQuarantine
 from vault.console_questionnaires import ConsoleQuestionnaires
 from vault.console_units import ConsoleUnits, UnitConsoleSettings
-from vault.database import opened
+from vault.database import is_postgres, opened
 from vault.deadlines import DeadlinePolicy
 from vault.limits import Limits
 from vault.quarantine_notes import QuarantineNote
@@ -195,7 +195,7 @@ class SqliteConsoleStore(
         super().__init__(
             database_path, today=today, calendar=calendar, throttle=throttle, limits=limits
         )
-        if database_path.exists():
+        if database_path.exists() or is_postgres():
             staff_totp.ensure_key(database_path.parent)
             with opened(database_path) as db:
                 staff_totp.seal_plain_secrets(db)

@@ -13,6 +13,15 @@ most recent activity (vault/file_times.py).
 The connection runs with ``isolation_level=None``: the driver never opens a
 transaction behind our back; :func:`write_transaction` opens them explicitly
 with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade.
+
+**PostgreSQL.** When ``PELUIT_DATABASE_URL`` names a PostgreSQL database
+(``postgresql://...``; :func:`select_database` for a value from the settings
+file), every connection here is a :class:`vault.pg_database.PgDatabase`
+instead, and the path arguments only still name the data folder's file
+(unused). Short uses borrow from one ``psycopg_pool`` pool per process;
+``BEGIN IMMEDIATE`` there is the vault's write lock plus ``SERIALIZABLE``
+(vault/pg_database.py), and the log checkpoints after a destruction are a
+``VACUUM`` of the tables a case's rows live in (docs/scale.md, "PostgreSQL").
 """
 
 from __future__ import annotations
@@ -21,9 +30,10 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlite_utils import Database
 
@@ -32,7 +42,87 @@ from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS
 from vault.errors import VaultError
 from vault.file_times import mark_database_files, touch_database_files
 
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
 T = TypeVar("T")
+
+DATABASE_URL_ENV = "PELUIT_DATABASE_URL"
+POOL_SIZE = 40
+"""Connections per process in the PostgreSQL pool (each group committer has one more):
+anyio's default of 40 worker threads, so no request waits for a connection."""
+WRITE_ATTEMPTS = 5
+"""How often a write whose transaction PostgreSQL gave up (serialization) is run."""
+CASE_TABLES = ("pieces", "envelopes", "status_events", "exported_envelopes", "exported_cases",
+               "reexport_cases", "workstation_quarantine", "cases", "upload_items",
+               "upload_sessions")  # fmt: skip
+"""The tables a destroyed case's rows (and a discarded upload's) leave dead tuples in."""
+
+_selected: str | None = None
+_pools: dict[tuple[str, int], ConnectionPool] = {}
+_pools_lock = threading.Lock()
+_dedicated: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def select_database(url: str | None) -> None:
+    """Use ``url`` (``postgresql://...``; empty: SQLite in the data folder) in this process.
+
+    ``None`` goes back to reading ``$PELUIT_DATABASE_URL`` at each connection.
+    """
+    global _selected
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError("PELUIT_DATABASE_URL must start with postgresql://")
+    _selected = url
+
+
+def database_url() -> str | None:
+    """The PostgreSQL database in use, or ``None`` for the embedded SQLite file."""
+    url = _selected if _selected is not None else os.environ.get(DATABASE_URL_ENV, "")
+    return url or None
+
+
+def is_postgres() -> bool:
+    return database_url() is not None
+
+
+def _pool(url: str) -> ConnectionPool:
+    from psycopg_pool import ConnectionPool
+
+    from vault.pg_database import configure
+
+    key = (url, os.getpid())  # a forked child never uses its parent's sockets
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None:
+            pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs={"autocommit": True},
+                configure=configure,
+                reset=_unlock_all,
+                open=True,
+                name="peluit",
+            )
+            _pools[key] = pool
+        return pool
+
+
+def _unlock_all(raw: Any) -> None:
+    raw.execute("SELECT pg_advisory_unlock_all()")
+
+
+def close_pools() -> None:
+    """Close this process's PostgreSQL pools and connections (tests, a server shutting down)."""
+    for db in list(_dedicated):
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+    with _pools_lock:
+        for (_url, pid), pool in list(_pools.items()):
+            if pid == os.getpid():
+                pool.close()
+        _pools.clear()
+
 
 CHECKPOINT_ATTEMPTS = 5
 
@@ -43,6 +133,17 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
     ``check_same_thread=False`` only for a connection whose owner makes sure
     one thread at a time uses it (vault/group_commit.py).
     """
+    url = database_url()
+    if url is not None:
+        from vault.pg_database import PgDatabase, connect_raw
+
+        raw = connect_raw(url)
+        db = PgDatabase(raw, path)
+        _dedicated.add(db)
+        # Like a sqlite3 connection: closed when dropped, but never by a forked
+        # child, whose goodbye on the shared socket would end the parent's session.
+        weakref.finalize(db, _close_in, os.getpid(), raw)
+        return db
     # PRAGMAS read here, not bound at import: a test may shorten the busy timeout.
     conn = sqlite_files.connect(path, pragmas=PRAGMAS, check_same_thread=check_same_thread)
     try:
@@ -60,12 +161,33 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
 @contextlib.contextmanager
 def opened(path: Path) -> Iterator[Database]:
     """A connection for the duration of a ``with`` block."""
+    url = database_url()
+    if url is not None:
+        yield from _borrowed(url, path)
+        return
     db = connect(path)
     try:
         yield db
     finally:
         db.close()
         touch_database_files(path)
+
+
+def _close_in(pid: int, raw: Any) -> None:
+    if os.getpid() == pid:
+        raw.close()
+
+
+def _borrowed(url: str, path: Path) -> Iterator[Database]:
+    from psycopg import Error
+
+    from vault.pg_database import PgDatabase, sqlite_error
+
+    try:
+        with _pool(url).connection() as raw:
+            yield PgDatabase(raw, path)
+    except Error as failed:
+        raise sqlite_error(failed) from failed
 
 
 class ThreadConnections:
@@ -87,6 +209,18 @@ class ThreadConnections:
     def opened(self) -> Iterator[Database]:
         """This thread's connection for a ``with`` block (nested blocks share it)."""
         local = self._local
+        if is_postgres():  # borrowed from the pool for the outermost block
+            shared: Database | None = getattr(local, "pg", None)
+            if shared is not None:
+                yield shared
+                return
+            with opened(self.path) as pg:
+                local.pg = pg
+                try:
+                    yield pg
+                finally:
+                    local.pg = None
+            return
         db: Database | None = getattr(local, "db", None)
         if db is None or local.pid != os.getpid():
             db = connect(self.path)
@@ -128,10 +262,43 @@ def in_write_transaction(db: Database) -> Commit:
     """A :class:`Commit` that runs each piece of work in its own :func:`write_transaction`."""
 
     def commit(work: Callable[[Database], T], /) -> T:
-        with write_transaction(db):
-            return work(db)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with write_transaction(db):
+                    return work(db)
+            except sqlite3.OperationalError as failed:
+                if attempt == WRITE_ATTEMPTS or not _retryable(failed):
+                    raise
+        raise AssertionError("unreachable")
 
     return commit
+
+
+def lock_row(db: Database, table: str, key: str, value: object) -> None:
+    """Hold the row ``table.key = value`` until the transaction ends (a hot counter's owner).
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``, so a second writer of the same
+    counter waits for the first to commit, and then (``SERIALIZABLE``) fails
+    and is run again instead of counting past a limit. SQLite: nothing, a
+    write transaction there already holds the whole database.
+    ``table`` and ``key`` are names from the vault's code, never input.
+    """
+    if is_postgres():
+        db.conn.execute(f"SELECT 1 FROM {table} WHERE {key} = ? FOR UPDATE", [value])  # noqa: S608
+
+
+def _retryable(failed: BaseException) -> bool:
+    """A PostgreSQL serialization failure or deadlock: the whole work may run again."""
+    from vault.pg_database import SerializationFailure
+
+    return isinstance(failed, SerializationFailure)
+
+
+def vacuum(db: Database, tables: tuple[str, ...] = CASE_TABLES) -> None:
+    """PostgreSQL: reclaim the dead tuples deleted rows left (outside a transaction)."""
+    if db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
+    db.conn.execute("VACUUM " + ", ".join(tables))
 
 
 def checkpoint_truncate(db: Database) -> None:
@@ -142,7 +309,14 @@ def checkpoint_truncate(db: Database) -> None:
     until a checkpoint resets it. ``TRUNCATE`` waits (busy timeout) for
     readers to finish; a log still busy after a few attempts is an error,
     so the caller says so instead of reporting the case gone.
+
+    On PostgreSQL: a ``VACUUM`` of the tables a case's rows live in, so the
+    deleted tuples' space is marked free for reuse (docs/scale.md,
+    "PostgreSQL", says what this does not reach: the WAL and backups).
     """
+    if is_postgres():
+        vacuum(db)
+        return
     for _ in range(CHECKPOINT_ATTEMPTS):
         busy, _log, _done = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy == 0:
@@ -154,7 +328,12 @@ def checkpoint_if_idle(db: Database) -> bool:
     """A ``TRUNCATE`` checkpoint that waits for nobody; return whether it completed.
 
     For content deleted in passing (an abandoned upload): emptied now if no
-    reader is busy, else at the next checkpoint that completes."""
+    reader is busy, else at the next checkpoint that completes.
+
+    On PostgreSQL nothing here (``False``): the next ``retention run``
+    vacuums the upload tables with the case tables."""
+    if is_postgres():
+        return False
     conn = db.conn
     conn.execute("PRAGMA busy_timeout=0")
     try:

@@ -339,7 +339,7 @@ def _cases_in(
     )
     args: list[object] = [s.value for s in statuses]
     if unit_ids is not None:
-        sql += f" AND unit_id IN ({','.join('?' * len(unit_ids))})"
+        sql += f" AND unit_id IN ({','.join('?' * len(unit_ids))})" if unit_ids else " AND 1 = 0"
         args.extend(unit_ids)
     return [
         Case(r[0], r[1], r[2], CaseStatus(r[3]), r[4], r[5], r[6])

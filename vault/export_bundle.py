@@ -34,7 +34,7 @@ from crypto.bundle_schema import CASE, ENVELOPE, EXPORT_FORMAT, QUESTIONNAIRE, V
 from crypto.bundle_writer import BundleWriter
 from vault import audit_log, questionnaires, reexport
 from vault.blob_store import PieceReader
-from vault.database import write_transaction
+from vault.database import lock_row, write_transaction
 from vault.errors import BadInput, Conflict, VaultError
 from vault.units import get_unit
 
@@ -188,6 +188,7 @@ def _record(
     today: dt.date,
 ) -> None:
     with write_transaction(db):
+        lock_row(db, "units", "unit_id", unit_id)  # the unit's export sequence
         last = db.conn.execute(
             "SELECT coalesce(max(export_seq), 0) FROM bundle_exports WHERE unit_id = ?", [unit_id]
         ).fetchone()[0]

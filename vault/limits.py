@@ -55,7 +55,8 @@ def check_case_day(
     cannot both slip under a bound).
     """
     counted = db.execute(
-        "SELECT coalesce(sum(kind = 'message'), 0), coalesce(sum(kind = 'attachment'), 0),"
+        "SELECT count(*) FILTER (WHERE kind = 'message'),"
+        " count(*) FILTER (WHERE kind = 'attachment'),"
         " coalesce(sum(size), 0) FROM envelopes"
         " WHERE case_id = ? AND author = 'reporter' AND day = ?",
         [case_id, day],

@@ -44,7 +44,7 @@ from crypto.errors import SignatureError
 from crypto.signing import VerifyKey
 from vault import audit_log, lifecycle, quarantine_notes
 from vault.cases import insert_envelope_rows
-from vault.database import write_transaction
+from vault.database import lock_row, write_transaction
 from vault.errors import BadInput, Conflict, NotFound, VaultError
 from vault.item_batch import ItemBatch
 from vault.units import Unit, get_unit
@@ -227,6 +227,7 @@ def _apply(
 ) -> None:
     day = today.isoformat()
     with write_transaction(db):
+        lock_row(db, "units", "unit_id", unit_id)  # the unit's reply-bundle sequence
         _check_sequence(db, unit_id, sequence)  # again, under the write lock
         rows = batch.rows("", "unit", day, 0)
         by_item = {row["item_id"]: row for row in rows}

@@ -1,5 +1,10 @@
 """Schema migrations: numbered SQL files in ``vault/migrations/``.
 
+On PostgreSQL the same numbers come from ``vault/migrations_pg/``: each file
+the translation of its SQLite namesake (``BYTEA`` for ``BLOB``, a regular
+expression for ``GLOB``, identity columns, triggers in PL/pgSQL), each file
+run whole.
+
 A file is named ``NNNN_short_name.sql``. :func:`migrate` applies, in order,
 every file whose number is not yet in ``schema_version``, all in one
 transaction, so running it twice (or from two processes at once) is harmless.
@@ -14,7 +19,7 @@ from importlib import resources
 
 from sqlite_utils import Database
 
-from vault.database import write_transaction
+from vault.database import is_postgres, write_transaction
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -26,10 +31,12 @@ class Migration:
     sql: str
 
 
-def available_migrations() -> list[Migration]:
-    """Every migration shipped with the package, in version order."""
+def available_migrations(engine: str = "sqlite") -> list[Migration]:
+    """Every migration shipped with the package for ``engine``, in version order."""
     found: list[Migration] = []
-    folder = resources.files("vault").joinpath("migrations")
+    folder = resources.files("vault").joinpath(
+        "migrations_pg" if engine == "postgres" else "migrations"
+    )
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if match:
@@ -66,7 +73,8 @@ def applied_versions(db: Database) -> set[int]:
 
 def migrate(db: Database) -> list[int]:
     """Apply pending migrations in one transaction; return the versions applied."""
-    migrations = available_migrations()
+    postgres = is_postgres()
+    migrations = available_migrations("postgres") if postgres else available_migrations()
     applied_now: list[int] = []
     with write_transaction(db):
         conn = db.conn
@@ -74,13 +82,15 @@ def migrate(db: Database) -> list[int]:
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY,"
             " name TEXT NOT NULL"
-            ") STRICT"
+            ")" + ("" if postgres else " STRICT")
         )
         done = {row[0] for row in conn.execute("SELECT version FROM schema_version")}
         for migration in migrations:
             if migration.version in done:
                 continue
-            for statement in split_statements(migration.sql):
+            if postgres:
+                conn.execute(migration.sql)  # one file, one simple-protocol script
+            for statement in () if postgres else split_statements(migration.sql):
                 conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_version (version, name) VALUES (?, ?)",

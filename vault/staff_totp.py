@@ -49,7 +49,10 @@ class StaffKeyError(VaultError):
 
 
 def key_path(db: Database) -> Path:
-    """``staff_key`` next to the database file ``db`` is connected to."""
+    """``staff_key`` next to the database file ``db`` is connected to (or stands in for)."""
+    data_file = getattr(db, "data_file", None)  # PostgreSQL: vault/pg_database.py
+    if data_file is not None:
+        return Path(data_file).parent / KEY_NAME
     for _seq, name, file in db.conn.execute("PRAGMA database_list"):
         if name == "main" and file:
             return Path(file).parent / KEY_NAME

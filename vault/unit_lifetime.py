@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from vault import audit_log
 from vault.audit_log import joined_transaction
+from vault.database import is_postgres
 from vault.errors import BadInput, Conflict, NotFound, UnitRetired
 from vault.units import Unit, get_unit
 
@@ -87,6 +88,12 @@ def retire_unit(
 
 
 def _tables_naming_units(db: Database) -> list[str]:
+    if is_postgres():  # rows that point at a unit's export go before the export rows
+        found = db.conn.execute(
+            "SELECT table_name FROM information_schema.columns WHERE column_name = 'unit_id'"
+            " AND table_schema = current_schema() AND table_name NOT IN ('units', 'cases')"
+        )
+        return sorted((row[0] for row in found), key=lambda n: (not n.startswith("exported_"), n))
     tables = [
         row[0]
         for row in db.conn.execute(
@@ -110,7 +117,8 @@ def remove_unit(db: Database, unit_id: str, *, today: dt.date, actor: str) -> Un
                 "This unit has cases; retire it instead (its reporters still need it).",
                 what="unit_has_cases",
             )
-        db.conn.execute("PRAGMA defer_foreign_keys = ON")
+        if not is_postgres():
+            db.conn.execute("PRAGMA defer_foreign_keys = ON")
         for table in _tables_naming_units(db):
             db.conn.execute(f"DELETE FROM {table} WHERE unit_id = ?", [unit_id])  # noqa: S608
         db.conn.execute("UPDATE units SET forward_unit = NULL WHERE forward_unit = ?", [unit_id])

@@ -27,10 +27,13 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def open_default_store(settings: Settings) -> Any:
-    """The embedded default: SQLite and blob files in the data folder."""
+    """The store the settings name: SQLite in the data folder, or PostgreSQL."""
+    from vault.database import select_database
     from vault.limits import Limits as VaultLimits
     from vault.store import open_store
 
+    if settings.database_url:
+        select_database(settings.database_url)
     limits = VaultLimits(
         attachment_plaintext_max=settings.limits.attachment_bytes,
         report_plaintext_max=settings.limits.report_bytes,

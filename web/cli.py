@@ -330,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.data:
         settings = replace(settings, data_dir=Path(args.data))
+    if settings.database_url:  # from the settings file too, not only the environment
+        from vault.database import select_database
+
+        select_database(settings.database_url)
     upgrade_first = getattr(args, "upgrade_first", True)
     if upgrade_first:
         from web.upgrade_commands import upgrade_before_command

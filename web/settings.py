@@ -59,6 +59,9 @@ class Settings:
     backup_dir: Path | None = None
     """``PELUIT_BACKUP_DIR``: where the nightly backups go (deploy/peluit-backup); doctor looks."""
     backup_keep: int = 7
+    database_url: str = field(default="", repr=False)
+    """``PELUIT_DATABASE_URL``: PostgreSQL (``postgresql://...``) instead of SQLite in the data
+    folder; kept out of ``repr`` in case it carries a password (docs/scale.md: prefer none)."""
     limits: Limits = field(default_factory=Limits)
     state_url: str = ""
     """``PELUIT_STATE_URL``: the Redis that holds the ephemeral state of several server
@@ -180,6 +183,12 @@ def _state_url(settings: Settings, value: str) -> Settings:
     return replace(settings, state_url=value)
 
 
+def _database_url(settings: Settings, value: str) -> Settings:
+    if value and (not value.startswith(("postgresql://", "postgres://")) or "\0" in value):
+        raise ValueError(value)
+    return replace(settings, database_url=value)
+
+
 def _attachment(settings: Settings, value: str) -> Settings:
     limits = replace(settings.limits, attachment_bytes=_whole(value, 1, 4096) * MIB)
     return replace(settings, limits=limits)
@@ -265,14 +274,24 @@ KEYS: dict[str, Key] = {
             "empty, or unix:///path/redis.sock or redis://host:port",
             _state_url,
         ),
+        Key(
+            "PELUIT_DATABASE_URL",
+            "",
+            "kosong (SQLite di folder data) atau postgresql://…",
+            "empty (SQLite in the data folder) or postgresql://…",
+            _database_url,
+        ),
     )
 }
 
-OTHER_PROGRAMS = frozenset({CONFIG_ENV, "PELUIT_WS_DIR", "PELUIT_ALLOW_CLOCK_OVERRIDE"})
+OTHER_PROGRAMS = frozenset(
+    {CONFIG_ENV, "PELUIT_WS_DIR", "PELUIT_ALLOW_CLOCK_OVERRIDE", "PELUIT_TEST_BACKEND"}
+)
 """``PELUIT_*`` names that are not settings of the online vault (never refused).
 
 ``PELUIT_WS_DIR`` is the workstation's; ``PELUIT_ALLOW_CLOCK_OVERRIDE`` is a
-drill switch for ``retention run --today`` that belongs in no settings file.
+drill switch for ``retention run --today`` that belongs in no settings file;
+``PELUIT_TEST_BACKEND`` picks the test suite's database (tests/pg_server.py).
 """
 
 
