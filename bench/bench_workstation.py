@@ -107,7 +107,9 @@ def _tip(index: int) -> bytes:
                        "answers": answers, "attachments": []}).encode()  # fmt: skip
 
 
-def _items(unit_key, reporter_key, tips: int, attachment_bytes: int, folder: Path) -> Iterator[tuple[str, str, str, Path]]:  # type: ignore[no-untyped-def]  # noqa: E501
+def _items(
+    unit_key, reporter_key, tips: int, attachment_bytes: int, folder: Path
+) -> Iterator[tuple[str, str, str, Path]]:  # type: ignore[no-untyped-def]
     """Seal every envelope to a file first: (case_id, item_id, kind, path)."""
     block = secrets.token_bytes(1 << 20)
     left = attachment_bytes
@@ -136,7 +138,9 @@ def _items(unit_key, reporter_key, tips: int, attachment_bytes: int, folder: Pat
                 break
 
 
-def build_bundle(work: Path, card, tips: int, attachment_bytes: int) -> tuple[Path, list[tuple[str, str, str, Path]]]:  # type: ignore[no-untyped-def]  # noqa: E501
+def build_bundle(
+    work: Path, card, tips: int, attachment_bytes: int
+) -> tuple[Path, list[tuple[str, str, str, Path]]]:  # type: ignore[no-untyped-def]
     sealed_dir = work / "sealed"
     sealed_dir.mkdir()
     reporter = XWingPrivateKey.generate()[1].public_key()

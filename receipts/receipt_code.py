@@ -23,6 +23,7 @@ SEPARATORS: Final = WHITESPACE | frozenset("-\u2010\u2011\u2013\u2014._")
 # Unicode 14.0. The spec pins this table so that every implementation accepts
 # the same digits whatever Unicode version its runtime has (browsers already
 # know newer scripts' digits); a digit outside it makes the code invalid.
+# fmt: off
 DIGIT_ZEROS: Final = (
     0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6,
     0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0,
@@ -32,6 +33,7 @@ DIGIT_ZEROS: Final = (
     0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE,
     0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
 )
+# fmt: on
 _DIGIT_VALUE: Final = {chr(zero + i): i for zero in DIGIT_ZEROS for i in range(10)}
 
 # Damm (2004), the totally anti-symmetric quasigroup of order 10 used everywhere.

@@ -158,10 +158,14 @@ def test_the_redis_client_is_an_extra_locked_apart_from_the_runtime() -> None:
     extra = tomllib.loads((root / "pyproject.toml").read_text())["project"][
         "optional-dependencies"
     ]["scale"]
-    assert [d.split(">")[0] for d in extra] == ["redis"]
-    assert "redis==" not in (root / "requirements.lock").read_text()
+    assert [d.split(">")[0] for d in extra] == ["psycopg-pool", "psycopg[binary]", "redis"]
+    runtime = (root / "requirements.lock").read_text()
+    assert "redis==" not in runtime and "psycopg" not in runtime
     scale = (root / "requirements-scale.lock").read_text()
     assert "redis==" in scale and "--hash=sha256:" in scale
+    postgres = (root / "requirements-postgres.lock").read_text()
+    assert "psycopg==" in postgres and "psycopg-pool==" in postgres
+    assert "--hash=sha256:" in postgres
 
 
 def test_shared_keys_agree_rotate_by_period_and_keep_the_previous_for_its_grace(

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from vault.status import CaseStatus
 from vault_fixtures import make_unit, open_store, submission
 
+from common.case_status import CaseStatus
 from vault import database
 from vault.pg_database import WRITE_LOCK, translate
 from vault.schema import available_migrations

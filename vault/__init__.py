@@ -59,12 +59,14 @@ Bundles: crossing the air gap on a USB stick (docs/spec/bundles-v1.md)
 - ``reexport``: a case or a whole unit asked to cross the air gap again
 - ``quarantine_notes``: what the workstation held in quarantine, as it reports it
 
-Storage: one SQLite file in one data folder, and keeping it whole
+Storage: one SQLite file in one data folder (or PostgreSQL), and keeping it whole
 
 - ``store``: the storage interface of the online vault and its implementation
 - ``housekeeping``: the storage interface of the operator's commands (retention, deadlines)
 - ``folder_survey``: the doctor's read-only look inside a data folder's database
-- ``database``: SQLite connections with every pragma, explicit transactions
+- ``database``: SQLite connections with every pragma, explicit transactions; the engine switch
+- ``pg_database``: the same connection surface on PostgreSQL (docs/scale.md)
+- ``job_lock``: the daily jobs run one copy at a time across processes
 - ``group_commit``: concurrent writers sharing one transaction and one commit
 - ``schema``: numbered SQL migrations in ``vault/migrations/``
 - ``upgrade``: schema upgrades, with a backup first

@@ -491,6 +491,13 @@ def open_store(
     return SqliteVaultStore.open(path, limits=limits, today=today)
 
 
+def select_engine(database_url: str) -> None:
+    """Keep this process's vault on PostgreSQL at ``database_url`` (docs/scale.md)."""
+    from vault.database import select_database
+
+    select_database(database_url)
+
+
 def open_housekeeping(path: str | Path | None = None) -> Housekeeping:
     """The store the operator commands use (migrated first, no upload sweep)."""
     return SqliteVaultStore.open(path, sweep=False)

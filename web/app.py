@@ -28,12 +28,11 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def open_default_store(settings: Settings) -> Any:
     """The store the settings name: SQLite in the data folder, or PostgreSQL."""
-    from vault.database import select_database
     from vault.limits import Limits as VaultLimits
-    from vault.store import open_store
+    from vault.store import open_store, select_engine
 
     if settings.database_url:
-        select_database(settings.database_url)
+        select_engine(settings.database_url)
     limits = VaultLimits(
         attachment_plaintext_max=settings.limits.attachment_bytes,
         report_plaintext_max=settings.limits.report_bytes,

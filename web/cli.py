@@ -331,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.data:
         settings = replace(settings, data_dir=Path(args.data))
     if settings.database_url:  # from the settings file too, not only the environment
-        from vault.database import select_database
+        from vault.store import select_engine
 
-        select_database(settings.database_url)
+        select_engine(settings.database_url)
     upgrade_first = getattr(args, "upgrade_first", True)
     if upgrade_first:
         from web.upgrade_commands import upgrade_before_command

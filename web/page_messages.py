@@ -30,7 +30,9 @@ MESSAGES: dict[str, str] = {
     ),
     "derive_done": _("Your keys are ready."),
     "pow_running": _("Checking that you are not an automated sender (a few seconds)…"),
-    "case_day_full": _("This report has received as many messages and files today as one day allows. Your message has NOT been sent. Try again tomorrow."),
+    "case_day_full": _(
+        "This report has received as many messages and files today as one day allows. Your message has NOT been sent. Try again tomorrow."
+    ),
     "encrypting": _("Encrypting and uploading attachment {n} of {total}: {percent}%"),
     "sending": _("Sending your encrypted report…"),
     "network_error": _(
@@ -91,8 +93,12 @@ MESSAGES: dict[str, str] = {
     "message_empty": _("Write a message or choose a file."),
     "message_sent": _("Your message was received."),
     "unreadable": _("This item could not be decrypted."),
-    "status_perlu_informasi_answered": _("More information needed: your answer was sent and the inspectorate has it. It will go on with your report once it has read your answer."),
-    "deadline_paused_answered": _("The clock stays paused until the inspectorate has read your answer and goes on with your report."),
+    "status_perlu_informasi_answered": _(
+        "More information needed: your answer was sent and the inspectorate has it. It will go on with your report once it has read your answer."
+    ),
+    "deadline_paused_answered": _(
+        "The clock stays paused until the inspectorate has read your answer and goes on with your report."
+    ),
 }
 
 
