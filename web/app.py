@@ -18,7 +18,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from web import api, console, errors, health, pages, slash_redirect
+from web import api, console, errors, health, pages, reporter_tool, slash_redirect
 from web.security_headers import SecurityHeaders
 from web.settings import Settings
 from web.shared_state import SharedState, open_shared_state
@@ -60,6 +60,7 @@ def create_app(
             Mount("/api", routes=api.routes()),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *console.routes(),  # /konsol and /en/konsol, before the pages' /{lang}/...
+            *reporter_tool.routes(),  # GET /unduh/peluit-report.pyz
             *pages.routes(),
         ],
         middleware=[Middleware(SecurityHeaders, hsts=_hsts(settings))],

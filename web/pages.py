@@ -132,7 +132,18 @@ async def home(request: Request) -> Response:
 async def guide(request: Request) -> Response:
     if _lang_or_404(request) is None:
         return await not_found(request)
-    return render(request, "guide.html")
+    from web import reporter_tool
+
+    tool = reporter_tool.served()
+    return render(
+        request,
+        "guide.html",
+        tool_url=reporter_tool.URL,
+        tool_name=reporter_tool.FILE_NAME,
+        tool_sha256=tool.sha256,
+        tool_kib=tool.size_kib,
+        tool_libraries=" ".join(reporter_tool.LIBRARIES),
+    )
 
 
 async def report(request: Request) -> Response:
