@@ -214,8 +214,9 @@ def test_the_safety_guide_writes_steps_in_words_and_commands_in_code_blocks(
     assert "--" not in prose  # no command-line flag in a sentence
     assert "submit" not in prose and "receipt-file" not in prose
     blocks = re.findall(r"<pre><code>(.*?)</code></pre>", main, re.S)
-    assert any("peluit-report submit" in b and "--fingerprint" in b for b in blocks)
-    assert any("peluit-report status --receipt-file" in b for b in blocks)
+    assert any("peluit-report.pyz submit" in b and "--fingerprint" in b for b in blocks)
+    assert any("peluit-report.pyz status --receipt-file" in b for b in blocks)
+    assert any("certutil -hashfile" in b for b in blocks)  # the Windows check, typed too
 
 
 def test_the_dashboard_explains_its_figures_in_words(env: Env) -> None:

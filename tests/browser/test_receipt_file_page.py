@@ -78,8 +78,8 @@ def test_the_downloaded_receipt_opens_the_case_with_peluit_report(
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("id", "Ambil sidik jari dari poster inspektorat atau situs resminya sendiri"),
-        ("en", "Take it from the inspectorate's poster or its own official website"),
+        ("id", "di posternya atau di situs resminya sendiri, jangan di server ini"),
+        ("en", "on its poster or its own official website, never on this server"),
     ],
 )
 def test_the_guide_tells_cli_users_where_the_fingerprint_comes_from(
