@@ -65,6 +65,7 @@ def test_the_command_lines_choose_their_language_alike(
     assert language() == lang
 
 
+@pytest.mark.sqlite_only  # reads the SQLite pragmas of the vault file
 def test_vault_and_workstation_databases_get_the_same_pragmas(tmp_path: Path) -> None:
     with vault_opened(tmp_path / "vault.sqlite3") as db:
         online = {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMA_NAMES}
