@@ -35,6 +35,16 @@ SITE = "lapor.example.go.id"
 UPSTREAM = "127.0.0.1:8000"
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a server the test started: politely, then for sure after 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -124,12 +134,7 @@ def run_caddy(
             time.sleep(0.05)
         yield caddy
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 NGINX_SITE = DEPLOY / "nginx" / "peluit.conf"
@@ -304,12 +309,7 @@ def run_nginx(
         wait_for_port(https_port, proc)
         yield Nginx(f"https://localhost:{https_port}", folder, folder / "cert.pem", http_port)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def wait_for_file(path: Path, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:

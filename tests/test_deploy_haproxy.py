@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 from browser.conftest import serve_app
-from deploy_fixtures import DEPLOY, free_port, recorder, self_signed, wait_for_port
+from deploy_fixtures import DEPLOY, free_port, recorder, self_signed, stop, wait_for_port
 
 HAPROXY = "/usr/sbin/haproxy"
 EXAMPLE = DEPLOY / "haproxy.cfg.example"
@@ -134,12 +134,7 @@ def run_haproxy(folder: Path) -> Iterator[HAProxy]:
             wait_for_port(https_port, proc)
             yield HAProxy(f"https://localhost:{https_port}", http_port, folder / "cert.pem")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
         assert b"GET /" not in output.read_bytes(), "HAProxy logged a request"
 
 
