@@ -45,6 +45,45 @@ class PgServer:
     def __init__(self, folder: Path, user: str) -> None:
         self.folder = folder
         self.user = user
+        self.data = folder / "data"
+
+    def start(self) -> None:
+        """Start the server (``pg_ctl start -w``); nothing if it runs already."""
+        if self.running():
+            return
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories={self.folder}"
+            " -c fsync=on -c max_connections=300 -c shared_buffers=32MB"
+        )
+        subprocess.run(
+            _as_user(self.user, BIN / "pg_ctl", "-D", self.data, "-o", options, "-w",
+                     "-l", self.folder / "server.log", "start"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server: ``fast`` ends every session at once, ``immediate`` is a crash."""
+        if self.running():
+            subprocess.run(
+                _as_user(self.user, BIN / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop"),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+            )  # fmt: skip
+
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def promote(self) -> None:
+        """Make this standby the primary (``pg_ctl promote -w``)."""
+        subprocess.run(
+            _as_user(self.user, BIN / "pg_ctl", "-D", self.data, "-w", "promote"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+        )  # fmt: skip
+
+    def read(self, database: str, sql: str) -> list[tuple[object, ...]]:
+        import psycopg
+
+        with psycopg.connect(self.url(database), autocommit=True) as conn:
+            return list(conn.execute(sql.encode()).fetchall())
 
     def url(self, database: str) -> str:
         return f"postgresql:///{database}?host={self.folder}&user={self.user}"
@@ -76,11 +115,8 @@ def _as_user(user: str, *command: str | Path) -> list[str]:
 def running_server() -> Iterator[PgServer]:
     """Start a server (initdb, pg_ctl) and migrate the template; stop and remove it after."""
     user = "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
-    folder = Path(tempfile.mkdtemp(prefix="peluit-pg-"))
+    folder = _own_folder(user, "peluit-pg-")
     data = folder / "data"
-    if os.geteuid() == 0:
-        entry = pwd.getpwnam(user)
-        os.chown(folder, entry.pw_uid, entry.pw_gid)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
     try:
         subprocess.run(
@@ -88,28 +124,45 @@ def running_server() -> Iterator[PgServer]:
                      "--locale=C", "-E", "UTF8"),
             **quiet,  # type: ignore[call-overload]
         )  # fmt: skip
-        options = (
-            f"-c listen_addresses='' -c unix_socket_directories={folder}"
-            " -c fsync=on -c max_connections=300 -c shared_buffers=32MB"
-        )
-        subprocess.run(
-            _as_user(user, BIN / "pg_ctl", "-D", data, "-o", options, "-w",
-                     "-l", folder / "server.log", "start"),
-            **quiet,  # type: ignore[call-overload]
-        )  # fmt: skip
         server = PgServer(folder, user)
+        server.start()
         server.admin(f"CREATE DATABASE {TEMPLATE}")
         _migrate(server.url(TEMPLATE))
         yield server
     finally:
-        if (data / "postmaster.pid").exists():
-            subprocess.run(
-                _as_user(user, BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
+        PgServer(folder, user).stop("immediate")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def standby_of(primary: PgServer, name: str = "standby1") -> Iterator[PgServer]:
+    """A streaming standby of ``primary`` (``pg_basebackup -R``), on its own socket folder.
+
+    It connects as ``application_name=name``, the name the primary's
+    ``synchronous_standby_names`` lists to wait for it on every commit.
+    """
+    folder = _own_folder(primary.user, "peluit-pg-standby-")
+    standby = PgServer(folder, primary.user)
+    try:
+        conninfo = f"host={primary.folder} user={primary.user} application_name={name}"
+        subprocess.run(
+            _as_user(primary.user, BIN / "pg_basebackup", "-D", standby.data, "-R",
+                     "-X", "stream", "-c", "fast", "-d", conninfo),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+        )  # fmt: skip
+        standby.start()
+        yield standby
+    finally:
+        standby.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _own_folder(user: str, prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam(user)
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
+    return folder
 
 
 def _migrate(url: str) -> None:

@@ -51,6 +51,9 @@ DATABASE_URL_ENV = "PELUIT_DATABASE_URL"
 POOL_SIZE = 40
 """Connections per process in the PostgreSQL pool (each group committer has one more):
 anyio's default of 40 worker threads, so no request waits for a connection."""
+POOL_WAIT_SECONDS = 5.0
+"""How long a request waits for a pooled PostgreSQL connection before it answers 503
+(:class:`vault.errors.DatabaseUnavailable`): with PostgreSQL down, not psycopg_pool's 30 s."""
 WRITE_ATTEMPTS = 5
 """How often a write whose transaction PostgreSQL gave up (serialization) is run."""
 CASE_TABLES = ("pieces", "envelopes", "status_events", "exported_envelopes", "exported_cases",
@@ -98,6 +101,10 @@ def _pool(url: str) -> ConnectionPool:
                 url,
                 min_size=1,
                 max_size=POOL_SIZE,
+                timeout=POOL_WAIT_SECONDS,
+                # A connection the server ended while it sat in the pool (a
+                # restart, a failover) is replaced, not handed to a request.
+                check=ConnectionPool.check_connection,
                 kwargs={"autocommit": True},
                 configure=configure,
                 reset=_unlock_all,

@@ -18,6 +18,17 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
 disk error): callers outside ``vault/`` catch these instead of naming the engine."""
 
 
+class DatabaseUnavailable(sqlite3.OperationalError):
+    """The database server cannot be reached or went away (PostgreSQL only).
+
+    Raised for a refused or lost connection, a server shutting down, or no
+    pooled connection within :data:`vault.database.POOL_WAIT_SECONDS`. The
+    transaction in flight did not commit (or its fate is PostgreSQL's, never
+    acknowledged); the web layer answers 503 ``storage_unavailable``. SQLite,
+    a file, has no such state.
+    """
+
+
 def storage_full(exc: BaseException) -> bool:
     """A full disk (or quota, or file size limit) under a piece, a file or the database."""
     if isinstance(exc, OSError):

@@ -43,6 +43,8 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.string import BytesBinaryDumper
 from sqlite_utils import Database
 
+from vault.errors import DatabaseUnavailable
+
 WRITE_LOCK = 0x7065_6C75_6974  # "peluit": the key of the vault's write lock
 """The advisory lock every write transaction holds (one writer at a time)."""
 
@@ -81,11 +83,34 @@ def sqlite_error(failed: psycopg.Error) -> sqlite3.Error:
     message = str(failed).splitlines()[0] if str(failed) else type(failed).__name__
     if isinstance(failed, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
         return SerializationFailure(message)
+    if _connection_gone(failed):
+        return DatabaseUnavailable(message)
     if isinstance(failed, psycopg.IntegrityError):
         return sqlite3.IntegrityError(message)
     if isinstance(failed, psycopg.OperationalError):
         return sqlite3.OperationalError(message)
     return sqlite3.DatabaseError(message)
+
+
+_SERVER_GOING_AWAY = ("57P01", "57P02", "57P03")  # admin or crash shutdown, starting up
+
+
+def _connection_gone(failed: psycopg.Error) -> bool:
+    """A refused or lost connection, not a fault of the statement.
+
+    psycopg reports a connection it could not open or lost without an
+    SQLSTATE (an :class:`~psycopg.OperationalError`); a server ending its
+    sessions sends 57P01-57P03; class 08 is a connection exception; a
+    pool with no connection to give raises ``PoolTimeout``, an
+    ``OperationalError`` too; using a connection already closed is an
+    :class:`~psycopg.InterfaceError`.
+    """
+    if isinstance(failed, psycopg.InterfaceError):
+        return True
+    if not isinstance(failed, psycopg.OperationalError):
+        return False
+    state = failed.sqlstate
+    return state is None or state.startswith("08") or state in _SERVER_GOING_AWAY
 
 
 class PgCursor:

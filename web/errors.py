@@ -157,6 +157,12 @@ MESSAGES: Final[dict[str, Message]] = {
         "The server cannot check this request right now; nothing was stored."
         " Try again in a few minutes.",
     ),
+    "storage_unavailable": (
+        "Server sedang tidak dapat menjangkau penyimpanannya; tidak ada yang disimpan."
+        " Coba lagi dalam beberapa menit.",
+        "The server cannot reach its storage right now; nothing was stored."
+        " Try again in a few minutes.",
+    ),
     "server_error": (
         "Terjadi kesalahan server.",
         "Server error.",
@@ -185,6 +191,7 @@ _TABLE: list[tuple[type[BaseException], int, str]] = [
     (ClientGone, 400, "bad_request"),
     (RateLimited, 429, "rate_limited"),
     (StateUnavailable, 503, "state_unavailable"),
+    (vault_errors.DatabaseUnavailable, 503, "storage_unavailable"),
     (UnknownCase, 404, "not_found"),
     (vault_errors.NotFound, 404, "not_found"),
     (vault_errors.UnitRetired, 410, "unit_retired"),
