@@ -2,10 +2,12 @@
 
 Two real apps (A and B) on one vault and one real ``redis-server``, as in
 tests/test_scale_two_nodes.py; on ``PELUIT_TEST_BACKEND=postgres`` both
-nodes' stores are on the same PostgreSQL database (each its own pool, as two
-processes would have). The requests go through the API and the console of
-both nodes from threads released together (tests/threads_at_once.py), so
-the writers really overlap:
+nodes' stores are on the same PostgreSQL database (in one process they share
+its connection pool, but each store commits through its own group
+committer's connection, so the two contend for the write lock as two
+processes would). The requests go through the API and the console of both
+nodes from threads released together (tests/threads_at_once.py), so the
+writers really overlap:
 
 - N+k new reports at a unit's daily ceiling of N: exactly N are accepted;
 - the case references stay unique and dense;
@@ -37,7 +39,7 @@ from crypto.bundle import BundleReader, Kind
 from crypto.context import Context
 from crypto.envelope import open_envelope
 from vault import audit_log
-from vault.database import opened
+from vault.database import is_postgres, opened
 
 
 def ready_reports(nodes: tuple[Env, Env], count: int) -> list[tuple[AppClient, dict[str, Any]]]:
@@ -62,6 +64,8 @@ def send_at_once(ready: list[tuple[AppClient, dict[str, Any]]]) -> list[httpx.Re
 def count_cases(env: Env) -> int:
     with opened(env.data / "vault.sqlite3") as db:
         count: int = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    if is_postgres():  # both nodes wrote to the run's PostgreSQL database
+        assert not (env.data / "vault.sqlite3").exists()
     return count
 
 
