@@ -14,6 +14,10 @@ the same data folder, ``KILLS`` times. After every restart:
   belongs to an envelope or a staged upload, no case without its tip;
 - no file exists per report (the ciphertext is rows), so none keeps a time.
 
+In the ``PELUIT_TEST_BACKEND=postgres`` run the server (started with this
+process's environment) writes to the test's PostgreSQL database, and the
+checks read that database: no SQLite file appears in the data folder.
+
 Proof of work is 8 bits here instead of 16: the clients solve thousands of
 challenges in pure Python; the server's verification path is the same.
 """
@@ -32,6 +36,7 @@ from bench.reporter_load import PreparedReport, prepare_report, read_back, send_
 from crypto.b64 import b64u_decode
 from reporter.http_client import ApiClient
 from vault.consistency import check_folder
+from vault.database import is_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -97,6 +102,8 @@ def check_everything(server: LiveServer, data: Path, load: Load, unit_key: objec
     names = {p.name for p in data.rglob("*")}
     per_report = names - FIXED_NAMES - {"cuti_bersama.json", "staff_key"}
     assert per_report == set(), "a file was made for a report"
+    if is_postgres():  # the server wrote to PostgreSQL, as the checks above read it
+        assert not {"vault.sqlite3", "vault.sqlite3-wal"} & names
 
 
 def test_sigkill_under_load_loses_no_acknowledged_report(tmp_path: Path) -> None:

@@ -1,10 +1,13 @@
 """Two server processes on one data folder and one Redis act as one server (docs/scale.md).
 
-Each test builds two real apps (A and B) on the same SQLite data folder and
-the same real ``redis-server`` (tests/redis_fixtures.py), as two processes
-or two machines would be, and checks that what one remembers the other
-knows: spent proofs of work, prices, staff sessions, sign-in locks, upload
-pieces in flight, receipts.
+Each test builds two real apps (A and B) on the same vault (the SQLite data
+folder; in the ``PELUIT_TEST_BACKEND=postgres`` run the same PostgreSQL
+database) and the same real ``redis-server`` (tests/redis_fixtures.py), as
+two processes or two machines would be, and checks that what one remembers
+the other knows: spent proofs of work, prices, staff sessions, sign-in
+locks, upload pieces in flight, receipts. Writes at the same time through
+both: tests/test_scale_two_nodes_concurrent.py; two real server processes:
+tests/test_scale_two_servers.py.
 """
 
 from __future__ import annotations

@@ -11,10 +11,9 @@ passed a daily ceiling of 1.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
+from threads_at_once import at_once
 from vault_fixtures import FixedDay, make_unit, open_store, submission
 
 from vault import audit_log
@@ -22,26 +21,6 @@ from vault.database import opened
 from vault.errors import DailyCeiling
 
 STORES = 3
-
-
-def _at_once(work: list[Callable[[], object]]) -> list[object]:
-    """Run every callable in its own thread, released together; return results or errors."""
-    results: list[object] = [None] * len(work)
-    start = threading.Barrier(len(work))
-
-    def run(index: int) -> None:
-        start.wait()
-        try:
-            results[index] = work[index]()
-        except Exception as failed:  # returned to the test
-            results[index] = failed
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_a_daily_ceiling_of_n_takes_exactly_n_of_n_plus_k(tmp_path: Path) -> None:
@@ -52,7 +31,7 @@ def test_a_daily_ceiling_of_n_takes_exactly_n_of_n_plus_k(tmp_path: Path) -> Non
     stores[0].register_unit(unit.card)
     stores[0].update_unit_settings(unit.unit_id, daily_case_ceiling=ceiling)
     subs = [submission(unit) for _ in range(ceiling + extra)]
-    results = _at_once(
+    results = at_once(
         [
             (lambda s=s, i=i: stores[i % STORES].create_case(s.new))
             for i, s in enumerate(subs)
@@ -74,7 +53,7 @@ def test_references_stay_unique_and_dense_under_concurrent_writers(tmp_path: Pat
     unit = make_unit()
     stores[0].register_unit(unit.card)
     subs = [submission(unit) for _ in range(18)]
-    results = _at_once(
+    results = at_once(
         [(lambda s=s, i=i: stores[i % STORES].create_case(s.new)) for i, s in enumerate(subs)]
     )
     assert [r for r in results if isinstance(r, BaseException)] == []
@@ -98,7 +77,7 @@ def test_messages_of_one_case_get_dense_sequence_numbers(tmp_path: Path) -> None
         sealed = seal(unit, sub.reporter, sub.case_id, "message", item, b"lagi %d" % i)
         return stores[i % STORES].append_reporter_message(sub.case_id, item, sealed)
 
-    results = _at_once([(lambda i=i: message(i)) for i in range(9)])
+    results = at_once([(lambda i=i: message(i)) for i in range(9)])
     assert [r for r in results if isinstance(r, BaseException)] == []
     seqs = [e.seq for e in stores[2].list_envelopes(sub.case_id)]
     assert seqs == list(range(1, 11))  # the tip, then nine messages
@@ -118,7 +97,7 @@ def test_the_audit_chain_verifies_after_concurrent_appends(tmp_path: Path) -> No
                 detail={"unit": "inspektorat-demo"}, today=day,
             )  # fmt: skip
 
-    results = _at_once([(lambda i=i: append(i)) for i in range(16)])
+    results = at_once([(lambda i=i: append(i)) for i in range(16)])
     assert [r for r in results if isinstance(r, BaseException)] == []
     with opened(path) as db:
         report = audit_log.verify(db)
