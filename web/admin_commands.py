@@ -29,9 +29,8 @@ from common.days import jakarta_today
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from vault import staff
-from vault.data_folder import DataFolder
 from vault.housekeeping import Housekeeping
-from vault.job_lock import FolderJobLock
+from vault.job_lock import JobLock, open_job_lock
 from vault.store import open_housekeeping
 from web import clock_override
 from web.cli_language import _
@@ -119,9 +118,10 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def job_lock(settings: Any) -> FolderJobLock:
-    """The data folder's job locks (vault/job_lock.py): one copy of each daily job at a time."""
-    return FolderJobLock(DataFolder.locate(settings.data_dir).root)
+def job_lock(settings: Any) -> JobLock:
+    """The vault's job locks (vault/job_lock.py): one copy of each daily job at a time,
+    across the machine (SQLite) or every machine of the cluster (PostgreSQL)."""
+    return open_job_lock(settings.data_dir)
 
 
 def once(job: str, command: Command) -> Command:
