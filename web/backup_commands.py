@@ -3,7 +3,9 @@
 ``backup`` may run while ``peluit serve`` keeps taking reports: it copies the
 database (ciphertext included, as rows) with SQLite's online backup API.
 ``restore`` writes only into a new (or empty) data folder, after checking
-every file's hash and the restored folder's consistency.
+every file's hash and the restored folder's consistency. On PostgreSQL
+``backup`` refuses with exit status 1 and writes nothing: PostgreSQL's own
+tools back that database up (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from web.settings import Settings
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from vault.backup import backup
+    from vault.backup import BackupOnPostgres, backup
 
     try:
         done = backup(settings.data_dir, args.out)
+    except BackupOnPostgres:
+        return _fail(
+            _("the vault is on PostgreSQL: peluit backup does not copy it; nothing was written"),
+            _("back the database up with PostgreSQL's own tools (pg_basebackup and WAL"
+              " archiving, docs/scale.md) and keep a copy of the data folder's pepper,"
+              " instance_salt and staff_key"),
+        )  # fmt: skip
     except PeluitError as failed:
         return _fail(_(failed.user_message).lower().rstrip("."))
     except OSError as failed:
