@@ -313,7 +313,11 @@ def test_postgres_doctor_names_a_server_that_does_not_answer(
     data.mkdir(mode=0o700)
     nowhere = f"postgresql:///peluit?host={tmp_path / 'no-socket-here'}"
     monkeypatch.setenv(database.DATABASE_URL_ENV, nowhere)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     try:
+        # backup refuses before its job lock, which would need the server
+        assert run("backup", str(tmp_path / "b"), data=data) == 1
+        assert "error: the vault is on PostgreSQL" in capsys.readouterr().err
         code = run("doctor", "--skip", "noatime", "--skip", "https", data=data)
     finally:
         database.select_database(None)

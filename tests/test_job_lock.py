@@ -180,9 +180,13 @@ def test_retention_run_skips_while_another_copy_runs(
 
 
 def test_backup_runs_once_too(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    vault_backend: str,
 ) -> None:
-    """``peluit backup`` takes the backup job's lock before anything (both engines)."""
+    """``peluit backup`` takes the backup job's lock before it copies anything. On
+    PostgreSQL there is nothing to run once: it refuses first, lock or not."""
     from bench.live_server import prepare_data
 
     monkeypatch.setenv("LANG", "C.UTF-8")
@@ -190,11 +194,18 @@ def test_backup_runs_once_too(
     prepare_data(data)
     holder = hold_in_another_process(data, "backup")
     try:
-        assert main(["--data", str(data), "backup", str(tmp_path / "b1")]) == 0
-        assert "hint: backup is already running elsewhere" in capsys.readouterr().err
+        code = main(["--data", str(data), "backup", str(tmp_path / "b1")])
+        err = capsys.readouterr().err
+        if vault_backend == "sqlite":
+            assert code == 0 and "hint: backup is already running elsewhere" in err
+        else:
+            assert code == 1 and "error: the vault is on PostgreSQL" in err
         assert not (tmp_path / "b1").exists()
     finally:
         release(holder)
+    code = main(["--data", str(data), "backup", str(tmp_path / "b1")])
+    assert code == (0 if vault_backend == "sqlite" else 1)
+    assert (tmp_path / "b1").exists() == (vault_backend == "sqlite")
 
 
 def test_selecting_postgres_in_the_process_selects_its_lock(

@@ -124,16 +124,26 @@ def _snapshot_database(source: Path, target: Path) -> tuple[int, list[tuple[str,
     return cases, rows
 
 
-def backup(data_dir: Path, out: Path) -> BackupSummary:
-    """Back up the (possibly running) vault at ``data_dir`` into the new folder ``out``."""
-    folder = DataFolder(Path(data_dir).absolute())
-    out = Path(out).absolute()
+def refuse_on_postgres() -> None:
+    """Raise :class:`BackupOnPostgres` when the vault's database is PostgreSQL.
+
+    ``peluit backup`` asks before it takes its job lock: on PostgreSQL that
+    lock is the server's, and a job confined without network
+    (deploy/systemd/peluit-backup.service) should hear the refusal, not a
+    connection error."""
     if is_postgres():
         raise BackupOnPostgres(
             "The vault is on PostgreSQL: back it up with PostgreSQL's own tools"
             " (pg_basebackup, WAL archive; docs/scale.md) and keep a copy of the data"
             " folder's pepper, instance_salt and staff_key."
         )
+
+
+def backup(data_dir: Path, out: Path) -> BackupSummary:
+    """Back up the (possibly running) vault at ``data_dir`` into the new folder ``out``."""
+    folder = DataFolder(Path(data_dir).absolute())
+    out = Path(out).absolute()
+    refuse_on_postgres()
     if not folder.database_path.is_file():
         raise BackupError(f"There is no vault in {folder.root}.")
     if folder.blobs_path.exists():
