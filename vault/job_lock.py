@@ -23,8 +23,11 @@ instead, on a connection of its own opened for the job and closed at its
 end (never one borrowed from the pool, whose locks are let go when it is
 given back). A killed job's connection closes with its process and
 PostgreSQL lets go of the lock at once; a machine that vanishes keeps it
-until the server notices the dead connection (its TCP keepalive settings;
-never on a unix socket, which closes with the process). Each job's key is
+until the server notices the dead TCP connection (its keepalive settings,
+docs/scale.md). Should the connection break while the job runs (a database
+restart), the job goes on without its lock and a second copy may start: each
+job's writes are transactions of their own, and safe to repeat (below).
+Each job's key is
 :func:`job_key`: the first 8 bytes of ``SHA-256("peluit/job-lock/v1/" +
 job)`` as a signed 64-bit integer, fixed by the job's name (not its place
 in :data:`~vault.daily_jobs.JOBS`, so two releases in a rolling upgrade
