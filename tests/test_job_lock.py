@@ -220,3 +220,27 @@ def test_selecting_postgres_in_the_process_selects_its_lock(
     finally:
         database.select_database(None)
     assert isinstance(open_job_lock(tmp_path), FolderJobLock)
+
+
+def test_a_job_whose_database_does_not_answer_says_so_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL down: the daily job fails (exit 1, systemd shows it) with one clear
+    line in the reader's language, not a traceback, and without running."""
+    monkeypatch.setenv(database.DATABASE_URL_ENV, f"postgresql:///p?host={tmp_path / 'none'}")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    data = tmp_path / "var"
+    try:
+        for lang, said in (
+            ("C.UTF-8", "error: the database does not answer, so retention did not run: "),
+            ("id_ID.UTF-8", "error: basis data tidak menjawab, jadi retention tidak dijalankan: "),
+        ):
+            monkeypatch.setenv("LANG", lang)
+            assert main(["--data", str(data), "retention", "run"]) == 1
+            err = capsys.readouterr().err
+            assert said in err and "PELUIT_DATABASE_URL" in err
+            assert "Traceback" not in err
+    finally:
+        database.select_database(None)
+        database.close_pools()

@@ -55,10 +55,23 @@ from typing import Protocol
 from vault.daily_jobs import JOBS
 from vault.data_folder import DataFolder
 from vault.database import database_url
+from vault.errors import VaultError
 
 LOCK_NAME = "jobs.lock"
 KEY_LABEL = b"peluit/job-lock/v1/"
 """The purpose label each job's advisory-lock key is derived under (:func:`job_key`)."""
+
+
+class JobLockUnavailable(VaultError):
+    """The job's lock could not be asked for: the database server does not answer.
+
+    ``detail`` keeps the driver's first line for the operator."""
+
+    default_message = "The database does not answer, so the job's lock could not be taken."
+
+    def __init__(self, detail: str) -> None:
+        super().__init__()
+        self.detail = detail
 
 
 class JobLock(Protocol):
@@ -106,11 +119,16 @@ class PgJobLock:
     @contextlib.contextmanager
     def hold(self, job: str) -> Iterator[bool]:
         key = job_key(job)
+        import sqlite3
+
         from psycopg import Error
 
         from vault.pg_database import connect_raw, sqlite_error
 
-        raw = connect_raw(self.url)  # its own connection: the lock lives as long as it
+        try:
+            raw = connect_raw(self.url)  # its own connection: the lock lives as long as it
+        except sqlite3.Error as down:
+            raise JobLockUnavailable((str(down).splitlines() or ["?"])[0]) from down
         try:
             try:
                 # A server-wide idle_session_timeout would end this idle connection,
