@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from app_fixtures import make_unit
 from deploy_fixtures import self_signed, serve_tls
+from pg_server import PgServer
 
 from common.days import jakarta_today
 from vault import database
@@ -115,7 +116,9 @@ def test_a_good_deployment_passes(
     if vault_backend == "sqlite":
         assert "[ok] backup: cadangan terakhir peluit-1 lengkap" in out
         assert "[ok] database: SQLite menjawab dan utuh: 0 kasus, 0 amplop" in out
+        assert "pg_quiet" not in out  # PostgreSQL's settings: nothing to say on SQLite
     else:
+        assert "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan maupun waktu commit" in out
         assert "[lewati/skipped] backup: basis data di PostgreSQL" in out
         assert "its backups are PostgreSQL's business (pg_basebackup" in out
         assert "[ok] database: PostgreSQL menjawab dan utuh: 0 kasus, 0 amplop" in out
@@ -371,3 +374,30 @@ def test_postgres_backup_refuses_and_writes_nothing(
     assert "[ok] database: PostgreSQL menjawab dan utuh: 0 kasus, 0 amplop" in out
     assert "[ok] schema: skema versi" in out
     assert "peluit backup (" not in out  # not a late daily job on PostgreSQL
+
+
+def test_postgres_doctor_names_settings_that_keep_statements(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pg_server: PgServer,
+    pg_url: str,
+) -> None:
+    """A statement log would keep lookup hashes and case ids with a time (docs/scale.md)."""
+    monkeypatch.setenv(database.DATABASE_URL_ENV, pg_url)
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    capsys.readouterr()
+    assert run("doctor", "--skip", "noatime", "--skip", "https", data=data) == 1  # no jobs yet
+    out = capsys.readouterr().out
+    assert "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan maupun waktu commit" in out
+    assert "pg_quiet: PostgreSQL logs no statements and keeps no commit times" in out
+    name = pg_url.split("?", 1)[0].rsplit("/", 1)[1]
+    pg_server.admin(f"ALTER DATABASE {name} SET log_statement = 'mod'")
+    pg_server.admin(f"ALTER DATABASE {name} SET log_min_duration_statement = 0")
+    database.close_pools()  # new connections see the database's settings
+    run("doctor", "--skip", "noatime", "--skip", "https", data=data)
+    out = capsys.readouterr().out
+    assert "[MASALAH/PROBLEM] pg_quiet: PostgreSQL menyimpan lebih dari Peluit:" in out
+    assert "log_statement = mod, log_min_duration_statement = 0" in out
+    assert "set log_statement = none, log_min_duration_statement = -1" in out

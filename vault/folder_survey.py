@@ -61,6 +61,22 @@ def daily_job_days(folder: DataFolder) -> dict[str, dt.date] | None:
         return daily_jobs.last_days(db)
 
 
+QUIET_SETTINGS = ("log_statement", "log_min_duration_statement", "track_commit_timestamp")
+"""PostgreSQL settings that decide whether its own logs and rows carry exact times
+or statements (docs/scale.md, "What PostgreSQL learns about reporters")."""
+
+
+def postgres_settings(folder: DataFolder) -> dict[str, str]:
+    """The values of :data:`QUIET_SETTINGS` on the server (empty on SQLite)."""
+    if not is_postgres() or not has_database(folder):
+        return {}
+    with opened(folder.database_path) as db:
+        rows = db.conn.execute(
+            "SELECT name, setting FROM pg_settings WHERE name IN (?, ?, ?)", list(QUIET_SETTINGS)
+        ).fetchall()
+    return {str(name): str(value) for name, value in rows}
+
+
 def database_consistency(folder: DataFolder) -> FolderCheck:
     """The database's own checks (vault/consistency.py); ask on a current schema only.
 

@@ -10,8 +10,8 @@ reachable from this machine). It reads, never writes: no data folder is
 created, no migration is run (``schema`` says when ``peluit migrate`` is
 due).
 
-Checks: permissions, secrets, backup, database, schema, public_url, https,
-access_log, clock, holidays, demo, disk, jobs, noatime, notify, state
+Checks: permissions, secrets, backup, database, pg_quiet, schema, public_url,
+https, access_log, clock, holidays, demo, disk, jobs, noatime, notify, state
 (web/doctor_checks.py, web/doctor_database.py, web/doctor_web.py,
 web/doctor_machine.py). On PostgreSQL (``PELUIT_DATABASE_URL``) the
 database check asks the server, and the backup check says that backups
@@ -37,6 +37,7 @@ CHECKS: dict[str, Check] = {
     "secrets": checks.check_secrets,
     "backup": checks.check_backup,
     "database": doctor_database.check_database,
+    "pg_quiet": doctor_database.check_postgres_quiet,
     "schema": checks.check_schema,
     "public_url": web_checks.check_public_url,
     "https": web_checks.check_https,
