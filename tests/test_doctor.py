@@ -5,6 +5,11 @@ admin, the daily jobs, a backup), served by the real app over real TLS on
 localhost (a certificate made here), so the HTTPS check fetches a page and
 reads its HSTS. The broken one has each problem the issue names; each is
 named, and the exit status is non-zero.
+
+They run on both engines (``PELUIT_TEST_BACKEND``). On PostgreSQL there is
+no ``peluit backup`` (it refuses; PostgreSQL's own tools back that database
+up), so the good deployment has none and the doctor says whose business
+backups are instead; the tests at the end run on PostgreSQL in every run.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from pathlib import Path
 import pytest
 from app_fixtures import make_unit
 from deploy_fixtures import self_signed, serve_tls
+from pg_server import PgServer
 
 from common.days import jakarta_today
+from vault import database
 from vault.data_folder import atime_mount
 from web.app import create_app
 from web.cli import main
@@ -54,7 +61,9 @@ def run(*args: str, data: Path, env: dict[str, str] | None = None, stdin: str = 
 
 
 def good_deployment(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A data folder set up the way docs/admin.md says; returns (data, backups, proxy config)."""
+    """A data folder set up the way docs/admin.md says; returns (data, backups, proxy config).
+
+    On PostgreSQL without a backup: ``peluit backup`` refuses there."""
     data = tmp_path / "var"
     card = tmp_path / "unit-card.json"
     card.write_bytes(make_unit("inspektorat-kota").card.to_json())
@@ -66,7 +75,8 @@ def good_deployment(tmp_path: Path) -> tuple[Path, Path, Path]:
     assert run("deadlines", "close-due", data=data) == 0
     backups = tmp_path / "backups"
     backups.mkdir(mode=0o700)
-    assert run("backup", str(backups / "peluit-1"), data=data) == 0
+    if not database.is_postgres():
+        assert run("backup", str(backups / "peluit-1"), data=data) == 0
     os.chmod(data, 0o700)
     for path in data.iterdir():
         os.chmod(path, 0o700 if path.is_dir() else 0o600)
@@ -88,9 +98,10 @@ def tls_app(tmp_path: Path) -> Iterator[tuple[Path, Path, Path, str, Path]]:
         app.state.vault.close()
 
 
-@pytest.mark.sqlite_only  # doctor makes a backup
 def test_a_good_deployment_passes(
-    tls_app: tuple[Path, Path, Path, str, Path], capsys: pytest.CaptureFixture[str]
+    tls_app: tuple[Path, Path, Path, str, Path],
+    capsys: pytest.CaptureFixture[str],
+    vault_backend: str,
 ) -> None:
     data, backups, proxy, url, cert = tls_app
     code = run(
@@ -102,12 +113,20 @@ def test_a_good_deployment_passes(
     assert code == 0, out
     assert "MASALAH" not in out
     assert f"[ok] https: {url}/id/: 200, HSTS, CSP" in out
-    assert "[ok] backup: cadangan terakhir peluit-1 lengkap" in out
+    if vault_backend == "sqlite":
+        assert "[ok] backup: cadangan terakhir peluit-1 lengkap" in out
+        assert "[ok] database: SQLite menjawab dan utuh: 0 kasus, 0 amplop" in out
+        assert "pg_quiet" not in out  # PostgreSQL's settings: nothing to say on SQLite
+    else:
+        assert "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan maupun waktu commit" in out
+        assert "[lewati/skipped] backup: basis data di PostgreSQL" in out
+        assert "its backups are PostgreSQL's business (pg_basebackup" in out
+        assert "[ok] database: PostgreSQL menjawab dan utuh: 0 kasus, 0 amplop" in out
+    assert "[ok] schema: skema versi" in out
     assert "[ok] jobs:" in out and "[ok] permissions:" in out and "[ok] secrets:" in out
     assert "semua yang diperiksa baik / everything checked is good" in out
 
 
-@pytest.mark.sqlite_only  # doctor makes a backup
 def test_https_without_hsts_is_a_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -128,7 +147,6 @@ def test_https_without_hsts_is_a_problem(
     assert "[MASALAH/PROBLEM] https:" in out and "sends no HSTS" in out
 
 
-@pytest.mark.sqlite_only  # doctor makes a backup
 def test_a_broken_deployment_names_each_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,7 +186,6 @@ def test_a_broken_deployment_names_each_problem(
     assert "the proxy keeps an access log" in out
 
 
-@pytest.mark.sqlite_only  # doctor makes a backup
 def test_no_public_url_old_schema_and_late_jobs_are_problems(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -224,19 +241,21 @@ def test_the_noatime_fix_names_the_data_folders_own_mount_never_root(tmp_path: P
     assert fix is not None and f"mount -o remount,noatime {data}" in fix.en
 
 
-@pytest.mark.sqlite_only  # doctor makes a backup
 def test_the_timers_fix_is_a_command_systemctl_accepts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], vault_backend: str
 ) -> None:
-    """systemctl enable takes no glob: the four timers are named one by one."""
+    """systemctl enable takes no glob: the four timers are named one by one
+    (three on PostgreSQL, where there is no peluit backup to run)."""
     data = tmp_path / "var"
     assert run("unit", "list", data=data) == 0
     capsys.readouterr()
     assert run("doctor", "--skip", "noatime", data=data) == 1
     out = capsys.readouterr().out
-    timers = " ".join(
-        f"peluit-{job}.timer" for job in ("deadlines", "retention", "backup", "notify")
-    )
+    jobs = ("deadlines", "retention", "backup", "notify")
+    if vault_backend == "postgres":
+        jobs = ("deadlines", "retention", "notify")
+        assert "peluit backup (" not in out  # not a late job there
+    timers = " ".join(f"peluit-{job}.timer" for job in jobs)
     assert f"fix:      enable the timers: systemctl enable --now {timers}" in out
     assert f"perbaiki: aktifkan timer: systemctl enable --now {timers}" in out
     assert "*" not in out
@@ -250,3 +269,135 @@ def test_one_problem_is_singular_in_english(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().err == "1 masalah / 1 problem\n"
     assert print_findings([problem("a", "x", "x", "y", "y"), problem("b", "x", "x", "y", "y")]) == 1
     assert capsys.readouterr().err == "2 masalah / 2 problems\n"
+
+
+def test_an_older_schema_is_named_and_the_database_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Migrations current? Read from the database in use (PostgreSQL's on PostgreSQL)."""
+    from vault.schema import available_migrations
+
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    engine = "postgres" if database.is_postgres() else "sqlite"
+    latest = max(m.version for m in available_migrations(engine))
+    with database.opened(data / "vault.sqlite3") as db:
+        db.conn.execute("DELETE FROM schema_version WHERE version = ?", [latest])
+    capsys.readouterr()
+    assert run("doctor", "--skip", "noatime", data=data) == 1
+    out = capsys.readouterr().out
+    before = max(m.version for m in available_migrations(engine) if m.version != latest)
+    assert f"schema at version {before}, this release needs {latest}" in out
+    assert "] database:" not in out  # no consistency check on a schema it does not know
+
+
+def test_a_damaged_database_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Consistency: pieces of ciphertext without their row are found, on either engine."""
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    with database.opened(data / "vault.sqlite3") as db:
+        db.conn.execute(
+            "INSERT INTO pieces (item_id, start, data) VALUES (?, 0, ?)", ["ab" * 16, b"x"]
+        )
+    capsys.readouterr()
+    assert run("doctor", "--skip", "noatime", data=data) == 1
+    out = capsys.readouterr().out
+    assert "[MASALAH/PROBLEM] database: basis data" in out
+    assert "is not whole: 1 items of pieces without a row" in out
+
+
+# --- PostgreSQL in every run (when it is installed) -------------------------------------
+
+
+def test_postgres_doctor_names_a_server_that_does_not_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "var"
+    data.mkdir(mode=0o700)
+    nowhere = f"postgresql:///peluit?host={tmp_path / 'no-socket-here'}"
+    monkeypatch.setenv(database.DATABASE_URL_ENV, nowhere)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    try:
+        # backup refuses before its job lock, which would need the server
+        assert run("backup", str(tmp_path / "b"), data=data) == 1
+        assert "error: the vault is on PostgreSQL" in capsys.readouterr().err
+        code = run("doctor", "--skip", "noatime", "--skip", "https", data=data)
+    finally:
+        database.select_database(None)
+        database.close_pools()
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[MASALAH/PROBLEM] database: PostgreSQL tidak menjawab:" in out
+    assert "database: PostgreSQL does not answer:" in out
+    assert "check PELUIT_DATABASE_URL and the PostgreSQL service" in out
+    assert "there is no database" not in out  # one problem, named once
+    assert "] backup:" in out and "PostgreSQL's business" in out
+
+
+def test_postgres_backup_refuses_and_writes_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pg_url: str,
+) -> None:
+    from bench.live_server import prepare_data
+
+    monkeypatch.setenv(database.DATABASE_URL_ENV, pg_url)
+    data = tmp_path / "var"
+    prepare_data(data)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    for lang, error, hint in (
+        ("C.UTF-8", "error: the vault is on PostgreSQL: peluit backup does not copy it;"
+         " nothing was written", "hint: back the database up with PostgreSQL's own tools"
+         " (pg_basebackup and WAL archiving, docs/scale.md)"),
+        ("id_ID.UTF-8", "error: brankas berada di PostgreSQL: peluit backup tidak"
+         " menyalinnya; tidak ada yang ditulis", "hint: cadangkan basis data dengan alat"
+         " PostgreSQL sendiri (pg_basebackup dan pengarsipan WAL, docs/scale.md)"),
+    ):  # fmt: skip
+        monkeypatch.setenv("LANG", lang)
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LC_MESSAGES", raising=False)
+        assert run("backup", str(backups / "peluit-1"), data=data) == 1
+        err = capsys.readouterr().err
+        assert error in err and hint in err, err
+        assert list(backups.iterdir()) == []  # no folder, no temporary name
+    with database.opened(data / "vault.sqlite3") as db:
+        from vault.daily_jobs import last_days
+
+        assert "backup" not in last_days(db)  # a refusal is not a backup made
+    # The doctor on the same vault: backups are PostgreSQL's, the rest is checked.
+    capsys.readouterr()
+    run("doctor", "--skip", "noatime", "--skip", "https", "--backups", str(backups), data=data)
+    out = capsys.readouterr().out
+    assert "[lewati/skipped] backup: basis data di PostgreSQL" in out
+    assert "[ok] database: PostgreSQL menjawab dan utuh: 0 kasus, 0 amplop" in out
+    assert "[ok] schema: skema versi" in out
+    assert "peluit backup (" not in out  # not a late daily job on PostgreSQL
+
+
+def test_postgres_doctor_names_settings_that_keep_statements(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pg_server: PgServer,
+    pg_url: str,
+) -> None:
+    """A statement log would keep lookup hashes and case ids with a time (docs/scale.md)."""
+    monkeypatch.setenv(database.DATABASE_URL_ENV, pg_url)
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    capsys.readouterr()
+    assert run("doctor", "--skip", "noatime", "--skip", "https", data=data) == 1  # no jobs yet
+    out = capsys.readouterr().out
+    assert "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan maupun waktu commit" in out
+    assert "pg_quiet: PostgreSQL logs no statements and keeps no commit times" in out
+    name = pg_url.split("?", 1)[0].rsplit("/", 1)[1]
+    pg_server.admin(f"ALTER DATABASE {name} SET log_statement = 'mod'")
+    pg_server.admin(f"ALTER DATABASE {name} SET log_min_duration_statement = 0")
+    database.close_pools()  # new connections see the database's settings
+    run("doctor", "--skip", "noatime", "--skip", "https", data=data)
+    out = capsys.readouterr().out
+    assert "[MASALAH/PROBLEM] pg_quiet: PostgreSQL menyimpan lebih dari Peluit:" in out
+    assert "log_statement = mod, log_min_duration_statement = 0" in out
+    assert "set log_statement = none, log_min_duration_statement = -1" in out

@@ -12,7 +12,9 @@
   modules (every module of ``vault/``; on the workstation ``database.py``,
   ``store.py``, ``outbox.py`` and ``held_rows.py``) no module imports
   ``sqlite3``, ``sqlite_utils`` or a connection module, touches a ``.conn``
-  or ``._conn``, calls ``execute``, or names a database file path.
+  or ``._conn``, calls ``execute``, or names a database file path;
+- ``web/`` names no backend's class (``Sqlite…``, ``Pg…``, ``FolderJobLock``):
+  the stores' factories pick SQLite or PostgreSQL from one setting.
 
 Import cycles and the browser modules' direction: tests/test_layering_graph.py.
 """
@@ -174,6 +176,48 @@ def test_storage_only_through_the_store_interfaces(package: str) -> None:
         for found in _raw_storage(path)
     ]
     assert bad == []
+
+
+# One setting switches the backend (docs/scale.md): outside ``vault/`` no module
+# names one backend's implementation; it asks a factory (vault/store.py
+# ``open_store``/``open_housekeeping``, vault/job_lock.py ``open_job_lock``).
+BACKEND_CLASSES = ("Sqlite", "Pg", "FolderJobLock")
+
+
+def _backend_names(path: Path) -> list[str]:
+    where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = [
+        (node.lineno, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vault")
+        for alias in node.names
+    ]
+    names += [(n.lineno, n.id) for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    names += [(n.lineno, n.attr) for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
+    return sorted({
+        f"{where}:{line} names {name}"
+        for line, name in names
+        if name.startswith(BACKEND_CLASSES) and name[:1].isupper()
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize("package", ["web"])
+def test_no_backend_is_named_outside_the_vault(package: str) -> None:
+    assert [found for path in _modules(package) for found in _backend_names(path)] == []
+
+
+def test_the_backend_checker_sees_a_backend_class(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from vault.store import SqliteVaultStore\n"
+        "from vault import job_lock\n"
+        "lock = job_lock.FolderJobLock(root)\n"
+        "other = job_lock.PgJobLock(url)\n"
+    )
+    found = " ".join(_backend_names(sample))
+    for name in ("SqliteVaultStore", "FolderJobLock", "PgJobLock"):
+        assert name in found
 
 
 def test_every_store_module_exists() -> None:

@@ -63,13 +63,13 @@ Storage: one SQLite file in one data folder (or PostgreSQL), and keeping it whol
 
 - ``store``: the storage interface of the online vault and its implementation
 - ``housekeeping``: the storage interface of the operator's commands (retention, deadlines)
-- ``folder_survey``: the doctor's read-only look inside a data folder's database
+- ``folder_survey``: the doctor's read-only look at the vault's database (SQLite or PostgreSQL)
 - ``database``: SQLite connections with every pragma, explicit transactions; the engine switch
 - ``pg_database``: the same connection surface on PostgreSQL (docs/scale.md)
-- ``job_lock``: the daily jobs run one copy at a time across processes
+- ``job_lock``: one copy of each daily job at a time (a folder lock; PostgreSQL: advisory)
 - ``group_commit``: concurrent writers sharing one transaction and one commit
 - ``schema``: numbered SQL migrations in ``vault/migrations/``
-- ``upgrade``: schema upgrades, with a backup first
+- ``upgrade``: schema upgrades, with a backup first (SQLite; PostgreSQL's are its own)
 - ``blob_store``: ciphertext as rows, in pieces of at most 1 MiB
 - ``blob_files``: moving an earlier version's ciphertext files into the database
 - ``data_folder``: where the vault keeps everything it keeps

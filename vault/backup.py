@@ -23,6 +23,11 @@ temporary folder beside the target, checks the result with
 :func:`vault.consistency.check_folder`, then renames it into place; it never
 writes into an existing folder that has content. The backup holds the pepper:
 keep it as carefully as the server itself (encrypted disk, locked place).
+
+On PostgreSQL :func:`backup` refuses (:class:`BackupOnPostgres`) before it
+writes anything: the database is backed up with PostgreSQL's own tools
+(``pg_basebackup``, WAL archiving; docs/scale.md), the data folder's
+secrets beside it.
 """
 
 from __future__ import annotations
@@ -59,6 +64,12 @@ _BLOCK = 1 << 20
 
 class BackupError(VaultError):
     """A backup could not be made or restored; ``user_message`` says why."""
+
+
+class BackupOnPostgres(BackupError):
+    """The vault is on PostgreSQL: backing it up is PostgreSQL's business (docs/scale.md).
+
+    Raised before anything is written: no folder, no temporary name."""
 
 
 @dataclass(frozen=True)
@@ -113,16 +124,26 @@ def _snapshot_database(source: Path, target: Path) -> tuple[int, list[tuple[str,
     return cases, rows
 
 
-def backup(data_dir: Path, out: Path) -> BackupSummary:
-    """Back up the (possibly running) vault at ``data_dir`` into the new folder ``out``."""
-    folder = DataFolder(Path(data_dir).absolute())
-    out = Path(out).absolute()
+def refuse_on_postgres() -> None:
+    """Raise :class:`BackupOnPostgres` when the vault's database is PostgreSQL.
+
+    ``peluit backup`` asks before it takes its job lock: on PostgreSQL that
+    lock is the server's, and a job confined without network
+    (deploy/systemd/peluit-backup.service) should hear the refusal, not a
+    connection error."""
     if is_postgres():
-        raise BackupError(
+        raise BackupOnPostgres(
             "The vault is on PostgreSQL: back it up with PostgreSQL's own tools"
             " (pg_basebackup, WAL archive; docs/scale.md) and keep a copy of the data"
             " folder's pepper, instance_salt and staff_key."
         )
+
+
+def backup(data_dir: Path, out: Path) -> BackupSummary:
+    """Back up the (possibly running) vault at ``data_dir`` into the new folder ``out``."""
+    folder = DataFolder(Path(data_dir).absolute())
+    out = Path(out).absolute()
+    refuse_on_postgres()
     if not folder.database_path.is_file():
         raise BackupError(f"There is no vault in {folder.root}.")
     if folder.blobs_path.exists():

@@ -51,13 +51,25 @@ def _sqlite_checks(db: Any) -> list[str]:
 def check_folder(root: Path) -> FolderCheck:
     """Check the data folder at ``root`` (see the module docstring)."""
     folder = DataFolder(Path(root).absolute())
-    report = FolderCheck()
+    secrets: list[str] = []
     for path, size in (
         (folder.pepper_path, PEPPER_SIZE),
         (folder.instance_salt_path, INSTANCE_SALT_SIZE),
     ):
         if not path.is_file() or path.stat().st_size != size:
-            report.problems.append(f"{path.name} is missing or damaged")
+            secrets.append(f"{path.name} is missing or damaged")
+    report = check_database(folder)
+    report.problems[:0] = secrets
+    return report
+
+
+def check_database(folder: DataFolder) -> FolderCheck:
+    """The database's part of :func:`check_folder`: every check but the secrets'.
+
+    On PostgreSQL the database is the server's (the data folder keeps only
+    the secrets); ``blobs/`` is looked for in the data folder either way.
+    """
+    report = FolderCheck()
     with opened(folder.database_path) as db:
         if not is_postgres():  # PostgreSQL enforces foreign keys always; pages: its checksums
             report.problems += _sqlite_checks(db)

@@ -486,9 +486,14 @@ def open_store(
     *,
     limits: Limits | None = None,
     today: Today = jakarta_today,
+    sweep: bool = True,
 ) -> VaultStore:
-    """The embedded default store on the data folder ``path`` (or ``$PELUIT_DATA``, ``./var``)."""
-    return SqliteVaultStore.open(path, limits=limits, today=today)
+    """The store on the data folder ``path`` (or ``$PELUIT_DATA``, ``./var``), its rows in
+    the data folder's SQLite file or in PostgreSQL (:func:`select_engine`).
+
+    ``sweep=False`` for a command that only reads or changes units: no upload
+    session is expired on the way."""
+    return SqliteVaultStore.open(path, limits=limits, today=today, sweep=sweep)
 
 
 def select_engine(database_url: str) -> None:

@@ -8,6 +8,10 @@ a release that has to be rolled back, costs nothing: stop the server,
 ``peluit migrate`` does this on request; ``peluit serve`` and the other
 commands do the same before they open the store. A new, empty data folder
 needs no backup.
+
+On PostgreSQL the schema is read from the server, and no backup is written
+here (``peluit backup`` cannot copy that database): the server's own base
+backups and WAL archive are the way back (docs/scale.md, docs/admin.md).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from pathlib import Path
 from common.days import jakarta_today
 from vault.backup import backup
 from vault.data_folder import DataFolder
-from vault.database import opened
+from vault.database import is_postgres, opened
+from vault.folder_survey import has_database
 from vault.schema import applied_versions, available_migrations, migrate
 
 
@@ -39,12 +44,12 @@ class Upgrade:
 
 
 def schema_state(data_dir: Path) -> SchemaState:
-    """Where the data folder's schema stands; creates nothing."""
-    shipped = [m.version for m in available_migrations()]
-    path = DataFolder.locate(data_dir).database_path
+    """Where the data folder's schema stands (PostgreSQL's, when in use); creates nothing."""
+    shipped = [m.version for m in available_migrations("postgres" if is_postgres() else "sqlite")]
+    folder = DataFolder.locate(data_dir)
     applied: set[int] = set()
-    if path.is_file():
-        with opened(path) as db:
+    if has_database(folder):
+        with opened(folder.database_path) as db:
             applied = applied_versions(db)
     pending = tuple(v for v in shipped if v not in applied)
     return SchemaState(max(applied, default=0), max(shipped), pending, bool(applied))
@@ -76,7 +81,7 @@ def upgrade(
     if not state.pending:
         return Upgrade(state.current, (), None)
     written: Path | None = None
-    if state.has_data:
+    if state.has_data and not is_postgres():
         target = backup_to or default_backup_path(data_dir, state, backup_dir)
         written = backup(DataFolder.locate(data_dir).root, target).path
     folder = DataFolder.prepare(data_dir)

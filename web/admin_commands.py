@@ -19,6 +19,7 @@ The daily jobs run one copy at a time across every process and timer
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import io
 import sys
@@ -29,9 +30,8 @@ from common.days import jakarta_today
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from vault import staff
-from vault.data_folder import DataFolder
 from vault.housekeeping import Housekeeping
-from vault.job_lock import FolderJobLock
+from vault.job_lock import JobLock, JobLockUnavailable, open_job_lock
 from vault.store import open_housekeeping
 from web import clock_override
 from web.cli_language import _
@@ -119,16 +119,26 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def job_lock(settings: Any) -> FolderJobLock:
-    """The data folder's job locks (vault/job_lock.py): one copy of each daily job at a time."""
-    return FolderJobLock(DataFolder.locate(settings.data_dir).root)
+def job_lock(settings: Any) -> JobLock:
+    """The vault's job locks (vault/job_lock.py): one copy of each daily job at a time,
+    across the machine (SQLite) or every machine of the cluster (PostgreSQL)."""
+    return open_job_lock(settings.data_dir)
 
 
 def once(job: str, command: Command) -> Command:
     """Run ``command`` only if no other copy of ``job`` runs now; else say so and succeed."""
 
     def guarded(args: argparse.Namespace, settings: Any) -> int:
-        with job_lock(settings).hold(job) as mine:
+        with contextlib.ExitStack() as stack:
+            try:
+                mine = stack.enter_context(job_lock(settings).hold(job))
+            except JobLockUnavailable as down:
+                return _fail(
+                    _("the database does not answer, so {job} did not run: {why}").format(
+                        job=job, why=down.detail),
+                    _("check PELUIT_DATABASE_URL and the PostgreSQL service"
+                      " (systemctl status postgresql)"),
+                )  # fmt: skip
             if not mine:
                 print("hint: " + _("{job} is already running elsewhere; nothing to do here")
                       .format(job=job), file=sys.stderr)  # fmt: skip

@@ -10,9 +10,12 @@ reachable from this machine). It reads, never writes: no data folder is
 created, no migration is run (``schema`` says when ``peluit migrate`` is
 due).
 
-Checks: permissions, secrets, backup, schema, public_url, https, access_log,
-clock, holidays, demo, disk, jobs, noatime, notify, state (web/doctor_checks.py,
-web/doctor_web.py, web/doctor_machine.py).
+Checks: permissions, secrets, backup, database, pg_quiet, schema, public_url,
+https, access_log, clock, holidays, demo, disk, jobs, noatime, notify, state
+(web/doctor_checks.py, web/doctor_database.py, web/doctor_web.py,
+web/doctor_machine.py). On PostgreSQL (``PELUIT_DATABASE_URL``) the
+database check asks the server, and the backup check says that backups
+are PostgreSQL's business instead of looking for ``peluit backup``'s.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from common.days import jakarta_today
 from web import doctor_checks as checks
+from web import doctor_database
 from web import doctor_machine as machine
 from web import doctor_web as web_checks
 from web.doctor_checks import Check, Context, Finding, problem
@@ -32,6 +36,8 @@ CHECKS: dict[str, Check] = {
     "permissions": checks.check_permissions,
     "secrets": checks.check_secrets,
     "backup": checks.check_backup,
+    "database": doctor_database.check_database,
+    "pg_quiet": doctor_database.check_postgres_quiet,
     "schema": checks.check_schema,
     "public_url": web_checks.check_public_url,
     "https": web_checks.check_https,
@@ -46,7 +52,9 @@ CHECKS: dict[str, Check] = {
     "state": machine.check_shared_state,
 }
 # Checks that need the data folder to exist (after "permissions" named it missing).
-NEEDS_FOLDER = frozenset({"secrets", "schema", "holidays", "demo", "disk", "jobs", "noatime"})
+NEEDS_FOLDER = frozenset(
+    {"secrets", "database", "schema", "holidays", "demo", "disk", "jobs", "noatime"}
+)
 
 
 def run(ctx: Context, skip: set[str]) -> list[Finding]:

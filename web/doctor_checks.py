@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vault.data_folder import INSTANCE_SALT_SIZE, PEPPER_SIZE, DataFolder
-from vault.folder_survey import daily_job_days, has_database, registered_units
+from vault.folder_survey import daily_job_days, has_database, on_postgres, registered_units
 from vault.staff_totp import KEY_NAME as STAFF_KEY
 from vault.staff_totp import KEY_SIZE as STAFF_KEY_SIZE
 from vault.upgrade import schema_state
@@ -25,6 +25,8 @@ from vault.working_days import calendar_for
 
 # systemctl enable takes no wildcard: the four timers by name.
 TIMERS = " ".join(f"peluit-{job}.timer" for job in ("deadlines", "retention", "backup", "notify"))
+# On PostgreSQL there is no peluit backup to run (docs/scale.md): three timers.
+PG_TIMERS = " ".join(f"peluit-{job}.timer" for job in ("deadlines", "retention", "notify"))
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,17 @@ def _newest_backup(folder: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def check_backup(ctx: Context) -> list[Finding]:
+    if on_postgres():
+        return [
+            skipped(
+                "backup",
+                "basis data di PostgreSQL: cadangannya urusan PostgreSQL (pg_basebackup, arsip"
+                " WAL; docs/scale.md); simpan juga salinan pepper, instance_salt, staff_key",
+                "the database is on PostgreSQL: its backups are PostgreSQL's business"
+                " (pg_basebackup, the WAL archive; docs/scale.md); keep a copy of pepper,"
+                " instance_salt, staff_key too",
+            )
+        ]
     if ctx.backups is None:
         return [
             skipped(
@@ -250,6 +263,8 @@ def check_backup(ctx: Context) -> list[Finding]:
 
 def check_schema(ctx: Context) -> list[Finding]:
     if not has_database(ctx.folder):
+        if on_postgres():
+            return []  # the database check names the server that does not answer
         return [
             problem(
                 "schema",
@@ -324,8 +339,9 @@ def check_daily_jobs(ctx: Context) -> list[Finding]:
     jobs = {
         "retention": "peluit retention run",
         "deadlines": "peluit deadlines close-due",
-        "backup": "peluit backup",
     }
+    if not on_postgres():  # on PostgreSQL backups are the server's (check_backup)
+        jobs["backup"] = "peluit backup"
     if ctx.settings.notify_command:
         jobs["notify"] = "peluit notify run"
     late = []
@@ -336,13 +352,14 @@ def check_daily_jobs(ctx: Context) -> list[Finding]:
     if late:
         names_id = "; ".join(f"{c} ({d or 'tidak pernah'})" for c, d in late)
         names_en = "; ".join(f"{c} ({d or 'never'})" for c, d in late)
+        timers = PG_TIMERS if on_postgres() else TIMERS
         return [
             problem(
                 "jobs",
                 f"tugas harian tidak berjalan: {names_id}",
                 f"daily jobs have not run: {names_en}",
-                f"aktifkan timer: systemctl enable --now {TIMERS}",
-                f"enable the timers: systemctl enable --now {TIMERS}",
+                f"aktifkan timer: systemctl enable --now {timers}",
+                f"enable the timers: systemctl enable --now {timers}",
             )
         ]
     return [ok("jobs", "tugas harian berjalan", "daily jobs have run")]

@@ -19,14 +19,14 @@ from typing import Any
 
 from crypto.errors import PeluitError
 from crypto.unit_card import UnitCard
+from vault.store import VaultStore, open_store
 from web.cli_language import _
 from web.cli_language import fail as _fail
 
 
-def _store(settings: Any) -> Any:
-    from vault.store import SqliteVaultStore
-
-    return SqliteVaultStore.open(settings.data_dir, sweep=False)
+def _store(settings: Any) -> VaultStore:
+    """The vault's store through the factory: SQLite or PostgreSQL is one setting."""
+    return open_store(settings.data_dir, sweep=False)
 
 
 def _message(bad: PeluitError) -> str:
@@ -39,9 +39,10 @@ def cmd_unit_retire(args: argparse.Namespace, settings: Any) -> int:
             _("say where reporters should go"), _("use --to UNIT, --url https://…, or both")
         )
     try:
-        unit = _store(settings).retire_unit(
-            args.unit_id, forward_unit=args.to, forward_url=args.url, actor=args.actor
-        )
+        with _store(settings) as store:
+            unit = store.retire_unit(
+                args.unit_id, forward_unit=args.to, forward_url=args.url, actor=args.actor
+            )
     except PeluitError as bad:
         return _fail(_message(bad), _("nothing was changed"))
     print(_("unit {unit} retired on {day}: it takes no new reports").format(
@@ -54,7 +55,8 @@ def cmd_unit_retire(args: argparse.Namespace, settings: Any) -> int:
 
 def cmd_unit_remove(args: argparse.Namespace, settings: Any) -> int:
     try:
-        unit = _store(settings).remove_unit(args.unit_id, actor=args.actor)
+        with _store(settings) as store:
+            unit = store.remove_unit(args.unit_id, actor=args.actor)
     except PeluitError as bad:
         hint = (
             "peluit unit retire ID --to UNIT | --url https://…"
@@ -94,12 +96,15 @@ def cmd_unit_replace(args: argparse.Namespace, settings: Any) -> int:
     if card.unit_id != args.unit_id:
         other = _("this card is for unit {card}, not {unit}")
         return _fail(other.format(card=card.unit_id, unit=args.unit_id), _("nothing was changed"))
-    store = _store(settings)
+    with _store(settings) as store:
+        return _replace_card(store, args, card.fingerprint(), data)
+
+
+def _replace_card(store: VaultStore, args: argparse.Namespace, new: str, data: bytes) -> int:
     try:
         current = store.get_unit(args.unit_id)
     except PeluitError as bad:
         return _fail(_message(bad), _("register a new unit with peluit unit add CARD"))
-    new = card.fingerprint()
     print(_("unit {unit}: {name}").format(unit=current.unit_id, name=current.name))
     print(_("current fingerprint: {fingerprint}").format(fingerprint=current.fingerprint))
     print(_("new fingerprint:     {fingerprint}").format(fingerprint=new))
