@@ -140,13 +140,16 @@ def measured(
 ) -> dict[str, Any]:
     """Send every report (the window) and read every CPU clock around it."""
     roots = {name: pid for name, pid in others.items() if pid}
-    before = {name: tree_cpu_seconds(pid) for name, pid in roots.items()}
-    workers, server, machine = servers.processes(), servers.cpu_seconds(), machine_busy_seconds()
-    window: Window = send_all(servers.bases, reports, procs)
-    machine = machine_busy_seconds() - machine
-    server = servers.cpu_seconds() - server
-    spent = {name: tree_cpu_seconds(pid) - before[name] for name, pid in roots.items()}
-    workers = {pid: cpu - workers.get(pid, 0.0) for pid, cpu in servers.processes().items()}
+
+    def clocks() -> tuple[dict[str, float], dict[int, float], float, float]:
+        spent = {name: tree_cpu_seconds(pid) for name, pid in roots.items()}
+        return spent, servers.processes(), servers.cpu_seconds(), machine_busy_seconds()
+
+    window: Window = send_all(servers.bases, reports, procs, clocks)
+    (spent0, workers0, server0, machine0), (spent1, workers1, server1, machine1) = window.probed
+    server, machine = server1 - server0, machine1 - machine0
+    spent = {name: spent1[name] - spent0[name] for name in roots}
+    workers = {pid: cpu - workers0.get(pid, 0.0) for pid, cpu in workers1.items()}
     accepted = max(1, len(window.latencies))
     ours = server + sum(spent.values()) + window.client_cpu_s
     return {
@@ -296,9 +299,9 @@ def flat(first: dict[str, Any]) -> dict[str, Any]:
 
 def table(configs: list[dict[str, Any]]) -> str:
     head = (
-        "| backend | K | reports/s | p50 | p99 | errors | CPU ms/report server+db (clients)"
-        " | cores: ours / clients / other | raw commits/s | ratio raw | no-op reports/s |"
-        " ratio no-op | worker shares |"
+        "| backend | K | reports/s | p50 | p99 | errors | CPU ms/report: server + db (clients)"
+        " | cores busy: ours / clients / other work | raw commits/s | vs raw | no-op reports/s"
+        " (CPU ms/report) | vs no-op | worker shares |"
     )
     lines = [head, "|" + "---|" * 13]
     for c in configs:
@@ -310,7 +313,8 @@ def table(configs: list[dict[str, Any]]) -> str:
             f" ({cpu['clients']:.2f}) | {cores['server_and_database']:.2f} / {cores['clients']:.2f}"
             f" / {cores['other_work']:.2f} | {c['raw_commits_per_s']:.0f}"
             f" | {100 * c['ratio_to_raw_commits']:.0f}% | {noop['reports_per_s']:.0f}"
-            f" | {100 * c['ratio_to_noop']:.0f}% | {shares} |"
+            f" ({noop['cpu_ms_per_report']['server']:.2f}) | {100 * c['ratio_to_noop']:.0f}%"
+            f" | {shares} |"
         )
     return "\n".join(lines)
 

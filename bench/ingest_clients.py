@@ -24,6 +24,7 @@ import multiprocessing
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,7 @@ class Window:
     errors: list[str]
     seconds: float
     client_cpu_s: float
+    probed: tuple[Any, Any]  # what ``probe`` read as the window opened and closed
 
 
 _REPORTS: list[PreparedReport] = []  # inherited by the forked client processes
@@ -125,8 +127,16 @@ def _client_process(
     out.put((latencies, errors, time.process_time() - cpu))
 
 
-def send_all(bases: list[str], reports: list[PreparedReport], processes: int) -> Window:
-    """Send every report from CLIENTS clients in ``processes`` processes; the timed window."""
+def send_all(
+    bases: list[str],
+    reports: list[PreparedReport],
+    processes: int,
+    probe: Callable[[], Any] = lambda: None,
+) -> Window:
+    """Send every report from CLIENTS clients in ``processes`` processes; the timed window.
+
+    ``probe`` (e.g. CPU clocks) is read right as the window opens and right after it closes.
+    """
     global _REPORTS
     _REPORTS = reports
     ctx = multiprocessing.get_context("fork")
@@ -140,9 +150,11 @@ def send_all(bases: list[str], reports: list[PreparedReport], processes: int) ->
     for child in children:
         child.start()
     gate.wait()
+    before = probe()
     t0 = time.perf_counter()
     parts = [out.get() for _ in children]
     window = time.perf_counter() - t0
+    after = probe()
     for child in children:
         child.join()
     return Window(
@@ -150,4 +162,5 @@ def send_all(bases: list[str], reports: list[PreparedReport], processes: int) ->
         errors=[e for _, part, _ in parts for e in part],
         seconds=window,
         client_cpu_s=sum(cpu for _, _, cpu in parts),
+        probed=(before, after),
     )
