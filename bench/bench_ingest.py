@@ -167,7 +167,7 @@ def measured(
             "clients": 1000 * window.client_cpu_s / accepted,
         },
         "worker_cpu_share": sorted(
-            (cpu / max(1e-9, server) for cpu in workers.values()), reverse=True
+            (cpu / max(1e-9, sum(workers.values())) for cpu in workers.values()), reverse=True
         ),
         "cores_busy": {
             "server_and_database": (server + sum(spent.values())) / window.seconds,
