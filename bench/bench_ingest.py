@@ -117,8 +117,12 @@ class Servers:
         return sum(tree_cpu_seconds(s.pid) for s in self.servers)
 
     def __enter__(self) -> Servers:
-        for server in self.servers:
-            server.start()
+        try:
+            for server in self.servers:
+                server.start()
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -232,10 +236,13 @@ def run_config(
             raw = raw_postgres_commits(raw_db, raw_seconds, PAYLOAD)
         else:
             raw = raw_sqlite_commits(folder, raw_seconds, PAYLOAD)
-        env = {"PELUIT_POW_BITS": str(pow_bits), "PELUIT_POW_MAX_BITS": str(pow_bits)}
+        env = {
+            "PELUIT_POW_BITS": str(pow_bits),
+            "PELUIT_POW_MAX_BITS": str(pow_bits),
+            "PELUIT_DATABASE_URL": url,  # empty: SQLite, whatever the caller's environment says
+            "PELUIT_STATE_URL": "",
+        }
         others = {"database": pg.postmaster_pid() if url and pg else 0}
-        if url:
-            env["PELUIT_DATABASE_URL"] = url
         if state == "redis":
             redis = start_redis()
             stack.callback(redis.stop)
