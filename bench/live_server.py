@@ -6,7 +6,8 @@ deployment runs, not an in-process ASGI app: :class:`LiveServer` starts
 environment, waits until ``/api/instance`` answers, and can stop it politely
 (SIGTERM) or kill it (SIGKILL) and start it again on the same data folder.
 Its peak memory is read from ``/proc/<pid>/status`` (``VmHWM``, ``VmRSS``),
-its CPU time from ``/proc/<pid>/stat``.
+its CPU time from ``/proc/<pid>/stat`` (with every worker process:
+:meth:`LiveServer.tree_cpu_seconds`, bench/proc_cpu.py).
 
 :func:`prepare_data` registers a freshly made unit before the first start,
 exactly as ``peluit unit add CARD`` would, and returns the unit's private
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.proc_cpu import tree_cpu_seconds
 from crypto.signing import SigningKey
 from crypto.unit_card import UnitCard
 from crypto.xwing import XWingPrivateKey
@@ -95,12 +97,15 @@ class LiveServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "web.cli", "--data", str(self.data), "serve"]
+        return [*cmd, "--port", str(self.port), *self.serve_args]
+
     def start(self, timeout: float = 60.0) -> None:
         log = self.log.open("ab") if self.log else None
         out: Any = log if log is not None else subprocess.DEVNULL
-        cmd = [sys.executable, "-m", "web.cli", "--data", str(self.data), "serve"]
         self.proc = subprocess.Popen(
-            [*cmd, "--port", str(self.port), *self.serve_args],
+            self.command(),
             cwd=ROOT,
             env=self.env,
             stdout=out,
@@ -160,6 +165,10 @@ class LiveServer:
         """User + system CPU time the server process has used so far."""
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def tree_cpu_seconds(self) -> float:
+        """CPU time of the server and every process below it (``--workers N``'s workers)."""
+        return tree_cpu_seconds(self.pid)
 
     def kill(self) -> None:
         """SIGKILL: no cleanup of any kind runs in the server."""

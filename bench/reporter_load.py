@@ -5,12 +5,15 @@ docs/spec/reporter-api-v1.md with the reporter client's own code
 (``reporter.transport.solve_pow``, ``reporter.http_client.ApiClient``):
 
 1. :func:`prepare_report`: fetch a proof-of-work challenge and solve it
-   (``reporter.transport.solve_pow``, at the server's difficulty), make a
+   (``reporter.transport.solve_pow``, at the server's difficulty; the
+   report's own proof of work too when given: ``case_pow``), make a
    real receipt code and derive its keys (profile 2: Argon2id 8 MiB, one
    pass; the server cannot tell profiles apart), seal the tip to the unit
    and the reporter's key. All of this is the client's work.
 2. :func:`send_report`: ``POST /api/uploads`` (spends the proof of work) and
-   ``POST /api/cases``; a report counts as received only on ``201``.
+   ``POST /api/cases``; a report counts as received only on ``201``. The
+   case's proof of work is the prepared ``case_pow``, or else the client
+   asks for one and solves it right then (``ApiClient.json`` pays).
 
 :func:`read_back` is the reporter coming back with the receipt: lookup
 (``POST /api/case``), download of every item, and the unit (the test holding
@@ -45,6 +48,7 @@ class PreparedReport:
     body: dict[str, Any] = field(repr=False)
     marker: str
     tip_bytes: int
+    case_pow: dict[str, str] | None = None
 
 
 def make_tip(marker: str, size: int = 3000) -> bytes:
@@ -54,7 +58,11 @@ def make_tip(marker: str, size: int = 3000) -> bytes:
 
 
 def prepare_report(
-    client: ApiClient, card: UnitCard, salt: bytes, pow_solution: dict[str, str] | None = None
+    client: ApiClient,
+    card: UnitCard,
+    salt: bytes,
+    pow_solution: dict[str, str] | None = None,
+    case_pow: dict[str, str] | None = None,
 ) -> PreparedReport:
     """Everything a reporter does before sending (the client's cost, not the server's).
 
@@ -78,15 +86,16 @@ def prepare_report(
         "tip": {"item_id": b64u_encode(tip_id), "envelope": b64u_encode(sealed)},
         "attachments": [],
     }
-    return PreparedReport(code, keys, pow_solution, body, marker, len(sealed))
+    return PreparedReport(code, keys, pow_solution, body, marker, len(sealed), case_pow)
 
 
 def send_report(client: ApiClient, report: PreparedReport) -> dict[str, Any]:
     """Open the upload session with the proof of work, then create the case (201)."""
     opened = client.json("POST", "/api/uploads", {"pow": report.pow})
-    answer: dict[str, Any] = client.json(
-        "POST", "/api/cases", {"upload": opened["upload"], **report.body}
-    )
+    case = {"upload": opened["upload"], **report.body}
+    if report.case_pow is not None:
+        case["pow"] = report.case_pow
+    answer: dict[str, Any] = client.json("POST", "/api/cases", case)
     return answer
 
 

@@ -30,7 +30,7 @@ RESULTS = ROOT / "bench" / "results"
 # name -> (module, full arguments, quick arguments)
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "crypto": ("bench.bench_crypto", [], []),
-    "ingest": ("bench.bench_ingest", [], ["--quick"]),
+    "ingest": ("bench.bench_ingest", ["--matrix"], ["--quick"]),
     "large_upload": ("bench.bench_large_upload", [], ["--quick"]),
     "scale": ("bench.bench_scale", [], ["--quick"]),
     "workstation": ("bench.bench_workstation", [], ["--tips", "200", "--attachment-mib", "32"]),
@@ -54,6 +54,35 @@ def _pct(x: float) -> str:
 
 
 def rows_ingest(d: dict[str, Any]) -> list[Row]:
+    return [*rows_ingest_sqlite(d), *rows_ingest_configs(d)]
+
+
+def rows_ingest_configs(d: dict[str, Any]) -> list[Row]:
+    """One row per configuration of ``bench_ingest --matrix``, and K=2 against K=1."""
+    if len(d.get("configs", [])) < 2:
+        return []
+    out: list[Row] = []
+    for c in d["configs"]:
+        cpu = c["cpu_ms_per_report"]["server_and_database"]
+        out.append(
+            (
+                f"ingest {c['backend']}, K={c['servers']}: reports/s (p99; CPU per report,"
+                " servers + database)",
+                f"{c['reports_per_s']:.0f}/s ({c['p99_ms']:.0f} ms; {cpu:.2f} ms)",
+                f"no-op app, same K: {c['noop']['reports_per_s']:.0f}/s",
+                _pct(c["ratio_to_noop"]),
+                "CPU <= 2.65 ms",
+                cpu <= 2.65 and c["errors"] == 0,
+            )
+        )
+    for backend, ratio in d.get("scaling_k2_over_k1", {}).items():
+        out.append(
+            (f"ingest {backend}: K=2 over K=1", f"{ratio:.2f}x", "", "", ">= 1.6x", ratio >= 1.6)
+        )
+    return out
+
+
+def rows_ingest_sqlite(d: dict[str, Any]) -> list[Row]:
     return [
         (
             f"ingest: reports/s, {d['clients']} clients, {d['reports']} reports "
