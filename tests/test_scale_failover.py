@@ -36,14 +36,19 @@ def primary() -> Iterator[PgServer]:
     if not pg_available():
         pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
     with running_server() as server:
-        server.admin("ALTER SYSTEM SET synchronous_standby_names = 'standby1'")
-        server.admin("SELECT pg_reload_conf()")
         yield server
     database.close_pools()
 
 
-def wait_until_synchronous(primary: PgServer) -> None:
-    """Until the primary reports its standby as ``sync`` (bounded: 30 s)."""
+def make_synchronous(primary: PgServer, standby_name: str) -> None:
+    """Name the standby in ``synchronous_standby_names``, then wait until it is ``sync``.
+
+    Only once the standby streams: from this point on every commit on the
+    primary waits for it, so a database created before would wait forever.
+    Bounded: 30 s.
+    """
+    primary.admin(f"ALTER SYSTEM SET synchronous_standby_names = '{standby_name}'")
+    primary.admin("SELECT pg_reload_conf()")
     for _ in range(300):
         if primary.read("postgres", "SELECT sync_state FROM pg_stat_replication") == [("sync",)]:
             return
@@ -71,7 +76,7 @@ def test_the_promoted_standby_holds_every_acknowledged_report(
 ) -> None:
     name = primary.new_database().split("?", 1)[0].rsplit("/", 1)[1]
     with standby_of(primary, "standby1") as standby:
-        wait_until_synchronous(primary)
+        make_synchronous(primary, "standby1")
         monkeypatch.setenv(
             database.DATABASE_URL_ENV,
             f"postgresql:///{name}?host={primary.folder},{standby.folder}"
@@ -84,7 +89,9 @@ def test_the_promoted_standby_holds_every_acknowledged_report(
 
             primary.stop("immediate")
             assert send(client, second) == 503  # no primary: the standby is read-only
-            assert client.get("/healthz").status_code == 200  # reads: the standby answers
+            # read-write only: the pool takes no connection to the standby, and
+            # the health check says so to the load balancer
+            assert client.get("/healthz").status_code == 503
 
             standby.promote()
             answers = [send(client, second) for _ in range(3)]
