@@ -229,6 +229,17 @@ def put_envelope(client: Any, token: str, item_id: bytes, data: bytes, chunk: in
         assert response.status_code == 200, response.text
 
 
+def healthy_again(client: Any) -> bool:
+    """``/healthz`` says 200 again, polled as a load balancer would (at most 30 tries).
+
+    After PostgreSQL comes back (a restart, a promoted standby) the pool reconnects
+    on its own; a try may still find it between two attempts of its backoff
+    (vault/database.py ``RECONNECT_SECONDS``) and answer 503 after
+    ``POOL_WAIT_SECONDS``.
+    """
+    return any(client.get("/healthz").status_code == 200 for _ in range(30))
+
+
 class AppClient:
     """A synchronous client on the ASGI app through httpx's ASGI transport.
 

@@ -19,7 +19,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_fixtures import AppClient, Submission, case_pow, lookup_body, make_env, solved_pow
+from app_fixtures import (
+    AppClient,
+    Submission,
+    case_pow,
+    healthy_again,
+    lookup_body,
+    make_env,
+    solved_pow,
+)
 from pg_server import PgServer, running_server
 from pg_server import available as pg_available
 
@@ -85,7 +93,7 @@ def test_a_stopped_database_answers_503_and_the_report_goes_in_once_it_is_back(
         assert lookup.headers["Retry-After"] == "60"
 
         on_own_server.start()
-        assert client.get("/healthz").status_code == 200
+        assert healthy_again(client)
         status, body = send(client, during)  # the same report again, as the browser retries
         assert status == 201, body
         assert found(client, before) == 200
@@ -103,6 +111,7 @@ def test_a_database_crash_mid_flight_loses_nothing_acknowledged(
         on_own_server.stop("immediate")
         assert send(client, reports[1])[0] == 503
         on_own_server.start()
+        assert healthy_again(client)
         for report in reports[1:]:
             status, body = send(client, report)
             assert status == 201, body

@@ -54,6 +54,11 @@ anyio's default of 40 worker threads, so no request waits for a connection."""
 POOL_WAIT_SECONDS = 5.0
 """How long a request waits for a pooled PostgreSQL connection before it answers 503
 (:class:`vault.errors.DatabaseUnavailable`): with PostgreSQL down, not psycopg_pool's 30 s."""
+RECONNECT_SECONDS = 10.0
+"""How long the pool keeps retrying one lost connection (backing off 1, 2, 4 s) before
+it gives up and lets the next request start afresh: a database back after an outage
+or a failover is in use again within seconds, not after psycopg_pool's backoff of up
+to 5 minutes."""
 WRITE_ATTEMPTS = 5
 """How often a write whose transaction PostgreSQL gave up (serialization) is run."""
 CASE_TABLES = ("pieces", "envelopes", "status_events", "exported_envelopes", "exported_cases",
@@ -91,7 +96,7 @@ def is_postgres() -> bool:
 def _pool(url: str) -> ConnectionPool:
     from psycopg_pool import ConnectionPool
 
-    from vault.pg_database import configure
+    from vault.pg_database import configure, connection_options
 
     key = (url, os.getpid())  # a forked child never uses its parent's sockets
     with _pools_lock:
@@ -102,10 +107,11 @@ def _pool(url: str) -> ConnectionPool:
                 min_size=1,
                 max_size=POOL_SIZE,
                 timeout=POOL_WAIT_SECONDS,
+                reconnect_timeout=RECONNECT_SECONDS,
                 # A connection the server ended while it sat in the pool (a
                 # restart, a failover) is replaced, not handed to a request.
                 check=ConnectionPool.check_connection,
-                kwargs={"autocommit": True},
+                kwargs={"autocommit": True, **connection_options(url)},
                 configure=configure,
                 reset=_unlock_all,
                 open=True,

@@ -21,8 +21,10 @@ disk error): callers outside ``vault/`` catch these instead of naming the engine
 class DatabaseUnavailable(sqlite3.OperationalError):
     """The database server cannot be reached or went away (PostgreSQL only).
 
-    Raised for a refused or lost connection, a server shutting down, or no
-    pooled connection within :data:`vault.database.POOL_WAIT_SECONDS`. The
+    Raised for a refused or lost connection, a server shutting down, no
+    pooled connection within :data:`vault.database.POOL_WAIT_SECONDS`, or
+    the write lock still held by another writer after
+    :data:`vault.pg_database.LOCK_WAIT_MS`. The
     transaction in flight did not commit (or its fate is PostgreSQL's, never
     acknowledged); the web layer answers 503 ``storage_unavailable``. SQLite,
     a file, has no such state.

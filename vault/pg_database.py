@@ -43,6 +43,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.string import BytesBinaryDumper
 from sqlite_utils import Database
 
+from common.sqlite_files import BUSY_TIMEOUT_MS
 from vault.errors import DatabaseUnavailable
 
 WRITE_LOCK = 0x7065_6C75_6974  # "peluit": the key of the vault's write lock
@@ -93,10 +94,16 @@ def sqlite_error(failed: psycopg.Error) -> sqlite3.Error:
 
 
 _SERVER_GOING_AWAY = ("57P01", "57P02", "57P03")  # admin or crash shutdown, starting up
+_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout ran out: another writer holds the lock too long
+_STUCK_SESSION_ENDED = "25P03"  # idle_in_transaction_session_timeout ended this session
 
 
 def _connection_gone(failed: psycopg.Error) -> bool:
-    """A refused or lost connection, not a fault of the statement.
+    """A refused or lost connection, or a bounded wait that ran out: not the statement's fault.
+
+    A write lock held past :data:`LOCK_WAIT_MS` (55P03) and a session ended
+    for sitting in a transaction past :data:`STUCK_TRANSACTION_MS` (25P03)
+    count too: the request answers 503 and may be sent again.
 
     psycopg reports a connection it could not open or lost without an
     SQLSTATE (an :class:`~psycopg.OperationalError`); a server ending its
@@ -107,9 +114,11 @@ def _connection_gone(failed: psycopg.Error) -> bool:
     """
     if isinstance(failed, psycopg.InterfaceError):
         return True
+    state = failed.sqlstate
+    if state in (_LOCK_NOT_AVAILABLE, _STUCK_SESSION_ENDED):
+        return True
     if not isinstance(failed, psycopg.OperationalError):
         return False
-    state = failed.sqlstate
     return state is None or state.startswith("08") or state in _SERVER_GOING_AWAY
 
 
@@ -273,17 +282,50 @@ class PgDatabase(Database):
         self.pg.close()
 
 
+LOCK_WAIT_MS = BUSY_TIMEOUT_MS
+"""How long a statement waits for a lock (the write lock, a hot row) before it gives up
+with 503 ``storage_unavailable``: SQLite's busy timeout, so one stuck writer never
+stops every writer of the cluster for longer."""
+STUCK_TRANSACTION_MS = 60_000
+"""A session idle inside a transaction this long (its process frozen, its machine cut
+off) is ended by the server, which lets go of the write lock it may hold."""
+KEEPALIVES = {
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "60000",
+}
+"""libpq's TCP keepalives (ignored on a unix socket): a server that vanished is noticed
+in about a minute instead of the kernel's two hours. A URL's own values win."""
+
+
+def connection_options(url: str) -> dict[str, str]:
+    """The keepalives the URL does not set itself, as ``psycopg.connect`` keywords."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    given = conninfo_to_dict(url)
+    return {key: value for key, value in KEEPALIVES.items() if key not in given}
+
+
 def configure(raw: psycopg.Connection[Any]) -> None:
-    """Send ``bytes`` as binary ``bytea``: no hex text twice the size of a 1 MiB piece."""
+    """Every new connection: ``bytes`` as binary ``bytea`` (no hex text twice the size of a
+    1 MiB piece), and the bounded waits of :data:`LOCK_WAIT_MS` and
+    :data:`STUCK_TRANSACTION_MS` (session settings, so they hold in every transaction)."""
     for kind in (bytes, bytearray, memoryview):
         raw.adapters.register_dumper(kind, BytesBinaryDumper)
+    raw.execute(
+        "SELECT set_config('lock_timeout', %s, false),"
+        " set_config('idle_in_transaction_session_timeout', %s, false)",
+        [str(LOCK_WAIT_MS), str(STUCK_TRANSACTION_MS)],
+    )
 
 
 def connect_raw(url: str) -> psycopg.Connection[Any]:
     """A new autocommit connection (the caller opens transactions explicitly)."""
     try:
-        raw = psycopg.connect(url, autocommit=True)
+        raw = psycopg.connect(url, autocommit=True, **connection_options(url))
+        configure(raw)
     except psycopg.Error as failed:
         raise sqlite_error(failed) from failed
-    configure(raw)
     return raw
