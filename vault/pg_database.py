@@ -300,7 +300,7 @@ KEEPALIVES = {
 in about a minute instead of the kernel's two hours. A URL's own values win."""
 
 
-def connection_options(url: str) -> dict[str, str]:
+def connection_options(url: str) -> dict[str, Any]:
     """The keepalives the URL does not set itself, as ``psycopg.connect`` keywords."""
     from psycopg.conninfo import conninfo_to_dict
 
