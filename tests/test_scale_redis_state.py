@@ -208,3 +208,22 @@ def test_doctor_checks_the_shared_state(tmp_path: Path, redis_url: str) -> None:
         assert not good and "writes to disk" in what
     finally:
         writing.stop()
+
+
+@pytest.mark.parametrize(
+    "module", ["web.shared_state", "web.shared_state.redis_reporters", "web.api.state"]
+)
+def test_the_shared_state_imports_first_on_its_own(module: str) -> None:
+    """A tool or a test may import the package before web.app: no circular import."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
