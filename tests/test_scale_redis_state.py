@@ -8,6 +8,7 @@ hashes of them, each key with a time to live.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,44 @@ def test_a_redis_that_writes_to_disk_is_refused(config: tuple[str, str]) -> None
             open_shared_state(server.url)
         assert 'save ""' in refused.value.english and "appendonly no" in refused.value.english
         assert "disk" in refused.value.indonesian
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("policy", ["volatile-ttl", "allkeys-lru", "volatile-lru"])
+def test_a_redis_that_may_evict_keys_is_refused(policy: str) -> None:
+    """Evicting a lock-out or a spent mark would fail open: only noeviction is accepted."""
+    server = start_redis("--maxmemory", "256mb", "--maxmemory-policy", policy)
+    try:
+        with pytest.raises(StateRefused) as refused:
+            open_shared_state(server.url)
+        assert "maxmemory-policy noeviction" in refused.value.english
+        assert "maxmemory-policy noeviction" in refused.value.indonesian
+        assert "menghapus" in refused.value.indonesian
+    finally:
+        server.stop()
+
+
+def test_a_full_redis_refuses_a_spend_instead_of_accepting_it() -> None:
+    """With noeviction a full Redis refuses writes: a spend is a 503, never a fresh True."""
+    from web.errors import StateUnavailable
+    from web.shared_state.redis_reporters import RedisSpent, RedisWindowCounter
+
+    server = start_redis("--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
+    try:
+        shared = open_shared_state(server.url)
+        spent = shared.spent
+        assert isinstance(spent, RedisSpent)
+        minute = int(time.time() // 60)
+        assert spent.spend(b"first", minute + 15, minute)
+        counter = RedisWindowCounter(shared.client, "lookups", 3600)
+        with pytest.raises(StateUnavailable):
+            for n in range(200_000):  # far more than 2 MB of keys: Redis fills up
+                counter.add(n.to_bytes(16, "big"))
+        with pytest.raises(StateUnavailable):
+            spent.spend(b"second", minute + 15, minute)
+        assert spent.count() == 1  # nothing was evicted: the first mark is still there
+        shared.client.close()
     finally:
         server.stop()
 
@@ -208,6 +247,12 @@ def test_doctor_checks_the_shared_state(tmp_path: Path, redis_url: str) -> None:
         assert not good and "writes to disk" in what
     finally:
         writing.stop()
+    evicting = start_redis("--maxmemory", "256mb", "--maxmemory-policy", "volatile-ttl")
+    try:
+        good, what = finding(evicting.url)
+        assert not good and "maxmemory-policy noeviction" in what
+    finally:
+        evicting.stop()
 
 
 @pytest.mark.parametrize(

@@ -152,7 +152,8 @@ def check_notify(ctx: Context) -> list[Finding]:
 
 
 def check_shared_state(ctx: Context) -> list[Finding]:
-    """``PELUIT_STATE_URL``: one process, or a Redis that answers and keeps nothing on disk."""
+    """``PELUIT_STATE_URL``: one process, or a Redis that answers, keeps nothing on disk
+    and never evicts (web/shared_state/redis_connection.py)."""
     url = ctx.settings.state_url
     if not url:
         return [
@@ -173,10 +174,10 @@ def check_shared_state(ctx: Context) -> list[Finding]:
                 "state",
                 refused.indonesian,
                 refused.english,
-                'jalankan Redis dengan save "" dan appendonly no, pada soket unix atau jaringan'
-                " privat (docs/scale.md)",
-                'run Redis with save "" and appendonly no, on a unix socket or a private network'
-                " (docs/scale.md)",
+                'jalankan Redis dengan save "", appendonly no dan maxmemory-policy noeviction,'
+                " pada soket unix atau jaringan privat (docs/scale.md)",
+                'run Redis with save "", appendonly no and maxmemory-policy noeviction, on a'
+                " unix socket or a private network (docs/scale.md)",
             )
         ]
     shared.client.close()

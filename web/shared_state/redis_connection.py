@@ -4,9 +4,12 @@
 or ``redis://127.0.0.1:6379``. At start :func:`connect` asks Redis for its
 persistence settings (``CONFIG GET save`` and ``CONFIG GET appendonly``) and
 refuses to go on unless both are off: exact times and address-derived keys
-must stay in memory (docs/scale.md). A Redis that refuses ``CONFIG`` (a
-managed service that renamed it) is refused too: its persistence cannot be
-checked.
+must stay in memory (docs/scale.md). It also asks for
+``maxmemory-policy`` and refuses anything but ``noeviction``: an evicted
+lock-out, spent mark or volume counter would fail open, while a full
+``noeviction`` Redis refuses writes, which become a 503. A Redis that
+refuses ``CONFIG`` (a managed service that renamed it) is refused too: its
+settings cannot be checked.
 
 Every call the implementations make goes through :func:`answering`: a Redis
 that does not answer (down, timed out, out of memory) becomes
@@ -70,10 +73,11 @@ def connect(url: str) -> Any:
 
 
 def check_memory_only(client: Any) -> None:
-    """Refuse a Redis with RDB snapshots (``save``) or an append-only file on."""
+    """Refuse a Redis with RDB snapshots (``save``), an append-only file, or eviction on."""
     try:
         save = client.config_get("save").get("save", None)
         appendonly = client.config_get("appendonly").get("appendonly", None)
+        policy = client.config_get("maxmemory-policy").get("maxmemory-policy", None)
     except redis.exceptions.ConnectionError as down:
         raise StateRefused(
             f"Redis di PELUIT_STATE_URL tidak menjawab ({type(down).__name__})",
@@ -94,6 +98,14 @@ def check_memory_only(client: Any) -> None:
         raise StateRefused(
             'Redis menyimpan ke disk: jalankan dengan save "" dan appendonly no (docs/scale.md)',
             'Redis writes to disk: run it with save "" and appendonly no (docs/scale.md)',
+        )
+    if policy is None or _text(policy).strip().lower() != "noeviction":
+        raise StateRefused(
+            "Redis boleh menghapus kunci saat memorinya penuh (kunci akun dan tantangan"
+            " terpakai bisa hilang): jalankan dengan maxmemory-policy noeviction"
+            " (docs/scale.md)",
+            "Redis may evict keys when its memory is full (lock-outs and spent challenges"
+            " could vanish): run it with maxmemory-policy noeviction (docs/scale.md)",
         )
 
 
