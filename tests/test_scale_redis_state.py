@@ -8,6 +8,7 @@ hashes of them, each key with a time to live.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -186,7 +187,11 @@ def test_redis_holds_hashes_and_hmacs_only_each_with_a_time_to_live(
     # Every key with the data's own lifetime, never longer than a day and a grace.
     assert max(r.ttl(k) for k in keys) <= 86400 + 8 * 3600 + 1
     assert all(r.ttl(k) <= 900 for k in keys if k.startswith("peluit:session:"))
-    assert all(r.ttl(k) <= 15 * 60 for k in keys if k.startswith("peluit:pow:spent:"))
+    # A spent mark: the challenge's 15 minutes plus the tolerated clock skew (#3 of review 13).
+    from web.shared_state.redis_connection import SKEW_SECONDS
+
+    spent_ttls = [r.ttl(k) for k in keys if k.startswith("peluit:pow:spent:")]
+    assert spent_ttls and all(t <= 15 * 60 + SKEW_SECONDS for t in spent_ttls)
 
 
 def test_the_redis_client_is_an_extra_locked_apart_from_the_runtime() -> None:
@@ -272,3 +277,50 @@ def test_the_shared_state_imports_first_on_its_own(module: str) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_spent_mark_outlives_its_challenge_whatever_redis_s_clock_says(
+    redis_server: object, redis_url: str
+) -> None:
+    """The mark's lifetime comes from the verifier's clock, never an EXAT Redis may see as past.
+
+    ``m`` is Redis's current minute (the same machine's clock here): a
+    verifier whose clock is still in minute ``m - 1`` holds a challenge
+    expiring at ``m`` alive. An absolute expiry at ``m * 60`` is already in
+    Redis's past, where ``SET NX EXAT`` answers OK and keeps nothing.
+    """
+    from web.shared_state.redis_connection import SKEW_SECONDS
+    from web.shared_state.redis_reporters import RedisSpent
+
+    client = redis_server.client()  # type: ignore[attr-defined]
+    spent = RedisSpent(client)
+    m = int(time.time() // 60)
+    assert spent.spend(b"late", m, m - 1)
+    assert not spent.spend(b"late", m, m - 1)
+    assert not spent.spend(b"late", m, m - 1)
+    # A fresh challenge: kept until its expiry plus the tolerated skew, not longer.
+    assert spent.spend(b"fresh", m + 15, m)
+    ttl = client.ttl(f"peluit:pow:spent:{hashlib.sha256(b'fresh').hexdigest()}")
+    assert 15 * 60 < ttl <= 15 * 60 + SKEW_SECONDS
+
+
+def test_a_verifier_behind_redis_refuses_the_second_spend(
+    redis_server: object, redis_url: str
+) -> None:
+    from web.errors import PowSpent
+    from web.proof_of_work import NONCE_SIZE, ProofOfWork
+    from web.shared_state.redis_keys import RedisKeyRing
+    from web.shared_state.redis_reporters import RedisSpent
+
+    client = redis_server.client()  # type: ignore[attr-defined]
+    keys = RedisKeyRing(client, "pow", 86400, 900)
+    m = int(time.time() // 60)
+    # The challenge was issued 15 minutes ago by a node, and expires in minute m.
+    issuer = ProofOfWork(0, clock=lambda: (m - 15) * 60 + 1.0, keyring=keys)
+    challenge = issuer.issue()
+    # This node's clock is 30 seconds before minute m: for it the challenge is alive.
+    behind = ProofOfWork(0, clock=lambda: m * 60 - 30.0, keyring=keys, spent=RedisSpent(client))
+    nonce = bytes(NONCE_SIZE)
+    assert behind.verify(challenge, nonce) == 0
+    with pytest.raises(PowSpent):
+        behind.verify(challenge, nonce)

@@ -31,6 +31,11 @@ from web.errors import StateUnavailable
 # millisecond; one that takes a second is down for our purposes.
 TIMEOUT_SECONDS = 1.0
 PREFIX = "peluit:"
+# How far apart the machines' clocks may be (docs/scale.md asks NTP): a key
+# whose end a machine computes from its own clock lives this much longer in
+# Redis, and every lifetime given to Redis is relative (EX/PX, never an
+# absolute EXAT that Redis's own clock may already see as past).
+SKEW_SECONDS = 300
 
 
 class StateRefused(Exception):

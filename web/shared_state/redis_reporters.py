@@ -4,7 +4,9 @@ Keys (all under ``peluit:``, all with a time to live, all in memory only):
 
 - ``pow:spent:<H>``: a challenge was paid with; ``H`` is SHA-256 of the
   challenge (which is random bytes, an expiry minute, a difficulty and a
-  tag; nothing about a reporter), kept until the challenge's own expiry;
+  tag; nothing about a reporter), kept until the challenge's own expiry
+  (on the verifier's clock) plus ``SKEW_SECONDS``, so a node whose clock
+  is behind still finds it;
 - ``volume:<counter>:<key>:<bucket>``: how many requests a pricing key
   counted in one tenth of its window (web/pow_price.py); the key is
   ``upload``, ``case``, ``case/<unit>``, ``message``, ``lookup`` or
@@ -28,7 +30,7 @@ from typing import Any
 import redis.exceptions
 
 from web.pow_price import BUCKETS
-from web.shared_state.redis_connection import PREFIX, answering
+from web.shared_state.redis_connection import PREFIX, SKEW_SECONDS, answering
 
 
 def _digest(value: bytes) -> str:
@@ -37,14 +39,21 @@ def _digest(value: bytes) -> str:
 
 @dataclass
 class RedisSpent:
-    """:class:`web.proof_of_work.SpentChallenges` in Redis: ``SET NX`` until the expiry."""
+    """:class:`web.proof_of_work.SpentChallenges` in Redis: ``SET NX`` past the expiry.
+
+    The lifetime is counted from the verifier's ``now`` (minutes), relative
+    (``EX``): an absolute ``EXAT`` that Redis's clock already sees as past
+    makes ``SET NX`` answer OK and keep nothing, so the same challenge
+    would be fresh again on every try.
+    """
 
     client: Any
 
     def spend(self, challenge: bytes, expiry: int, now: int) -> bool:
+        seconds = max(0, expiry - now) * 60 + SKEW_SECONDS
         with answering():
             fresh = self.client.set(
-                f"{PREFIX}pow:spent:{_digest(challenge)}", b"", nx=True, exat=expiry * 60
+                f"{PREFIX}pow:spent:{_digest(challenge)}", b"", nx=True, ex=seconds
             )
         return bool(fresh)
 
