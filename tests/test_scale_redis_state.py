@@ -324,3 +324,23 @@ def test_a_verifier_behind_redis_refuses_the_second_spend(
     assert behind.verify(challenge, nonce) == 0
     with pytest.raises(PowSpent):
         behind.verify(challenge, nonce)
+
+
+def test_a_lapsed_piece_mark_is_not_released_by_its_former_owner(
+    redis_server: object, redis_url: str
+) -> None:
+    """Compare-and-delete: A's late release must not free the mark B claimed after A's lapsed."""
+    from web.shared_state.redis_reporters import RedisPiecesInFlight
+
+    client = redis_server.client()  # type: ignore[attr-defined]
+    a, b, c = (RedisPiecesInFlight(client, hold_seconds=0.2) for _ in range(3))
+    assert a.claim("upload-token")
+    assert not b.claim("upload-token")
+    time.sleep(0.4)  # A's piece outlives its mark
+    b_long = RedisPiecesInFlight(client, hold_seconds=60)
+    assert b_long.claim("upload-token")
+    a.release("upload-token")  # A is done at last: B's mark stays
+    assert not c.claim("upload-token")
+    b_long.release("upload-token")
+    assert c.claim("upload-token")
+    c.release("upload-token")

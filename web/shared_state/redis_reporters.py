@@ -14,17 +14,19 @@ Keys (all under ``peluit:``, all with a time to live, all in memory only):
   (web/rate_limit.py), never the address; kept one window;
 - ``upload:busy:<H>``: a piece of an upload session is being received;
   ``H`` is SHA-256 of the session token (the token itself is a bearer
-  secret and is never sent to Redis); kept at most as long as a piece may
-  take, deleted when the piece is done.
+  secret and is never sent to Redis); the value is 16 random bytes naming
+  the claim; kept at most as long as a piece may take, deleted when the
+  piece is done, by its own claim only (compare and delete, in Lua).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis.exceptions
@@ -93,24 +95,49 @@ class RedisWindowCounter:
         return max(0, sum(int(n) for n in counts if n is not None))
 
 
+# Delete the busy mark only if it is still this claim's: a piece that
+# outlived its mark must not free the mark of the piece claimed after it.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
 @dataclass
 class RedisPiecesInFlight:
-    """One piece in flight per upload session, across every process."""
+    """One piece in flight per upload session, across every process.
+
+    Each claim writes a random owner value; this process remembers it per
+    token (one claim per token at a time here, so the token names it) and
+    :meth:`release` deletes the mark only if it still holds that value.
+    """
 
     client: Any
     hold_seconds: float
+    _owners: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def _name(self, token: str) -> str:
         return f"{PREFIX}upload:busy:{_digest(token.encode())}"
 
     def claim(self, token: str) -> bool:
+        if token in self._owners:  # this process is still receiving one
+            return False
+        owner = secrets.token_bytes(16)
         with answering():
-            return bool(
-                self.client.set(self._name(token), b"", nx=True, px=int(self.hold_seconds * 1000))
+            claimed = self.client.set(
+                self._name(token), owner, nx=True, px=int(self.hold_seconds * 1000)
             )
+        if claimed:
+            self._owners[token] = owner
+        return bool(claimed)
 
     def release(self, token: str) -> None:
+        owner = self._owners.pop(token, None)
+        if owner is None:
+            return
         # The piece is already stored or refused: a Redis gone now must not
         # change that answer; the mark then lapses after ``hold_seconds``.
         with contextlib.suppress(redis.exceptions.RedisError):
-            self.client.delete(self._name(token))
+            self.client.eval(_RELEASE, 1, self._name(token), owner)
