@@ -14,12 +14,25 @@ settings cannot be checked.
 Every call the implementations make goes through :func:`answering`: a Redis
 that does not answer (down, timed out, out of memory) becomes
 :class:`web.errors.StateUnavailable`, a 503 that stores nothing.
+
+The client is synchronous and is called on the event loop, so a Redis that
+does not answer holds the whole loop for up to ``TIMEOUT_SECONDS`` a call.
+:func:`answering` therefore keeps a small circuit breaker per client: after
+a time-out or a lost connection it answers ``StateUnavailable`` at once,
+without asking Redis, for ``BREAKER_SECONDS``; then the next call tries
+again (and opens it again if Redis still does not answer). A Redis that is
+gone costs each event loop one time-out per ``BREAKER_SECONDS``, not one
+per request. An error Redis answers (out of memory, a refused command)
+does not open it: Redis is there.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -36,6 +49,8 @@ PREFIX = "peluit:"
 # Redis, and every lifetime given to Redis is relative (EX/PX, never an
 # absolute EXAT that Redis's own clock may already see as past).
 SKEW_SECONDS = 300
+# After a time-out, how long every call answers 503 without asking Redis.
+BREAKER_SECONDS = 5.0
 
 
 class StateRefused(Exception):
@@ -50,13 +65,61 @@ class StateRefused(Exception):
         return [self.indonesian, self.english]
 
 
+@dataclass
+class Breaker:
+    """Open (answer 503 without asking) until ``open_until`` on ``clock``."""
+
+    seconds: float = BREAKER_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    open_until: float = float("-inf")
+    trips: int = 0
+    """How many times it opened (for tests and a curious operator)."""
+
+    def is_open(self) -> bool:
+        return self.clock() < self.open_until
+
+    def trip(self) -> None:
+        self.open_until = self.clock() + self.seconds
+        self.trips += 1
+
+
+_BREAKERS: weakref.WeakKeyDictionary[Any, Breaker] = weakref.WeakKeyDictionary()
+
+
+def breaker(client: Any) -> Breaker:
+    """The breaker of ``client`` (one per client, made on first use)."""
+    found = _BREAKERS.get(client)
+    if found is None:
+        found = _BREAKERS.setdefault(client, Breaker(BREAKER_SECONDS))
+    return found
+
+
 @contextlib.contextmanager
-def answering() -> Iterator[None]:
-    """Turn any Redis failure into :class:`StateUnavailable` (503, fail closed)."""
+def answering(client: Any) -> Iterator[None]:
+    """Turn any Redis failure into :class:`StateUnavailable` (503, fail closed).
+
+    While ``client``'s breaker is open, raise it at once, before the block
+    runs; a time-out or a lost connection opens it.
+    """
+    guard = breaker(client)
+    if guard.is_open():
+        raise StateUnavailable()
     try:
         yield
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        guard.trip()
+        raise StateUnavailable() from None
     except redis.exceptions.RedisError:
         raise StateUnavailable() from None
+
+
+def answers(client: Any) -> bool:
+    """Does Redis answer a ``PING`` (through the breaker)? For ``/healthz``, off the loop."""
+    try:
+        with answering(client):
+            return bool(client.ping())
+    except StateUnavailable:
+        return False
 
 
 def connect(url: str) -> Any:

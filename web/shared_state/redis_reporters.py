@@ -29,8 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import redis.exceptions
-
+from web.errors import StateUnavailable
 from web.pow_price import BUCKETS
 from web.shared_state.redis_connection import PREFIX, SKEW_SECONDS, answering
 
@@ -53,14 +52,14 @@ class RedisSpent:
 
     def spend(self, challenge: bytes, expiry: int, now: int) -> bool:
         seconds = max(0, expiry - now) * 60 + SKEW_SECONDS
-        with answering():
+        with answering(self.client):
             fresh = self.client.set(
                 f"{PREFIX}pow:spent:{_digest(challenge)}", b"", nx=True, ex=seconds
             )
         return bool(fresh)
 
     def count(self) -> int:
-        with answering():
+        with answering(self.client):
             return sum(1 for _ in self.client.scan_iter(f"{PREFIX}pow:spent:*", count=1000))
 
 
@@ -81,7 +80,7 @@ class RedisWindowCounter:
 
     def add(self, key: bytes, amount: int = 1) -> None:
         name = self._name(key, self._bucket())
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=False)
             pipe.incrby(name, amount)
             pipe.expire(name, int(self.window) + 1)
@@ -90,7 +89,7 @@ class RedisWindowCounter:
     def recent(self, key: bytes) -> int:
         bucket = self._bucket()
         names = [self._name(key, b) for b in range(bucket - BUCKETS + 1, bucket + 1)]
-        with answering():
+        with answering(self.client):
             counts = self.client.mget(names)
         return max(0, sum(int(n) for n in counts if n is not None))
 
@@ -125,7 +124,7 @@ class RedisPiecesInFlight:
         if token in self._owners:  # this process is still receiving one
             return False
         owner = secrets.token_bytes(16)
-        with answering():
+        with answering(self.client):
             claimed = self.client.set(
                 self._name(token), owner, nx=True, px=int(self.hold_seconds * 1000)
             )
@@ -139,5 +138,5 @@ class RedisPiecesInFlight:
             return
         # The piece is already stored or refused: a Redis gone now must not
         # change that answer; the mark then lapses after ``hold_seconds``.
-        with contextlib.suppress(redis.exceptions.RedisError):
+        with contextlib.suppress(StateUnavailable), answering(self.client):
             self.client.eval(_RELEASE, 1, self._name(token), owner)

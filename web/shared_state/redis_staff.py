@@ -84,7 +84,7 @@ class RedisSessions:
         described = json.dumps(
             [user.user_id, user.username, str(user.role), list(user.unit_ids), user.disabled]
         )
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.hset(
                 self._name(key),
@@ -117,7 +117,7 @@ class RedisSessions:
         if not isinstance(token, str) or not token_is_plausible(token):
             return None
         key = session_key(token)
-        with answering():
+        with answering(self.client):
             fields = self.client.hgetall(self._name(key))
         if not fields or b"user" not in fields:
             return None
@@ -132,7 +132,7 @@ class RedisSessions:
         if not self._alive(session, now):
             self.destroy(session)
             return None
-        with answering():
+        with answering(self.client):
             renewed = self.client.eval(
                 _TOUCH, 1, self._name(session.key), now, self._ttl_ms(session.created, now)
             )
@@ -146,7 +146,7 @@ class RedisSessions:
             user_id: int | None = session_or_token.user.user_id
         else:
             key, user_id = session_key(session_or_token), None
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.delete(self._name(key))
             if user_id is not None:
@@ -154,7 +154,7 @@ class RedisSessions:
             pipe.execute()
 
     def destroy_user(self, user_id: int) -> int:
-        with answering():
+        with answering(self.client):
             keys = [k.decode() for k in self.client.smembers(self._user_set(user_id))]
             pipe = self.client.pipeline(transaction=True)
             for key in keys:
@@ -167,7 +167,7 @@ class RedisSessions:
         return csrf_matches(session, token)
 
     def __len__(self) -> int:
-        with answering():
+        with answering(self.client):
             return sum(1 for _ in self.client.scan_iter(f"{PREFIX}session:*", count=1000))
 
 
@@ -189,7 +189,7 @@ class RedisLoginThrottle:
 
     def failed(self, username: str) -> bool:
         failures, locked = self._names(username)
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.incr(failures)
             pipe.expire(failures, FAILURES_KEPT_SECONDS)
@@ -200,12 +200,12 @@ class RedisLoginThrottle:
         return bool(seconds)
 
     def locked_for(self, username: str) -> int:
-        with answering():
+        with answering(self.client):
             left = int(self.client.pttl(self._names(username)[1]))
         return max(0, math.ceil(left / 1000)) if left > 0 else 0
 
     def succeeded(self, username: str) -> None:
-        with answering():
+        with answering(self.client):
             self.client.delete(self._names(username)[0])
 
 
@@ -218,16 +218,16 @@ class RedisPasswordChanges:
     kept_seconds: int = 28800  # a session's absolute lifetime: the cache outlives none
 
     def add(self, user_id: int) -> None:
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.sadd(self.name, user_id)
             pipe.expire(self.name, self.kept_seconds)
             pipe.execute()
 
     def discard(self, user_id: int) -> None:
-        with answering():
+        with answering(self.client):
             self.client.srem(self.name, user_id)
 
     def __contains__(self, user_id: object) -> bool:
-        with answering():
+        with answering(self.client):
             return bool(self.client.sismember(self.name, str(user_id)))
