@@ -155,6 +155,8 @@ def check_shared_state(ctx: Context) -> list[Finding]:
     """``PELUIT_STATE_URL``: one process, or a Redis that answers, keeps nothing on disk
     and never evicts (web/shared_state/redis_connection.py)."""
     url = ctx.settings.state_url
+    if not url and getattr(ctx.settings, "database_url", ""):
+        return [_postgres_alone()]
     if not url:
         return [
             ok(
@@ -188,3 +190,18 @@ def check_shared_state(ctx: Context) -> list[Finding]:
             "Redis answers and keeps nothing on disk",
         )
     ]
+
+
+def _postgres_alone() -> Finding:
+    """PostgreSQL is for several processes; each would keep its own ephemeral state."""
+    return problem(
+        "state",
+        "PELUIT_DATABASE_URL diisi tetapi PELUIT_STATE_URL tidak: setiap proses punya"
+        " pembatas salah masuk, kunci bukti kerja, tantangan terpakai dan harga sendiri",
+        "PELUIT_DATABASE_URL is set but PELUIT_STATE_URL is not: each process has its own"
+        " sign-in throttle, proof-of-work keys, spent challenges and prices",
+        "isi PELUIT_STATE_URL dengan Redis bersama (docs/scale.md); bila memang hanya satu"
+        " proses di satu mesin, jalankan doctor dengan --skip state",
+        "set PELUIT_STATE_URL to the shared Redis (docs/scale.md); if this really is one"
+        " process on one machine, run doctor with --skip state",
+    )
