@@ -155,7 +155,7 @@ def check_shared_state(ctx: Context) -> list[Finding]:
     """``PELUIT_STATE_URL``: one process, or a Redis that answers, keeps nothing on disk
     and never evicts (web/shared_state/redis_connection.py)."""
     url = ctx.settings.state_url
-    if not url and getattr(ctx.settings, "database_url", ""):
+    if not url and ctx.settings.database_url:
         return [_postgres_alone()]
     if not url:
         return [
