@@ -344,3 +344,34 @@ def test_a_lapsed_piece_mark_is_not_released_by_its_former_owner(
     b_long.release("upload-token")
     assert c.claim("upload-token")
     c.release("upload-token")
+
+
+def test_a_node_whose_clock_is_behind_cannot_stretch_a_session(
+    redis_server: object, redis_url: str
+) -> None:
+    """Session times come from Redis's clock: a node 10 minutes behind renews the idle
+    timer but never past created + 8 h (review 13 #10)."""
+    from vault.staff import Role, StaffUser
+    from web.shared_state.redis_staff import RedisSessions
+
+    client = redis_server.client()  # type: ignore[attr-defined]
+    a = RedisSessions(client)
+    behind = RedisSessions(client, clock=lambda: time.time() - 600)
+    ani = StaffUser(7, "ani", Role("inspector"), (UNIT_ID,), False)
+    token, _ = a.create(ani)
+    name = f"peluit:session:{hashlib.sha256(token.encode()).hexdigest()}"
+    assert client.hget(name, "created") is not None
+    seconds, micros = client.time()
+    redis_now = seconds + micros / 1e6
+    # The session was made 7 h 55 min ago by Redis's clock: 5 minutes are left.
+    created = redis_now - (8 * 3600 - 300)
+    client.hset(name, mapping={"created": created, "last_seen": redis_now - 60})
+    session = behind.get(token)
+    assert session is not None
+    renewed = behind.touch(session)
+    assert renewed is not None
+    assert 0 < client.pttl(name) <= 300_000  # never the full 15 minutes
+    # By Redis's clock the 8 hours are over; the node behind still thinks 7 h 55 min.
+    client.hset(name, "created", redis_now - 8 * 3600 - 1)
+    assert behind.touch(renewed) is None
+    assert not client.exists(name)

@@ -6,8 +6,9 @@ Keys (all under ``peluit:``, in memory only):
   token (vault/staff_sessions.py; the token is never sent to Redis). A hash
   of ``user`` (id, username, role, units), ``csrf``, ``created`` and
   ``last_seen`` (exact times, as the single process keeps them in its
-  memory); its time to live is the idle timeout, renewed on each request
-  but never past the absolute one;
+  memory, read from Redis's own clock so that every machine agrees); its
+  time to live is the idle timeout, renewed on each request but never past
+  the absolute one;
 - ``user-sessions:<user id>``: the ``H`` of that account's sessions, so
   disabling the account or changing its password ends them all;
 - ``signin:failures:<U>`` and ``signin:locked:<U>``: failed sign-ins in a
@@ -43,13 +44,24 @@ FAILURES_KEPT_SECONDS = 86400
 
 # Renew a session's idle timer only if it still exists: a sign-out on
 # another process between our read and this write must stay a sign-out.
+# The time is Redis's own (TIME), as at creation: one clock for every
+# machine, so a machine whose clock is behind cannot stretch the absolute
+# limit. ARGV: idle and absolute seconds. Returns the new last_seen, or
+# nothing when the session is gone or over.
 _TOUCH = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'last_seen', ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
+local created = redis.call('HGET', KEYS[1], 'created')
+if not created then return false end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local left = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - (now - tonumber(created)))
+if left <= 0 then
+  redis.call('DEL', KEYS[1])
+  return false
 end
-return 0
+local seen = string.format('%.6f', now)
+redis.call('HSET', KEYS[1], 'last_seen', seen)
+redis.call('PEXPIRE', KEYS[1], math.ceil(left * 1000))
+return seen
 """
 
 
@@ -59,7 +71,12 @@ def _text(value: bytes | None) -> str:
 
 @dataclass
 class RedisSessions:
-    """:class:`vault.staff_sessions.Sessions` in Redis, on the wall clock (shared by machines)."""
+    """:class:`vault.staff_sessions.Sessions` in Redis, on Redis's clock (shared by machines).
+
+    ``created`` and ``last_seen`` come from Redis's ``TIME``, so every
+    machine agrees; ``clock`` (this machine's) only decides early that a
+    session read back is over, which at worst ends it sooner.
+    """
 
     client: Any
     idle_seconds: float = 900
@@ -79,12 +96,13 @@ class RedisSessions:
     def create(self, user: StaffUser) -> tuple[str, str]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         csrf = secrets.token_urlsafe(TOKEN_BYTES)
-        now = self.clock()
         key = session_key(token)
         described = json.dumps(
             [user.user_id, user.username, str(user.role), list(user.unit_ids), user.disabled]
         )
         with answering(self.client):
+            seconds, micros = self.client.time()
+            now = seconds + micros / 1_000_000
             pipe = self.client.pipeline(transaction=True)
             pipe.hset(
                 self._name(key),
@@ -133,12 +151,12 @@ class RedisSessions:
             self.destroy(session)
             return None
         with answering(self.client):
-            renewed = self.client.eval(
-                _TOUCH, 1, self._name(session.key), now, self._ttl_ms(session.created, now)
+            seen = self.client.eval(
+                _TOUCH, 1, self._name(session.key), self.idle_seconds, self.absolute_seconds
             )
-        if not renewed:
+        if seen is None:
             return None
-        return Session(session.user, session.csrf, session.created, now, session.key)
+        return Session(session.user, session.csrf, session.created, float(seen), session.key)
 
     def destroy(self, session_or_token: Session | str) -> None:
         if isinstance(session_or_token, Session):
