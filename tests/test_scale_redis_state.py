@@ -252,6 +252,14 @@ def test_doctor_checks_the_shared_state(tmp_path: Path, redis_url: str) -> None:
         assert not good and "writes to disk" in what
     finally:
         writing.stop()
+    # This machine's clock 30 s away from Redis's (the same clock here): named.
+    import web.doctor_machine
+
+    real = time.time
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(web.doctor_machine, "_clock", lambda: real() - 30)
+        good, what = finding(redis_url)
+    assert not good and "30 s" in what and "Redis" in what
     evicting = start_redis("--maxmemory", "256mb", "--maxmemory-policy", "volatile-ttl")
     try:
         good, what = finding(evicting.url)
