@@ -1,9 +1,10 @@
 """A real ``redis-server``: unprivileged, on a unix socket, nothing on disk.
 
 :func:`start_redis` runs Debian's ``redis-server`` with ``port 0`` (no TCP),
-a unix socket in a new temporary folder, ``save ""`` and ``appendonly no``
-(what docs/scale.md asks of production), as ``nobody`` when run as root
-(``runuser``), as the current user otherwise. The socket is mode 0700:
+a unix socket in a new temporary folder, ``save ""``, ``appendonly no``
+and ``maxmemory-policy noeviction`` (what docs/scale.md asks of
+production), as ``nobody`` when run as root (``runuser``), as the current
+user otherwise. The socket is mode 0700:
 only its owner (and root) can connect. The tests use it through
 tests/redis_fixtures.py, the ingest benchmark directly; :attr:`RedisServer.process`
 is the root of its processes, whose CPU time the benchmark reads.
@@ -76,6 +77,7 @@ def start_redis(*config: str) -> RedisServer:
         "--unixsocketperm", "700",
         "--save", "",
         "--appendonly", "no",
+        "--maxmemory-policy", "noeviction",
         "--dir", str(folder),
         "--logfile", "",
         "--daemonize", "no",

@@ -2,10 +2,10 @@
 
 The server itself is started by bench/redis_server.py (shared with the
 ingest benchmark): Debian's ``redis-server`` with ``port 0`` (no TCP), a
-unix socket in a new temporary folder, ``save ""`` and ``appendonly no``
-(what docs/scale.md asks of production), as ``nobody`` when the tests run
-as root. Here :func:`start_redis` turns a server that cannot start into a
-test failure.
+unix socket in a new temporary folder, ``save ""``, ``appendonly no``
+and ``maxmemory-policy noeviction`` (what docs/scale.md asks of
+production), as ``nobody`` when the tests run as root. Here
+:func:`start_redis` turns a server that cannot start into a test failure.
 
 Fixtures (registered in conftest.py): ``redis_server`` once per session,
 ``redis_url`` per test after a ``FLUSHALL``, so no test sees another's keys.

@@ -102,12 +102,15 @@ def test_a_good_deployment_passes(
     tls_app: tuple[Path, Path, Path, str, Path],
     capsys: pytest.CaptureFixture[str],
     vault_backend: str,
+    redis_url: str,
 ) -> None:
     data, backups, proxy, url, cert = tls_app
+    # PostgreSQL means several processes: they share their state in Redis.
+    shared = {"PELUIT_STATE_URL": redis_url} if vault_backend == "postgres" else None
     code = run(
         "doctor", "--url", url, "--ca-file", str(cert), "--backups", str(backups),
         "--proxy-config", str(proxy), "--skip", "noatime",  # tmp is not mounted noatime here
-        data=data,
+        data=data, env=shared,
     )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
@@ -122,6 +125,7 @@ def test_a_good_deployment_passes(
         assert "[lewati/skipped] backup: basis data di PostgreSQL" in out
         assert "its backups are PostgreSQL's business (pg_basebackup" in out
         assert "[ok] database: PostgreSQL menjawab dan utuh: 0 kasus, 0 amplop" in out
+        assert "[ok] state: Redis menjawab" in out
     assert "[ok] schema: skema versi" in out
     assert "[ok] jobs:" in out and "[ok] permissions:" in out and "[ok] secrets:" in out
     assert "semua yang diperiksa baik / everything checked is good" in out
@@ -401,3 +405,24 @@ def test_postgres_doctor_names_settings_that_keep_statements(
     assert "[MASALAH/PROBLEM] pg_quiet: PostgreSQL menyimpan lebih dari Peluit:" in out
     assert "log_statement = mod, log_min_duration_statement = 0" in out
     assert "set log_statement = none, log_min_duration_statement = -1" in out
+
+
+def test_postgresql_without_shared_state_is_a_problem(tmp_path: Path) -> None:
+    """PostgreSQL is for several machines: without PELUIT_STATE_URL each has its own
+    sign-in throttle, proof-of-work keys, spent challenges and prices (review 13 #12)."""
+    from web.doctor_machine import check_shared_state
+
+    def finding(**kwargs: str) -> tuple[bool, str, str, str]:
+        settings = replace(Settings(), data_dir=tmp_path, **kwargs)
+        (found,) = check_shared_state(Context(settings, jakarta_today()))
+        fix = found.fix
+        return found.ok, found.what.id, found.what.en, fix.en if fix else ""
+
+    good, what_id, what_en, fix = finding(database_url="postgresql://db.example/peluit")
+    assert not good
+    assert "PELUIT_DATABASE_URL" in what_en and "PELUIT_STATE_URL" in what_en
+    assert "throttle" in what_en
+    assert "PELUIT_STATE_URL" in what_id and "pembatas salah masuk" in what_id
+    assert "PELUIT_STATE_URL" in fix and "--skip state" in fix
+    assert "postgresql://" not in what_en + what_id + fix  # the URL may hold a password
+    assert finding()[0]  # SQLite, one process: fine

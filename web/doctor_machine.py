@@ -7,6 +7,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from vault.data_folder import atime_mount
@@ -151,9 +152,18 @@ def check_notify(ctx: Context) -> list[Finding]:
     return [ok("notify", f"perintah notifikasi {program}", f"notify command {program}")]
 
 
+# Redis's clock against this machine's (docs/scale.md, "Clocks"): NTP keeps
+# them within milliseconds; seconds apart means one of them is not synchronised.
+CLOCK_APART_SECONDS = 5
+_clock = time.time
+
+
 def check_shared_state(ctx: Context) -> list[Finding]:
-    """``PELUIT_STATE_URL``: one process, or a Redis that answers and keeps nothing on disk."""
+    """``PELUIT_STATE_URL``: one process, or a Redis that answers, keeps nothing on disk
+    and never evicts (web/shared_state/redis_connection.py)."""
     url = ctx.settings.state_url
+    if not url and ctx.settings.database_url:
+        return [_postgres_alone()]
     if not url:
         return [
             ok(
@@ -162,8 +172,9 @@ def check_shared_state(ctx: Context) -> list[Finding]:
                 "one process: the ephemeral state in its memory",
             )
         ]
+    from web.errors import StateUnavailable
     from web.shared_state import open_shared_state
-    from web.shared_state.redis_connection import StateRefused
+    from web.shared_state.redis_connection import StateRefused, answering
 
     try:
         shared = open_shared_state(url)
@@ -173,13 +184,38 @@ def check_shared_state(ctx: Context) -> list[Finding]:
                 "state",
                 refused.indonesian,
                 refused.english,
-                'jalankan Redis dengan save "" dan appendonly no, pada soket unix atau jaringan'
-                " privat (docs/scale.md)",
-                'run Redis with save "" and appendonly no, on a unix socket or a private network'
-                " (docs/scale.md)",
+                'jalankan Redis dengan save "", appendonly no dan maxmemory-policy noeviction,'
+                " pada soket unix atau jaringan privat (docs/scale.md)",
+                'run Redis with save "", appendonly no and maxmemory-policy noeviction, on a'
+                " unix socket or a private network (docs/scale.md)",
             )
         ]
-    shared.client.close()
+    try:
+        with answering(shared.client):
+            seconds, micros = shared.client.time()
+    except StateUnavailable:
+        return [
+            problem(
+                "state",
+                "Redis tidak menjawab TIME (waktu sesi staf diambil darinya)",
+                "Redis does not answer TIME (staff sessions take their times from it)",
+                "izinkan +time bagi pengguna ACL Peluit (docs/scale.md)",
+                "allow +time to Peluit's ACL user (docs/scale.md)",
+            )
+        ]
+    finally:
+        shared.client.close()
+    apart = round(abs(seconds + micros / 1_000_000 - _clock()))
+    if apart > CLOCK_APART_SECONDS:
+        return [
+            problem(
+                "state",
+                f"jam Redis berbeda {apart} s dari jam mesin ini",
+                f"Redis's clock is {apart} s away from this machine's",
+                "sinkronkan jam semua mesin dan Redis dengan NTP (docs/scale.md, Jam)",
+                "synchronise every machine's clock and Redis's with NTP (docs/scale.md, Clocks)",
+            )
+        ]
     return [
         ok(
             "state",
@@ -187,3 +223,18 @@ def check_shared_state(ctx: Context) -> list[Finding]:
             "Redis answers and keeps nothing on disk",
         )
     ]
+
+
+def _postgres_alone() -> Finding:
+    """PostgreSQL is for several processes; each would keep its own ephemeral state."""
+    return problem(
+        "state",
+        "PELUIT_DATABASE_URL diisi tetapi PELUIT_STATE_URL tidak: setiap proses punya"
+        " pembatas salah masuk, kunci bukti kerja, tantangan terpakai dan harga sendiri",
+        "PELUIT_DATABASE_URL is set but PELUIT_STATE_URL is not: each process has its own"
+        " sign-in throttle, proof-of-work keys, spent challenges and prices",
+        "isi PELUIT_STATE_URL dengan Redis bersama (docs/scale.md); bila memang hanya satu"
+        " proses di satu mesin, jalankan doctor dengan --skip state",
+        "set PELUIT_STATE_URL to the shared Redis (docs/scale.md); if this really is one"
+        " process on one machine, run doctor with --skip state",
+    )

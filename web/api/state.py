@@ -9,7 +9,7 @@ and the keys behind both rotate daily.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,8 +22,12 @@ from web.pow_price import Pricing, VolumeCounter, WindowCounter
 from web.proof_of_work import ProofOfWork
 from web.rate_limit import PeerKeyer
 from web.settings import Limits, Settings
-from web.shared_state import SharedState
 from web.shared_state.local import LoopPiecesInFlight, PiecesInFlight
+
+if TYPE_CHECKING:
+    # web.shared_state imports web.api.pricing, so web.api and this module:
+    # at run time the type is only an annotation (a cycle otherwise).
+    from web.shared_state import SharedState
 
 
 @dataclass

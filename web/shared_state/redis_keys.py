@@ -53,7 +53,7 @@ class RedisKeyRing:
     def _read(self, now: float) -> list[bytes]:
         epoch = int(now // self.lifetime)
         names = [f"{PREFIX}key:{self.name}:{epoch + step}" for step in (0, -1, 1)]
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=False)
             ttl = max(1, int(self.lifetime + self.grace) + 1)
             pipe.set(names[0], secrets.token_bytes(KEY_SIZE), nx=True, ex=ttl)

@@ -6,8 +6,9 @@ Keys (all under ``peluit:``, in memory only):
   token (vault/staff_sessions.py; the token is never sent to Redis). A hash
   of ``user`` (id, username, role, units), ``csrf``, ``created`` and
   ``last_seen`` (exact times, as the single process keeps them in its
-  memory); its time to live is the idle timeout, renewed on each request
-  but never past the absolute one;
+  memory, read from Redis's own clock so that every machine agrees); its
+  time to live is the idle timeout, renewed on each request but never past
+  the absolute one;
 - ``user-sessions:<user id>``: the ``H`` of that account's sessions, so
   disabling the account or changing its password ends them all;
 - ``signin:failures:<U>`` and ``signin:locked:<U>``: failed sign-ins in a
@@ -43,13 +44,24 @@ FAILURES_KEPT_SECONDS = 86400
 
 # Renew a session's idle timer only if it still exists: a sign-out on
 # another process between our read and this write must stay a sign-out.
+# The time is Redis's own (TIME), as at creation: one clock for every
+# machine, so a machine whose clock is behind cannot stretch the absolute
+# limit. ARGV: idle and absolute seconds. Returns the new last_seen, or
+# nothing when the session is gone or over.
 _TOUCH = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'last_seen', ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
+local created = redis.call('HGET', KEYS[1], 'created')
+if not created then return false end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local left = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - (now - tonumber(created)))
+if left <= 0 then
+  redis.call('DEL', KEYS[1])
+  return false
 end
-return 0
+local seen = string.format('%.6f', now)
+redis.call('HSET', KEYS[1], 'last_seen', seen)
+redis.call('PEXPIRE', KEYS[1], math.ceil(left * 1000))
+return seen
 """
 
 
@@ -59,7 +71,12 @@ def _text(value: bytes | None) -> str:
 
 @dataclass
 class RedisSessions:
-    """:class:`vault.staff_sessions.Sessions` in Redis, on the wall clock (shared by machines)."""
+    """:class:`vault.staff_sessions.Sessions` in Redis, on Redis's clock (shared by machines).
+
+    ``created`` and ``last_seen`` come from Redis's ``TIME``, so every
+    machine agrees; ``clock`` (this machine's) only decides early that a
+    session read back is over, which at worst ends it sooner.
+    """
 
     client: Any
     idle_seconds: float = 900
@@ -79,12 +96,13 @@ class RedisSessions:
     def create(self, user: StaffUser) -> tuple[str, str]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         csrf = secrets.token_urlsafe(TOKEN_BYTES)
-        now = self.clock()
         key = session_key(token)
         described = json.dumps(
             [user.user_id, user.username, str(user.role), list(user.unit_ids), user.disabled]
         )
-        with answering():
+        with answering(self.client):
+            seconds, micros = self.client.time()
+            now = seconds + micros / 1_000_000
             pipe = self.client.pipeline(transaction=True)
             pipe.hset(
                 self._name(key),
@@ -117,7 +135,7 @@ class RedisSessions:
         if not isinstance(token, str) or not token_is_plausible(token):
             return None
         key = session_key(token)
-        with answering():
+        with answering(self.client):
             fields = self.client.hgetall(self._name(key))
         if not fields or b"user" not in fields:
             return None
@@ -132,13 +150,13 @@ class RedisSessions:
         if not self._alive(session, now):
             self.destroy(session)
             return None
-        with answering():
-            renewed = self.client.eval(
-                _TOUCH, 1, self._name(session.key), now, self._ttl_ms(session.created, now)
+        with answering(self.client):
+            seen = self.client.eval(
+                _TOUCH, 1, self._name(session.key), self.idle_seconds, self.absolute_seconds
             )
-        if not renewed:
+        if seen is None:
             return None
-        return Session(session.user, session.csrf, session.created, now, session.key)
+        return Session(session.user, session.csrf, session.created, float(seen), session.key)
 
     def destroy(self, session_or_token: Session | str) -> None:
         if isinstance(session_or_token, Session):
@@ -146,7 +164,7 @@ class RedisSessions:
             user_id: int | None = session_or_token.user.user_id
         else:
             key, user_id = session_key(session_or_token), None
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.delete(self._name(key))
             if user_id is not None:
@@ -154,7 +172,7 @@ class RedisSessions:
             pipe.execute()
 
     def destroy_user(self, user_id: int) -> int:
-        with answering():
+        with answering(self.client):
             keys = [k.decode() for k in self.client.smembers(self._user_set(user_id))]
             pipe = self.client.pipeline(transaction=True)
             for key in keys:
@@ -167,7 +185,7 @@ class RedisSessions:
         return csrf_matches(session, token)
 
     def __len__(self) -> int:
-        with answering():
+        with answering(self.client):
             return sum(1 for _ in self.client.scan_iter(f"{PREFIX}session:*", count=1000))
 
 
@@ -189,7 +207,7 @@ class RedisLoginThrottle:
 
     def failed(self, username: str) -> bool:
         failures, locked = self._names(username)
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.incr(failures)
             pipe.expire(failures, FAILURES_KEPT_SECONDS)
@@ -200,12 +218,12 @@ class RedisLoginThrottle:
         return bool(seconds)
 
     def locked_for(self, username: str) -> int:
-        with answering():
+        with answering(self.client):
             left = int(self.client.pttl(self._names(username)[1]))
         return max(0, math.ceil(left / 1000)) if left > 0 else 0
 
     def succeeded(self, username: str) -> None:
-        with answering():
+        with answering(self.client):
             self.client.delete(self._names(username)[0])
 
 
@@ -218,16 +236,16 @@ class RedisPasswordChanges:
     kept_seconds: int = 28800  # a session's absolute lifetime: the cache outlives none
 
     def add(self, user_id: int) -> None:
-        with answering():
+        with answering(self.client):
             pipe = self.client.pipeline(transaction=True)
             pipe.sadd(self.name, user_id)
             pipe.expire(self.name, self.kept_seconds)
             pipe.execute()
 
     def discard(self, user_id: int) -> None:
-        with answering():
+        with answering(self.client):
             self.client.srem(self.name, user_id)
 
     def __contains__(self, user_id: object) -> bool:
-        with answering():
+        with answering(self.client):
             return bool(self.client.sismember(self.name, str(user_id)))
