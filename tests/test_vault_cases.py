@@ -139,6 +139,22 @@ def test_the_same_report_again_gets_the_stored_answer(world) -> None:  # type: i
                              make_reporter().validator) is None  # fmt: skip
 
 
+def test_the_same_report_again_needs_no_upload_session(world) -> None:  # type: ignore[no-untyped-def]
+    """The first commit used the upload session up: the repeat is answered anyway."""
+    store, unit, _ = world
+    token = store.open_upload()
+    reporter, case_id, attachment = make_reporter(), new_id(), new_id()
+    data = seal(unit, reporter, case_id, "attachment", attachment, b"foto")
+    store.append_upload(token, attachment, 0, chunked(data))
+    first = submission(unit, reporter=reporter, case_id=case_id, upload_token=token,
+                       attachment_ids=(attachment,))  # fmt: skip
+    created = store.create_case(first.new)
+    with pytest.raises(NotFound):
+        store.upload_sizes(token)
+    assert store.create_case(first.new) == created
+    assert table_counts(store)["envelopes"] == 2
+
+
 def test_the_same_case_id_with_another_receipt_or_unit_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     """Knowing a case id opens nothing: its reference needs the receipt too."""
     store, unit, _ = world

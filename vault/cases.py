@@ -118,6 +118,12 @@ def create_case(
     selector = _secret(new.selector, SELECTOR_SIZE, "selector")
     validator = _secret(new.validator, VALIDATOR_SIZE, "validator")
     reporter_key = _secret(new.reporter_public_key, REPORTER_KEY_SIZE, "reporter_public_key")
+    settings = get_settings(db, new.unit_id)  # NotFound for an unknown unit
+    lookup = lookup_hash(pepper, selector)
+    # Before the upload session is looked at: the first commit used it up.
+    same = _same_report(db, case_id, new.unit_id, lookup, validator)
+    if same is not None:
+        return same
     batch.add_inline(new.tip_item_id, "tip", new.tip)
     if (new.identity is None) != (new.identity_item_id is None):
         raise BadInput("An identity section needs both an id and an envelope.", field="identity")
@@ -128,11 +134,6 @@ def create_case(
             raise BadInput("Attachments need their upload session.", field="upload_token")
         for item_id in new.attachment_item_ids:
             batch.add_staged(new.upload_token, item_id)
-    settings = get_settings(db, new.unit_id)  # NotFound for an unknown unit
-    lookup = lookup_hash(pepper, selector)
-    same = _same_report(db, case_id, new.unit_id, lookup, validator)
-    if same is not None:
-        return same
     refuse_retired(db, new.unit_id)
     day = today.isoformat()
     refuse_stored_items(db, batch)
