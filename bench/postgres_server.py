@@ -3,7 +3,8 @@
 Debian's ``postgresql-15`` run as the unprivileged ``postgres`` user
 (``runuser``; the current user when not root) in a temporary folder: no
 TCP at all (``listen_addresses=''``), a unix socket in that folder,
-``fsync`` on as in production. The vault's schema is migrated once into a
+``fsync`` on and the log as quiet as in production (no error ``DETAIL``
+nor failed statement: docs/scale.md). The vault's schema is migrated once into a
 template database; :meth:`PgServer.new_database` copies it (``CREATE
 DATABASE ... TEMPLATE``, a file copy: fast). The tests use it through
 tests/pg_server.py, the ingest benchmark directly (bench/bench_ingest.py),
@@ -46,6 +47,8 @@ class PgServer:
         options = (
             f"-c listen_addresses='' -c unix_socket_directories={self.folder}"
             " -c fsync=on -c max_connections=300 -c shared_buffers=32MB"
+            # Quiet as docs/scale.md asks of production (doctor's pg_quiet).
+            " -c log_error_verbosity=terse -c log_min_error_statement=panic"
         )
         subprocess.run(
             _as_user(self.user, BIN / "pg_ctl", "-D", self.data, "-o", options, "-w",

@@ -151,3 +151,34 @@ def test_message_with_attachment_needs_its_own_upload_session(tmp_path: Path) ->
         )
         assert sent.status_code == 201, sent.text
         assert [i["kind"] for i in sent.json()["items"]] == ["message", "attachment"]
+
+
+def test_the_same_report_sent_again_is_201_with_its_reference(tmp_path: Path) -> None:
+    """A reporter whose answer was lost (or who was told 503) sends the same body again:
+    a new proof of work, the upload session the first commit used up."""
+    env = make_env(tmp_path)
+    report = Submission(env.unit)
+    with AppClient(env.app) as client:
+        token = open_upload(client)
+        att_id, att = report.attachment(b"photo")
+        put_envelope(client, token, att_id, att, envelope.CHUNK_SIZE + 16)
+        body = report.case_body(token)
+        body["attachments"] = [{"item_id": b64u_encode(att_id), "size": len(att)}]
+        first = client.post("/api/cases", json={**body, "pow": case_pow(client)})
+        assert first.status_code == 201, first.text
+        again = client.post("/api/cases", json={**body, "pow": case_pow(client)})
+        assert again.status_code == 201, again.text
+        assert again.json() == first.json()
+        # The same proof of work twice is still refused, before any of this.
+        paid = case_pow(client)
+        assert client.post("/api/cases", json={**body, "pow": paid}).status_code == 201
+        assert client.post("/api/cases", json={**body, "pow": paid}).json()["error"] == "pow_spent"
+        # Another receipt for this case id: 409, and no reference.
+        for field in ("selector", "validator"):
+            other = {**body, field: b64u_encode(b"\x01" * 32), "pow": case_pow(client)}
+            refused = client.post("/api/cases", json=other)
+            assert refused.status_code == 409, refused.text
+            assert "WBS" not in refused.text
+        view = client.post("/api/case", json=lookup_body(client), headers=report.authorization())
+        assert view.status_code == 200
+        assert [i["kind"] for i in view.json()["items"]] == ["tip", "attachment"]

@@ -121,7 +121,10 @@ def test_a_good_deployment_passes(
         assert "[ok] database: SQLite menjawab dan utuh: 0 kasus, 0 amplop" in out
         assert "pg_quiet" not in out  # PostgreSQL's settings: nothing to say on SQLite
     else:
-        assert "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan maupun waktu commit" in out
+        assert (
+            "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan, rincian kesalahan,"
+            " maupun waktu commit" in out
+        )
         assert "[lewati/skipped] backup: basis data di PostgreSQL" in out
         assert "its backups are PostgreSQL's business (pg_basebackup" in out
         assert "[ok] database: PostgreSQL menjawab dan utuh: 0 kasus, 0 amplop" in out
@@ -394,8 +397,11 @@ def test_postgres_doctor_names_settings_that_keep_statements(
     capsys.readouterr()
     assert run("doctor", "--skip", "noatime", "--skip", "https", data=data) == 1  # no jobs yet
     out = capsys.readouterr().out
-    assert "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan maupun waktu commit" in out
-    assert "pg_quiet: PostgreSQL logs no statements and keeps no commit times" in out
+    assert (
+        "[ok] pg_quiet: PostgreSQL tidak mencatat pernyataan, rincian kesalahan,"
+        " maupun waktu commit" in out
+    )
+    assert "PostgreSQL logs no statements or error details and keeps no commit times" in out
     name = pg_url.split("?", 1)[0].rsplit("/", 1)[1]
     pg_server.admin(f"ALTER DATABASE {name} SET log_statement = 'mod'")
     pg_server.admin(f"ALTER DATABASE {name} SET log_min_duration_statement = 0")
@@ -426,3 +432,41 @@ def test_postgresql_without_shared_state_is_a_problem(tmp_path: Path) -> None:
     assert "PELUIT_STATE_URL" in fix and "--skip state" in fix
     assert "postgresql://" not in what_en + what_id + fix  # the URL may hold a password
     assert finding()[0]  # SQLite, one process: fine
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("log_error_verbosity", "default"),  # DETAIL: Key (case_id)=(...) already exists.
+        ("log_error_verbosity", "verbose"),
+        ("log_min_error_statement", "error"),  # the failed INSERT, with its parameters
+        ("log_transaction_sample_rate", "0.01"),
+        ("log_min_duration_sample", "0"),
+        ("log_parameter_max_length_on_error", "-1"),
+        ("session_preload_libraries", "auto_explain"),
+    ],
+)
+def test_postgres_doctor_names_settings_that_log_errors_samples_or_plans(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pg_server: PgServer,
+    pg_url: str,
+    setting: str,
+    value: str,
+) -> None:
+    """A colliding case id in an error's DETAIL, a sampled statement, a query plan:
+    each would sit in the server log behind a timestamp (docs/scale.md)."""
+    monkeypatch.setenv(database.DATABASE_URL_ENV, pg_url)
+    data = tmp_path / "var"
+    assert run("unit", "list", data=data) == 0
+    name = pg_url.split("?", 1)[0].rsplit("/", 1)[1]
+    pg_server.admin(f"ALTER DATABASE {name} SET {setting} = '{value}'")
+    database.close_pools()  # new connections see the database's settings
+    capsys.readouterr()
+    run("doctor", "--skip", "noatime", "--skip", "https", data=data)
+    out = capsys.readouterr().out
+    assert "[MASALAH/PROBLEM] pg_quiet: PostgreSQL menyimpan lebih dari Peluit:" in out
+    assert f"PostgreSQL keeps more than Peluit does: {setting} = {value}" in out
+    assert "log_error_verbosity = terse, log_min_error_statement = panic" in out
+    assert "tanpa auto_explain" in out and "no auto_explain" in out

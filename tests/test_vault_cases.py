@@ -118,6 +118,69 @@ def test_reused_receipt_is_refused(world) -> None:  # type: ignore[no-untyped-de
         store.create_case(submission(unit, reporter=first.reporter).new)
 
 
+def test_the_same_report_again_gets_the_stored_answer(world) -> None:  # type: ignore[no-untyped-def]
+    """An answer lost on the way (or a commit whose fate was unknown): send it again."""
+    store, unit, day = world
+    first = submission(unit)
+    created = store.create_case(first.new)
+    day.day += dt.timedelta(days=1)  # a retry the next day: still the stored answer
+    # A new tip id, as a retry whose envelopes were sealed again would send.
+    again = submission(unit, case_id=first.case_id, reporter=first.reporter)
+    assert store.create_case(again.new) == created
+    assert (
+        store.same_report(
+            first.case_id, unit.unit_id, first.reporter.selector, first.reporter.validator
+        )
+        == created
+    )
+    counts = table_counts(store)
+    assert (counts["cases"], counts["envelopes"], counts["status_events"]) == (1, 1, 1)
+    assert store.same_report(new_id(), unit.unit_id, make_reporter().selector,
+                             make_reporter().validator) is None  # fmt: skip
+
+
+def test_the_same_report_again_needs_no_upload_session(world) -> None:  # type: ignore[no-untyped-def]
+    """The first commit used the upload session up: the repeat is answered anyway."""
+    store, unit, _ = world
+    token = store.open_upload()
+    reporter, case_id, attachment = make_reporter(), new_id(), new_id()
+    data = seal(unit, reporter, case_id, "attachment", attachment, b"foto")
+    store.append_upload(token, attachment, 0, chunked(data))
+    first = submission(unit, reporter=reporter, case_id=case_id, upload_token=token,
+                       attachment_ids=(attachment,))  # fmt: skip
+    created = store.create_case(first.new)
+    with pytest.raises(NotFound):
+        store.upload_sizes(token)
+    assert store.create_case(first.new) == created
+    assert table_counts(store)["envelopes"] == 2
+
+
+def test_the_same_case_id_with_another_receipt_or_unit_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    """Knowing a case id opens nothing: its reference needs the receipt too."""
+    store, unit, _ = world
+    other_unit = make_unit("inspektorat-lain")
+    store.register_unit(other_unit.card)
+    first = submission(unit)
+    store.create_case(first.new)
+    reporter = first.reporter
+    for changed in (
+        replace(first.new, selector=make_reporter().selector),
+        replace(first.new, validator=make_reporter().validator),
+        replace(first.new, unit_id=other_unit.unit_id),
+    ):
+        with pytest.raises(Conflict) as refused:
+            store.create_case(changed)
+        assert refused.value.what == "case_id"
+        with pytest.raises(Conflict):
+            store.same_report(changed.case_id, changed.unit_id, changed.selector,
+                              changed.validator)  # fmt: skip
+    # The receipt under another case id: the receipt is taken.
+    with pytest.raises(Conflict) as refused:
+        store.create_case(submission(unit, reporter=reporter).new)
+    assert refused.value.what == "lookup"
+    assert table_counts(store)["cases"] == 1
+
+
 def test_failure_during_insert_leaves_no_rows_and_no_blobs(
     world, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from common.case_status import CaseStatus
 from vault.blob_store import BlobStore
-from vault.cases import get_case, insert_envelope_rows
+from vault.cases import get_case, insert_envelope_rows, refuse_stored_items
 from vault.database import Commit, in_write_transaction, lock_row
 from vault.errors import BadInput, Conflict, NotFound
 from vault.identifiers import parse_id
@@ -61,13 +61,15 @@ def append_envelopes(
         raise Conflict("This report is closed.", what="case_status")
     if not batch.item_ids:
         raise BadInput("Nothing to add.", field="items")
-    for item_id in batch.item_ids:
-        if db.execute("SELECT 1 FROM envelopes WHERE item_id = ?", [item_id]).fetchone():
-            raise Conflict("This item already exists.", what="item_id")
+    refuse_stored_items(db, batch)
     day = today.isoformat()
 
     def write(tx: Database) -> list[dict[str, object]]:
         lock_row(tx, "cases", "case_id", case.case_id)  # the case's envelope sequence
+        # Again under the write lock: a message sent twice at once must not
+        # reach the unique constraint (a PostgreSQL server log ERROR, with
+        # the item id and a timestamp; docs/scale.md).
+        refuse_stored_items(tx, batch)
         first = tx.conn.execute(
             "SELECT coalesce(max(seq), 0) + 1 FROM envelopes WHERE case_id = ?", [case.case_id]
         ).fetchone()[0]

@@ -9,6 +9,7 @@ functions, so nothing else can be stored.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 import sqlite3
 from collections.abc import Sequence
@@ -117,6 +118,12 @@ def create_case(
     selector = _secret(new.selector, SELECTOR_SIZE, "selector")
     validator = _secret(new.validator, VALIDATOR_SIZE, "validator")
     reporter_key = _secret(new.reporter_public_key, REPORTER_KEY_SIZE, "reporter_public_key")
+    settings = get_settings(db, new.unit_id)  # NotFound for an unknown unit
+    lookup = lookup_hash(pepper, selector)
+    # Before the upload session is looked at: the first commit used it up.
+    same = _same_report(db, case_id, new.unit_id, lookup, validator)
+    if same is not None:
+        return same
     batch.add_inline(new.tip_item_id, "tip", new.tip)
     if (new.identity is None) != (new.identity_item_id is None):
         raise BadInput("An identity section needs both an id and an envelope.", field="identity")
@@ -127,17 +134,23 @@ def create_case(
             raise BadInput("Attachments need their upload session.", field="upload_token")
         for item_id in new.attachment_item_ids:
             batch.add_staged(new.upload_token, item_id)
-    settings = get_settings(db, new.unit_id)  # NotFound for an unknown unit
     refuse_retired(db, new.unit_id)
-    lookup = lookup_hash(pepper, selector)
     day = today.isoformat()
-    _refuse_existing(db, case_id, lookup, batch.item_ids)
+    refuse_stored_items(db, batch)
     _check_ceiling(db, new.unit_id, day, settings.daily_case_ceiling)
     rows = batch.rows(case_id, "reporter", day, 1)
     check = validator_hash(validator)
 
-    def write(tx: Database) -> str:
+    def write(tx: Database) -> CaseCreated:
         lock_row(tx, "units", "unit_id", new.unit_id)  # the unit's daily ceiling
+        # Checked again under the write lock, so that two copies of one report
+        # racing each other never reach the unique constraints: a violated
+        # constraint is an ERROR in PostgreSQL's server log, with the
+        # colliding key and a timestamp (docs/scale.md).
+        same = _same_report(tx, case_id, new.unit_id, lookup, validator)
+        if same is not None:
+            return same
+        refuse_stored_items(tx, batch)
         refuse_retired(tx, new.unit_id)
         _check_ceiling(tx, new.unit_id, day, settings.daily_case_ceiling)
         reference = _next_reference(tx, new.unit_id, today.year)
@@ -166,10 +179,33 @@ def create_case(
             )
         except sqlite3.IntegrityError:
             raise Conflict("This report already exists.", what="case") from None
-        return reference
+        return CaseCreated(case_id, reference, day)
 
-    reference = (commit or in_write_transaction(db))(write)
-    return CaseCreated(case_id, reference, day)
+    return (commit or in_write_transaction(db))(write)
+
+
+def same_report(
+    db: Database,
+    case_id: str | bytes,
+    unit_id: str,
+    selector: Secret,
+    validator: Secret,
+    *,
+    pepper: SecretBytes,
+) -> CaseCreated | None:
+    """The stored answer if this report (id, unit and receipt) is already in the vault.
+
+    ``None`` when the case id is free; :class:`Conflict` when it, or the
+    receipt, belongs to another report. Asked before an upload session is
+    looked at: the first commit of a report used its session up.
+    """
+    return _same_report(
+        db,
+        parse_id(case_id, "case_id"),
+        unit_id,
+        lookup_hash(pepper, _secret(selector, SELECTOR_SIZE, "selector")),
+        _secret(validator, VALIDATOR_SIZE, "validator"),
+    )
 
 
 def insert_envelope_rows(db: Database, rows: list[dict[str, object]]) -> None:
@@ -181,14 +217,47 @@ def insert_envelope_rows(db: Database, rows: list[dict[str, object]]) -> None:
         )
 
 
-def _refuse_existing(db: Database, case_id: str, lookup: bytes, item_ids: list[str]) -> None:
-    """Cheap refusals before anything is written (the transaction checks again)."""
-    if db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case_id]).fetchone():
+def _same_report(
+    db: Database, case_id: str, unit_id: str, lookup: bytes, validator: bytes
+) -> CaseCreated | None:
+    """This report sent again: its stored answer. Another report's id or receipt: Conflict.
+
+    A report is "the same" when its case id, unit, lookup and validator all
+    match the stored case: the selector and validator come from the receipt
+    code, which only the reporter knows, so a case id alone (which a reporter
+    never shows anyone) still opens nothing. This makes a retry after an
+    answer that never arrived (a commit whose outcome the server could not
+    know, a lost response) safe: the reporter gets the reference of the case
+    that is already stored, not a 409 nor a second case.
+    """
+    row = db.execute(
+        "SELECT unit_id, lookup, validator_hash, reference, submitted_day FROM cases"
+        " WHERE case_id = ?",
+        [case_id],
+    ).fetchone()
+    if row is None:
+        if db.execute("SELECT 1 FROM cases WHERE lookup = ?", [lookup]).fetchone():
+            raise Conflict("This receipt code is already in use.", what="lookup")
+        return None
+    stored_unit, stored_lookup, stored_check, reference, day = row
+    same_lookup = hmac.compare_digest(bytes(stored_lookup), lookup)
+    same_validator = validator_matches(bytes(stored_check), validator)
+    if not (same_lookup and same_validator and stored_unit == unit_id):
         raise Conflict("This report already exists.", what="case_id")
-    if db.execute("SELECT 1 FROM cases WHERE lookup = ?", [lookup]).fetchone():
-        raise Conflict("This receipt code is already in use.", what="lookup")
-    for item_id in item_ids:
+    return CaseCreated(case_id, reference, day)
+
+
+def refuse_stored_items(db: Database, batch: ItemBatch) -> None:
+    """Refuse an item id already stored (or, for a whole envelope, already staged).
+
+    Staged attachments have their pieces already; a whole envelope's pieces
+    are written by the case's transaction, so its id must be free there too.
+    """
+    for item_id in batch.item_ids:
         if db.execute("SELECT 1 FROM envelopes WHERE item_id = ?", [item_id]).fetchone():
+            raise Conflict("This item already exists.", what="item_id")
+    for item_id in batch.inline_item_ids:
+        if db.execute("SELECT 1 FROM pieces WHERE item_id = ?", [item_id]).fetchone():
             raise Conflict("This item already exists.", what="item_id")
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import threading
 import weakref
@@ -307,11 +308,60 @@ def _retryable(failed: BaseException) -> bool:
     return isinstance(failed, SerializationFailure)
 
 
-def vacuum(db: Database, tables: tuple[str, ...] = CASE_TABLES) -> None:
-    """PostgreSQL: reclaim the dead tuples deleted rows left (outside a transaction)."""
+CONTENT_TABLES = tuple(name for name in CASE_TABLES if not name.startswith("upload_"))
+"""The case tables whose dead tuples :func:`vacuum` counts (with every TOAST table):
+the upload tables lose a row with every report (their staged ciphertext is in
+``pieces``, counted)."""
+
+_FINISHED = re.compile(r'finished vacuuming "[^"]*\.([^".]+)\.([^".]+)":')
+_LEFT = re.compile(r"(\d+) are dead but not yet removable")
+_MISSED = re.compile(r"tuples missed: (\d+) dead")
+
+
+def vacuum(db: Database, tables: tuple[str, ...] = CASE_TABLES) -> int:
+    """PostgreSQL: reclaim the dead tuples deleted rows left (outside a transaction).
+
+    Return how many dead tuples VACUUM had to leave in :data:`CONTENT_TABLES`
+    and their TOAST tables: those a snapshot may still see (an export reading
+    in one transaction, a session idle in a transaction, a standby's
+    ``hot_standby_feedback``, a replication slot), or on a page VACUUM could
+    not lock. VACUUM keeps them without a word except in its ``VERBOSE``
+    report (``INFO`` messages to this connection only, never the server log
+    at its default ``log_min_messages``), which this reads, table by table:
+    exact for this run, unlike the statistics views, which other sessions
+    update later. A report that cannot be read (messages in another
+    language, ``lc_messages``) counts as one tuple left: nothing is known.
+    """
     if db.conn.in_transaction:
         db.conn.execute("ROLLBACK")
-    db.conn.execute("VACUUM " + ", ".join(tables))
+    raw: Any = getattr(db.conn, "raw")  # noqa: B009 (a PgConnection's psycopg connection)
+    reports: list[str] = []
+
+    def keep(diagnostic: Any) -> None:
+        reports.append(str(diagnostic.message_primary or ""))
+
+    raw.add_notice_handler(keep)
+    try:
+        db.conn.execute("VACUUM (VERBOSE) " + ", ".join(tables))
+    finally:
+        raw.remove_notice_handler(keep)
+    left, seen = 0, set()
+    for report in reports:
+        finished = _FINISHED.search(report)
+        if finished is None:
+            continue
+        schema, table = finished.groups()
+        if table not in CONTENT_TABLES and schema != "pg_toast":
+            continue
+        found = _LEFT.search(report)
+        if found is None:
+            return 1
+        seen.add(table)
+        missed = _MISSED.search(report)
+        left += int(found[1]) + (int(missed[1]) if missed else 0)
+    if not {name for name in tables if name in CONTENT_TABLES} <= seen:
+        return 1
+    return left
 
 
 def checkpoint_truncate(db: Database) -> None:
@@ -324,11 +374,17 @@ def checkpoint_truncate(db: Database) -> None:
     so the caller says so instead of reporting the case gone.
 
     On PostgreSQL: a ``VACUUM`` of the tables a case's rows live in, so the
-    deleted tuples' space is marked free for reuse (docs/scale.md,
-    "PostgreSQL", says what this does not reach: the WAL and backups).
+    deleted tuples' space is marked free for reuse (their bytes stay until a
+    new row overwrites them; docs/scale.md, "PostgreSQL", says what this does
+    not reach: the WAL and backups). Dead tuples VACUUM had to leave, because
+    a snapshot may still see them, are an error, as a busy log is on SQLite.
     """
     if is_postgres():
-        vacuum(db)
+        if vacuum(db) > 0:
+            raise VaultError(
+                "Deleted rows are still kept for a transaction that may see them;"
+                " run the command again once it ended."
+            )
         return
     for _ in range(CHECKPOINT_ATTEMPTS):
         busy, _log, _done = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

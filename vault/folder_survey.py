@@ -61,9 +61,15 @@ def daily_job_days(folder: DataFolder) -> dict[str, dt.date] | None:
         return daily_jobs.last_days(db)
 
 
-QUIET_SETTINGS = ("log_statement", "log_min_duration_statement", "track_commit_timestamp")
-"""PostgreSQL settings that decide whether its own logs and rows carry exact times
-or statements (docs/scale.md, "What PostgreSQL learns about reporters")."""
+QUIET_SETTINGS = (
+    "log_statement", "log_min_duration_statement", "track_commit_timestamp",
+    "log_error_verbosity", "log_min_error_statement", "log_transaction_sample_rate",
+    "log_min_duration_sample", "log_parameter_max_length_on_error",
+    "shared_preload_libraries", "session_preload_libraries", "local_preload_libraries",
+)  # fmt: skip
+"""PostgreSQL settings that decide whether its own logs and rows carry exact times,
+statements, their parameters or an error's colliding key (docs/scale.md, "What
+PostgreSQL learns about reporters")."""
 
 
 def postgres_settings(folder: DataFolder) -> dict[str, str]:
@@ -72,7 +78,7 @@ def postgres_settings(folder: DataFolder) -> dict[str, str]:
         return {}
     with opened(folder.database_path) as db:
         rows = db.conn.execute(
-            "SELECT name, setting FROM pg_settings WHERE name IN (?, ?, ?)", list(QUIET_SETTINGS)
+            "SELECT name, setting FROM pg_settings WHERE name = ANY(?)", [list(QUIET_SETTINGS)]
         ).fetchall()
     return {str(name): str(value) for name, value in rows}
 

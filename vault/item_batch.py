@@ -43,6 +43,11 @@ class ItemBatch:
     def item_ids(self) -> list[str]:
         return [item.item_id for item in self._items]
 
+    @property
+    def inline_item_ids(self) -> list[str]:
+        """The whole envelopes' ids: their pieces are written with their rows."""
+        return [item.item_id for item in self._items if item.staged is None]
+
     def _check_new_id(self, item_id: str) -> None:
         if item_id in self.item_ids:
             raise BadInput("Two items share one id.", field="item_id")

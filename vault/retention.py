@@ -72,8 +72,10 @@ class RetentionReport:
     destroyed: list[ExpiredCase]
     blobs_wiped: int
     log_emptied: bool = True
-    """False if the closing checkpoint found the log busy: the destroyed
-    cases' old frames may still be in it until a later checkpoint."""
+    """False if the closing checkpoint found the log busy (SQLite: the destroyed
+    cases' old frames may still be in it until a later checkpoint), or if
+    PostgreSQL's VACUUM had to leave dead tuples a snapshot may still see
+    (their rows stay in the tables until a later run's VACUUM)."""
 
 
 def expired_cases(db: Database, today: dt.date) -> list[ExpiredCase]:

@@ -115,6 +115,9 @@ class VaultStore(Protocol):
 
     # cases
     def create_case(self, new: NewCase) -> CaseCreated: ...
+    def same_report(
+        self, case_id: str | bytes, unit_id: str, selector: Secret, validator: Secret
+    ) -> CaseCreated | None: ...
     def find_case(self, selector: Secret, validator: Secret) -> Case | None: ...
     def get_case(self, case_id: str | bytes) -> Case: ...
     def append_reporter_message(
@@ -338,6 +341,12 @@ class SqliteVaultStore(SqliteHousekeeping):
         if new.upload_token is not None:
             self._discard_after_commit(new.upload_token)
         return created
+
+    def same_report(
+        self, case_id: str | bytes, unit_id: str, selector: Secret, validator: Secret
+    ) -> CaseCreated | None:
+        with self._db.opened() as db:
+            return cases.same_report(db, case_id, unit_id, selector, validator, pepper=self._pepper)
 
     def find_case(self, selector: Secret, validator: Secret) -> Case | None:
         with self._db.opened() as db:

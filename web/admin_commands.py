@@ -30,6 +30,7 @@ from common.days import jakarta_today
 from crypto.errors import PeluitError
 from crypto.secret import SecretStr
 from vault import staff
+from vault.folder_survey import on_postgres
 from vault.housekeeping import Housekeeping
 from vault.job_lock import JobLock, JobLockUnavailable, open_job_lock
 from vault.store import open_housekeeping
@@ -161,6 +162,14 @@ def cmd_retention_run(args: argparse.Namespace, settings: Any) -> int:
             reference=case.reference, unit=case.unit_id, day=case.closed_day))  # fmt: skip
     print(_("{cases} cases destroyed, {files} files wiped").format(
         cases=len(report.destroyed), files=report.blobs_wiped))  # fmt: skip
+    if not report.log_emptied and on_postgres():
+        return _fail(
+            _("VACUUM had to leave deleted rows: a transaction, session or standby may still"
+              " see them"),
+            _("run `peluit retention run` again once it ended (pg_stat_activity,"
+              " pg_replication_slots): until then the destroyed cases' rows stay in"
+              " PostgreSQL's tables"),
+        )  # fmt: skip
     if not report.log_emptied:
         return _fail(
             _("the database log could not be emptied (a reader kept it busy)"),

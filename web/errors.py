@@ -158,10 +158,10 @@ MESSAGES: Final[dict[str, Message]] = {
         " Try again in a few minutes.",
     ),
     "storage_unavailable": (
-        "Server sedang tidak dapat menjangkau penyimpanannya; tidak ada yang disimpan."
-        " Coba lagi dalam beberapa menit.",
-        "The server cannot reach its storage right now; nothing was stored."
-        " Try again in a few minutes.",
+        "Server sedang tidak dapat menjangkau penyimpanannya; kiriman Anda mungkin belum"
+        " tersimpan. Kirim lagi laporan yang sama dalam beberapa menit.",
+        "The server cannot reach its storage right now; what you sent may not have been"
+        " stored. Send the same report again in a few minutes.",
     ),
     "server_error": (
         "Terjadi kesalahan server.",

@@ -243,3 +243,59 @@ def test_try_again_shows_only_after_a_failed_send(
     record = page.peluit  # type: ignore[attr-defined]
     assert set(record.console_errors) <= expected
     record.console_errors.clear()
+
+
+def test_a_report_stored_but_answered_503_is_found_by_try_again(
+    page: Page, engine: str, server: str
+) -> None:
+    """The commit went through but its answer was a 503 (a connection cut during
+    COMMIT on PostgreSQL: "may not have been stored"). "Coba lagi" sends the same
+    report, with the same case id and receipt, and shows the stored reference:
+    never a second report nor new credentials."""
+    page.set_default_timeout(180_000)
+    open_page(page, server, f"/id/lapor/{UNIT_ID}")
+    page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+    assert_engine(page, engine)
+    page.select_option("#q-category", "suap")
+    page.fill("#q-what", "Pungutan liar di loket")
+    page.fill("#q-where", "Loket pelayanan")
+    page.fill("#q-when", "Maret 2026")
+    page.click("#continue")
+    page.wait_for_function("() => document.getElementById('derive-progress').value === 100")
+    page.check("#saved")
+
+    sent: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+
+    def stored_then_503(route: Route) -> None:
+        body = route.request.post_data_json
+        sent.append(body)
+        if len(sent) > 1:
+            route.continue_()
+            return
+        stored = route.fetch()  # the server commits the report...
+        answers.append(stored.json())
+        route.fulfill(  # ...but the reporter is told it may not have been
+            status=503,
+            headers={"Content-Type": "application/json", "Retry-After": "60"},
+            body='{"error": "storage_unavailable", "message": "mungkin belum tersimpan"}',
+        )
+
+    page.route("**/api/cases?*", stored_then_503)
+    page.click("#send")
+    page.wait_for_selector("#send-error:not(:empty)")
+    assert page.is_visible("#retry")
+    assert "case_ref" in answers[0]
+    page.click("#retry")
+    page.wait_for_selector("#step-done", state="visible")
+    assert page.text_content("#done-ref") == answers[0]["case_ref"]
+    # Found by its receipt (the same credentials), or sent again: the same report.
+    for again in sent[1:]:
+        for field in ("case_id", "selector", "validator", "unit_id", "reporter_public_key"):
+            assert again[field] == sent[0][field]
+    # The browser logs the planted 503; nothing else may be logged.
+    expected = {"Failed to load resource: the server responded with a status of 503"
+                " (Service Unavailable)"}  # fmt: skip
+    record = page.peluit  # type: ignore[attr-defined]
+    assert set(record.console_errors) <= expected, record.console_errors
+    record.console_errors.clear()

@@ -5,8 +5,11 @@ exact fields, base64url, exact lengths, a reporter key that parses, a tip
 (and identity) that looks like an envelope v1 sealed to both the unit's key
 and the reporter's key, attachments that match the upload session exactly.
 The store then checks again and commits the case, its rows and its blobs in
-one transaction (``409`` for an existing case id, ``429 unit_full`` at the
-unit's daily ceiling, a storage guard set by the unit's administrator).
+one transaction (``409`` for a case id or receipt of another report,
+``429 unit_full`` at the unit's daily ceiling, a storage guard set by the
+unit's administrator). The same report sent again (the same case id, unit,
+selector and validator) is answered ``201`` with what is stored, so a
+reporter whose answer was lost can safely send it again.
 The request spends a proof of work for purpose ``case`` and this unit
 (web/api/pricing.py), checked after the cheap field checks and before any
 work on envelopes or storage.
@@ -106,6 +109,13 @@ class _CaseFields:
 def _create_in_thread(store: Any, f: _CaseFields) -> Any:
     """Runs in a worker thread: check the envelopes against the unit, then commit."""
     unit = store.get_unit(f.unit_id)  # 404 for an unknown unit
+    # The same report sent again (its answer was lost, or its commit's fate
+    # unknown): the stored answer, before the upload session, which the
+    # first commit used up. Another report's id or receipt: 409.
+    receipt = SecretBytes(f.selector), SecretBytes(f.validator)
+    same = store.same_report(f.case_id, f.unit_id, *receipt)
+    if same is not None:
+        return same
     recipients = [unit.xwing_public_key, f.reporter_key]
     tip_id, tip = envelope_field(f.body["tip"], "tip", INLINE_ENVELOPE_MAX, recipients)
     identity_id: bytes | None = None
