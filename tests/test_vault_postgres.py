@@ -68,6 +68,21 @@ def test_checks_and_triggers_hold_on_postgres(on_postgres: str, tmp_path: Path) 
         assert db.execute("SELECT count(*) FROM units").fetchone()[0] == 0
 
 
+def test_a_postgres_error_carries_no_detail_into_a_traceback(
+    on_postgres: str, tmp_path: Path
+) -> None:
+    """A colliding key's value is in psycopg's DETAIL line: never in what the vault raises."""
+    with database.opened(tmp_path / "vault.sqlite3") as db:
+        row = "INSERT INTO schema_version (version, name) VALUES (?, 'secret-value-7')"
+        db.execute(row, [9999])
+        with pytest.raises(sqlite3.IntegrityError) as raised:
+            db.execute(row, [9999])
+    error = raised.value
+    assert error.__cause__ is None and error.__suppress_context__
+    assert "9999" not in str(error) and "DETAIL" not in str(error)
+    assert getattr(error, "sqlstate", None) == "23505"  # unique_violation, for the staff
+
+
 def test_a_writer_waits_for_the_write_lock_held_elsewhere(on_postgres: str, tmp_path: Path) -> None:
     import psycopg
 

@@ -201,7 +201,7 @@ def _borrowed(url: str, path: Path) -> Iterator[Database]:
         with _pool(url).connection() as raw:
             yield PgDatabase(raw, path)
     except Error as failed:
-        raise sqlite_error(failed) from failed
+        raise sqlite_error(failed) from None
 
 
 class ThreadConnections:

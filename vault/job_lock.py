@@ -138,7 +138,7 @@ class PgJobLock:
                             [f"peluit {job} job"])  # fmt: skip
                 row = raw.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
             except Error as failed:
-                raise sqlite_error(failed) from failed
+                raise sqlite_error(failed) from None
             yield bool(row is not None and row[0])
         finally:
             raw.close()  # closing lets go of the lock

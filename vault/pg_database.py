@@ -80,7 +80,19 @@ def _first_words(sql: str) -> str:
 
 
 def sqlite_error(failed: psycopg.Error) -> sqlite3.Error:
-    """The :mod:`sqlite3` class the vault's modules catch for a PostgreSQL error."""
+    """The :mod:`sqlite3` class the vault's modules catch for a PostgreSQL error.
+
+    Only the first line of PostgreSQL's message is kept, and callers raise it
+    ``from None``: the psycopg error's ``DETAIL`` (``Key (case_id)=(...)
+    already exists``) must not ride along as ``__cause__`` into a logged
+    traceback. Its SQLSTATE stays, as ``sqlstate``.
+    """
+    error = _sqlite_class(failed)
+    error.sqlstate = failed.sqlstate  # type: ignore[attr-defined]
+    return error
+
+
+def _sqlite_class(failed: psycopg.Error) -> sqlite3.Error:
     message = str(failed).splitlines()[0] if str(failed) else type(failed).__name__
     if isinstance(failed, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
         return SerializationFailure(message)
@@ -146,7 +158,7 @@ class PgCursor:
         try:
             return self._cursor.fetchone()
         except psycopg.Error as failed:
-            raise sqlite_error(failed) from failed
+            raise sqlite_error(failed) from None
 
     def fetchall(self) -> list[Any]:
         if self._cursor is None or self._cursor.description is None:
@@ -154,7 +166,7 @@ class PgCursor:
         try:
             rows: list[Any] = self._cursor.fetchall()
         except psycopg.Error as failed:
-            raise sqlite_error(failed) from failed
+            raise sqlite_error(failed) from None
         return rows
 
     def __iter__(self) -> Iterator[Any]:
@@ -183,7 +195,7 @@ class PgConnection:
             params = dict(params) if isinstance(params, Mapping) else list(params)
             return PgCursor(self.raw.execute(cast(Any, translate(sql)), params))
         except psycopg.Error as failed:
-            raise sqlite_error(failed) from failed
+            raise sqlite_error(failed) from None
 
     def execute(self, sql: str, params: Params = None) -> PgCursor:
         words = _first_words(sql)
@@ -226,7 +238,7 @@ class PgConnection:
             try:
                 self.raw.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
             except psycopg.Error as failed:
-                raise sqlite_error(failed) from failed
+                raise sqlite_error(failed) from None
 
     def close(self) -> None:
         self.raw.close()
@@ -327,5 +339,5 @@ def connect_raw(url: str) -> psycopg.Connection[Any]:
         raw = psycopg.connect(url, autocommit=True, **connection_options(url))
         configure(raw)
     except psycopg.Error as failed:
-        raise sqlite_error(failed) from failed
+        raise sqlite_error(failed) from None
     return raw
