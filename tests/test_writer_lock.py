@@ -251,6 +251,41 @@ def test_a_wait_past_the_busy_timeout_fails_like_sqlite(
     assert not taken(path)
 
 
+def test_an_interrupted_wait_keeps_nothing(tmp_path: Path) -> None:
+    """Ctrl-C (``KeyboardInterrupt`` in the main thread) while waiting for the lock."""
+    path = make_database(tmp_path)
+    db = connect(path)
+    fd = os.open(lock_file(path), os.O_RDWR | os.O_CLOEXEC)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    main = threading.main_thread().ident
+    assert main == threading.get_ident()
+
+    def interrupt() -> None:
+        wait_until_blocked(path, os.getpid())
+        signal.pthread_kill(main, signal.SIGINT)
+
+    interrupter = threading.Thread(target=interrupt)
+    interrupter.start()
+    try:
+        with pytest.raises(KeyboardInterrupt), write_transaction(db):
+            db.execute("INSERT INTO t (who) VALUES ('never')")
+    finally:
+        interrupter.join(GUARD_SECONDS)
+        os.close(fd)  # the abandoned wait gets the lock now, and closes its descriptor
+    done = threading.Event()
+    for _ in range(int(GUARD_SECONDS * 100)):
+        if not taken(path):
+            break
+        done.wait(0.01)
+    else:
+        raise AssertionError("the interrupted wait kept the lock")
+    with write_transaction(db):
+        db.execute("INSERT INTO t (who) VALUES ('later')")
+    db.close()
+    assert rows(path) == ["later"]
+    assert not taken(path)
+
+
 def test_every_way_out_of_a_transaction_lets_go(tmp_path: Path) -> None:
     path = make_database(tmp_path)
     db = connect(path)

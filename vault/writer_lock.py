@@ -87,15 +87,27 @@ class _Waiter:
             self.settled.set()
 
     def wait(self, timeout: float) -> bool:
-        """Whether the lock (or an error) came within ``timeout``; if not, the helper
-        owns the descriptor from now on."""
-        if self.settled.wait(timeout):
-            return True
+        """Whether the lock (or an error) came within ``timeout``; if not, or if the
+        wait is interrupted, the descriptor is no longer the caller's."""
+        try:
+            if self.settled.wait(timeout):
+                return True
+        except BaseException:  # an interrupt in the main thread: never keep the lock
+            self.abandon()
+            raise
         with self.mutex:
             if self.settled.is_set():
                 return True
             self.abandoned = True
             return False
+
+    def abandon(self) -> None:
+        """The caller leaves: close the descriptor now if the lock came, else once it does."""
+        with self.mutex:
+            if self.settled.is_set():
+                os.close(self.fd)
+            else:
+                self.abandoned = True
 
 
 class WriterLock:
@@ -126,7 +138,12 @@ class WriterLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             waiter = _Waiter(fd)
-            if not waiter.wait(self.timeout):
+            try:
+                came = waiter.wait(self.timeout)
+            except BaseException:
+                self._fd = -1  # closed by the waiter
+                raise
+            if not came:
                 self._fd = -1  # the helper closes it once it gets the lock
                 raise sqlite3.OperationalError("database is locked") from None
             if waiter.error is not None:
