@@ -46,6 +46,7 @@ FIXED_NAMES = {
     "vault.sqlite3",
     "vault.sqlite3-wal",
     "vault.sqlite3-shm",
+    "vault.sqlite3-writer.lock",
     "staging",
     "pepper",
     "instance_salt",

@@ -186,7 +186,12 @@ def test_database_files_are_the_owners_only(tmp_path: Path) -> None:
         unit = make_unit()
         store.register_unit(unit.card)
         store.create_case(submission(unit).new)
-        names = ("vault.sqlite3", "vault.sqlite3-wal", "vault.sqlite3-shm")
+        names = (
+            "vault.sqlite3",
+            "vault.sqlite3-wal",
+            "vault.sqlite3-shm",
+            "vault.sqlite3-writer.lock",
+        )
         modes = {name: stat.S_IMODE((tmp_path / "var" / name).stat().st_mode) for name in names}
         store.close()
     finally:

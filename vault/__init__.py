@@ -68,6 +68,7 @@ Storage: one SQLite file in one data folder (or PostgreSQL), and keeping it whol
 - ``pg_database``: the same connection surface on PostgreSQL (docs/scale.md)
 - ``job_lock``: one copy of each daily job at a time (a folder lock; PostgreSQL: advisory)
 - ``group_commit``: concurrent writers sharing one transaction and one commit
+- ``writer_lock``: SQLite writers of every process waiting in the kernel, one at a time
 - ``schema``: numbered SQL migrations in ``vault/migrations/``
 - ``upgrade``: schema upgrades, with a backup first (SQLite; PostgreSQL's are its own)
 - ``blob_store``: ciphertext as rows, in pieces of at most 1 MiB

@@ -13,6 +13,12 @@ most recent activity (vault/file_times.py).
 The connection runs with ``isolation_level=None``: the driver never opens a
 transaction behind our back; :func:`write_transaction` opens them explicitly
 with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade.
+Before ``BEGIN IMMEDIATE`` a writer takes the connection's
+:class:`vault.writer_lock.WriterLock` (a ``flock`` on
+``<database>-writer.lock``, :func:`held_writer_lock`) and lets go of it
+after ``COMMIT`` or ``ROLLBACK`` returned: writers in other processes and
+threads are then woken by the kernel when it is free instead of sleeping
+in SQLite's busy handler.
 
 **PostgreSQL.** When ``PELUIT_DATABASE_URL`` names a PostgreSQL database
 (``postgresql://...``; :func:`select_database` for a value from the settings
@@ -42,6 +48,7 @@ from common import sqlite_files
 from common.sqlite_files import BUSY_TIMEOUT_MS, PRAGMAS
 from vault.errors import VaultError
 from vault.file_times import mark_database_files, touch_database_files
+from vault.writer_lock import WriterLock
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -71,6 +78,7 @@ _selected: str | None = None
 _pools: dict[tuple[str, int], ConnectionPool] = {}
 _pools_lock = threading.Lock()
 _dedicated: weakref.WeakSet[Database] = weakref.WeakSet()
+_writer_locks: weakref.WeakKeyDictionary[Database, WriterLock] = weakref.WeakKeyDictionary()
 
 
 def select_database(url: str | None) -> None:
@@ -166,10 +174,31 @@ def connect(path: Path, *, check_same_thread: bool = True) -> Database:
             raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens -wal and -shm
         mark_database_files(path)
-        return Database(conn, execute_plugins=False)
+        sqlite_db = Database(conn, execute_plugins=False)
+        _writer_locks[sqlite_db] = WriterLock(path, _busy_seconds(PRAGMAS))
+        return sqlite_db
     except BaseException:
         conn.close()
         raise
+
+
+def _busy_seconds(pragmas: tuple[tuple[str, str], ...]) -> float:
+    """The busy timeout ``pragmas`` set, in seconds: also the writer lock's budget."""
+    return int(dict(pragmas).get("busy_timeout", BUSY_TIMEOUT_MS)) / 1000
+
+
+@contextlib.contextmanager
+def held_writer_lock(db: Database) -> Iterator[None]:
+    """The writer lock of ``db`` (a connection from :func:`connect`) for a ``with`` block.
+
+    Nothing on PostgreSQL, nor for a connection this module did not open.
+    """
+    lock = _writer_locks.get(db)
+    if lock is None:
+        yield
+        return
+    with lock.held():
+        yield
 
 
 @contextlib.contextmanager
@@ -257,8 +286,10 @@ class ThreadConnections:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """:func:`common.sqlite_files.transaction` on a sqlite-utils ``Database``."""
-    with sqlite_files.transaction(db.conn):
+    """:func:`common.sqlite_files.transaction` on a sqlite-utils ``Database``, inside
+    its writer lock (:func:`held_writer_lock`: taken before ``BEGIN IMMEDIATE``,
+    let go of after ``COMMIT`` or ``ROLLBACK`` returned)."""
+    with held_writer_lock(db), sqlite_files.transaction(db.conn):
         yield db
 
 

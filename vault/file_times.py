@@ -26,9 +26,10 @@ database files' modification and change times, and not always at the last
 operation: a page of the memory-mapped ``-shm`` file stamps its mtime only
 when it is first written after the kernel wrote it back. So after every
 use of the database the store sets all three files' modification time to
-*now* and their access time back to :data:`PARKED_ATIME`
-(:func:`touch_database_files`): whatever the file system shows is then the
-most recent activity of the whole vault, never an earlier one.
+*now* and their access time back to :data:`PARKED_ATIME`, and the writer
+lock's file's with them (:func:`touch_database_files`): whatever the file
+system shows is then the most recent activity of the whole vault, never an
+earlier one.
 
 Database files are created mode 0600 before SQLite opens them (SQLite
 creates the ``-wal`` and ``-shm`` files with the database file's mode), and
@@ -45,6 +46,7 @@ import time
 from pathlib import Path
 
 from common.sqlite_files import database_files
+from vault.writer_lock import lock_file
 
 O_NOATIME: int = getattr(os, "O_NOATIME", 0)
 PARKED_ATIME = 4_102_444_800  # 2100-01-01T00:00:00Z
@@ -106,8 +108,11 @@ def park_access_times(path: Path) -> None:
 
 
 def touch_database_files(path: Path) -> None:
-    """After a use of the database: mtime (and so ctime) now, atime parked."""
+    """After a use of the database: mtime (and so ctime) now, atime parked.
+
+    The writer lock's file (vault/writer_lock.py) too: nothing changes its
+    times, so it would otherwise keep the moment it was created."""
     now = time.time_ns()
-    for file in database_files(path)[:3]:
+    for file in (*database_files(path)[:3], lock_file(path)):
         with contextlib.suppress(FileNotFoundError, PermissionError):
             os.utime(file, ns=(PARKED_NS, now))

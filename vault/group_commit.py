@@ -34,7 +34,11 @@ seconds long).
 The batch runs on one connection that belongs to the committer (opened with
 every pragma by :func:`vault.database.connect`) and is used by one leader at
 a time (the lead passes from thread to thread under the committer's lock);
-it is replaced after a database error and never used across ``fork``.
+it is replaced after a database error and never used across ``fork``. On
+SQLite each batch holds the connection's writer lock (vault/writer_lock.py)
+from before ``BEGIN IMMEDIATE`` until its ``COMMIT``, or the ``ROLLBACK``
+of a failed batch, returned: the other server processes' leaders are woken
+the moment it is free.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlite_utils import Database
 
-from vault.database import connect
+from vault.database import connect, held_writer_lock
 from vault.file_times import touch_database_files
 
 T = TypeVar("T")
@@ -184,22 +188,25 @@ class GroupCommitter:
         """One transaction over ``batch``; return the jobs it did not get to run."""
         self.batches += 1
         ran: list[tuple[_Job[Any], Any]] = []
-        try:
-            db = self._connection(state)
-            conn = db.conn
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")  # never build on a half-done transaction
-            conn.execute("BEGIN IMMEDIATE")
-            left = self._run_jobs(state, db, batch, ran)
-            if left is not None:
-                return left
-            conn.execute("COMMIT")
-            touch_database_files(self.path)
-        except BaseException as failed:
-            self._fail_batch(state, batch, ran, failed)
-            if not isinstance(failed, Exception):
-                raise
-            return []
+        with contextlib.ExitStack() as writer:  # let go of after COMMIT or ROLLBACK returned
+            try:
+                db = self._connection(state)
+                conn = db.conn
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")  # never build on a half-done transaction
+                writer.enter_context(held_writer_lock(db))
+                conn.execute("BEGIN IMMEDIATE")
+                left = self._run_jobs(state, db, batch, ran)
+                if left is not None:
+                    return left
+                conn.execute("COMMIT")
+                writer.close()
+                touch_database_files(self.path)
+            except BaseException as failed:
+                self._fail_batch(state, batch, ran, failed)
+                if not isinstance(failed, Exception):
+                    raise
+                return []
         for job, result in ran:
             job.finish(result=result)
         return []
