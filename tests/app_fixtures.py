@@ -229,6 +229,16 @@ def put_envelope(client: Any, token: str, item_id: bytes, data: bytes, chunk: in
         assert response.status_code == 200, response.text
 
 
+def send_report(client: Any, report: Submission) -> tuple[int, dict[str, Any]]:
+    """Open an upload and file ``report``: the status and body of the 201 or first refusal."""
+    opened = client.post("/api/uploads", json={"pow": solved_pow(client)})
+    if opened.status_code != 200:
+        return opened.status_code, opened.json()
+    token = opened.json()["upload"]
+    created = client.post("/api/cases", json=report.case_body(token, pow=case_pow(client)))
+    return created.status_code, created.json()
+
+
 def healthy_again(client: Any) -> bool:
     """``/healthz`` says 200 again, polled as a load balancer would (at most 30 tries).
 

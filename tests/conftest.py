@@ -46,6 +46,15 @@ def pg_server() -> Iterator[PgServer]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def own_pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL 15 for one test module alone, which its tests may stop, crash or block."""
+    if not pg_available():
+        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    with running_server() as server:
+        yield server
+
+
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A fresh migrated PostgreSQL database of this test's own."""

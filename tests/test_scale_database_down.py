@@ -24,48 +24,28 @@ import pytest
 from app_fixtures import (
     AppClient,
     Submission,
-    case_pow,
     healthy_again,
     lookup_body,
     make_env,
-    solved_pow,
+    send_report,
 )
-from pg_server import PgServer, running_server
-from pg_server import available as pg_available
+from pg_server import PgServer
 
 from vault import database
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[PgServer]:
-    if not pg_available():
-        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
-    with running_server() as server:
-        yield server
-
-
 @pytest.fixture
-def on_own_server(own_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[PgServer]:
-    url = own_server.new_database()
+def on_own_server(own_pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[PgServer]:
+    url = own_pg_server.new_database()
     monkeypatch.setenv(database.DATABASE_URL_ENV, url)
     try:
-        yield own_server
+        yield own_pg_server
     finally:
-        own_server.start()  # a failed test may leave it stopped
+        own_pg_server.start()  # a failed test may leave it stopped
         database.close_pools()
-        own_server.drop_database(url)
-
-
-def send(client: AppClient, report: Submission) -> tuple[int, dict[str, str]]:
-    """Open an upload and file the report; the first refusal's status and body."""
-    opened = client.post("/api/uploads", json={"pow": solved_pow(client)})
-    if opened.status_code != 200:
-        return opened.status_code, opened.json()
-    token = opened.json()["upload"]
-    created = client.post("/api/cases", json=report.case_body(token, pow=case_pow(client)))
-    return created.status_code, created.json()
+        own_pg_server.drop_database(url)
 
 
 def found(client: AppClient, report: Submission) -> int:
@@ -80,11 +60,11 @@ def test_a_stopped_database_answers_503_and_the_report_goes_in_once_it_is_back(
     env = make_env(tmp_path)
     before, during = Submission(env.unit), Submission(env.unit)
     with AppClient(env.app) as client:
-        status, body = send(client, before)
+        status, body = send_report(client, before)
         assert status == 201, body
 
         on_own_server.stop()
-        status, body = send(client, during)
+        status, body = send_report(client, during)
         assert status == 503, body
         assert body["error"] == "storage_unavailable"
         # Not "nothing was stored": a commit cut off may have been kept.
@@ -98,7 +78,7 @@ def test_a_stopped_database_answers_503_and_the_report_goes_in_once_it_is_back(
 
         on_own_server.start()
         assert healthy_again(client)
-        status, body = send(client, during)  # the same report again, as the browser retries
+        status, body = send_report(client, during)  # the same report again, as the browser retries
         assert status == 201, body
         assert found(client, before) == 200
         assert found(client, during) == 200
@@ -111,12 +91,12 @@ def test_a_database_crash_mid_flight_loses_nothing_acknowledged(
     env = make_env(tmp_path)
     reports = [Submission(env.unit) for _ in range(3)]
     with AppClient(env.app) as client:
-        assert send(client, reports[0])[0] == 201
+        assert send_report(client, reports[0])[0] == 201
         on_own_server.stop("immediate")
-        assert send(client, reports[1])[0] == 503
+        assert send_report(client, reports[1])[0] == 503
         on_own_server.start()
         assert healthy_again(client)
         for report in reports[1:]:
-            status, body = send(client, report)
+            status, body = send_report(client, report)
             assert status == 201, body
         assert [found(client, r) for r in reports] == [200, 200, 200]

@@ -25,11 +25,10 @@ import pytest
 from app_fixtures import (
     AppClient,
     Submission,
-    case_pow,
     healthy_again,
     lookup_body,
     make_env,
-    solved_pow,
+    send_report,
 )
 from pg_server import PgServer, running_server, standby_of
 from pg_server import available as pg_available
@@ -64,15 +63,6 @@ def make_synchronous(primary: PgServer, standby_name: str) -> None:
     raise AssertionError("the standby never became synchronous")
 
 
-def send(client: AppClient, report: Submission) -> int:
-    opened = client.post("/api/uploads", json={"pow": solved_pow(client)})
-    if opened.status_code != 200:
-        return opened.status_code
-    token = opened.json()["upload"]
-    created = client.post("/api/cases", json=report.case_body(token, pow=case_pow(client)))
-    return created.status_code
-
-
 def found(client: AppClient, report: Submission) -> int:
     return client.post(
         "/api/case", json=lookup_body(client), headers=report.authorization()
@@ -93,17 +83,17 @@ def test_the_promoted_standby_holds_every_acknowledged_report(
         env = make_env(tmp_path)
         first, second = Submission(env.unit), Submission(env.unit)
         with AppClient(env.app) as client:
-            assert send(client, first) == 201
+            assert send_report(client, first)[0] == 201
 
             primary.stop("immediate")
-            assert send(client, second) == 503  # no primary: the standby is read-only
+            assert send_report(client, second)[0] == 503  # no primary: the standby is read-only
             # read-write only: the pool takes no connection to the standby, and
             # the health check says so to the load balancer
             assert client.get("/healthz").status_code == 503
 
             standby.promote()
             assert healthy_again(client)
-            assert send(client, second) == 201  # the very report refused before
+            assert send_report(client, second)[0] == 201  # the very report refused before
             assert found(client, first) == 200
             assert found(client, second) == 200
         assert standby.read(name, "SELECT count(*) FROM cases") == [(2,)]

@@ -27,9 +27,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from app_fixtures import AppClient, Submission, case_pow, make_env, solved_pow
-from pg_server import PgServer, running_server
-from pg_server import available as pg_available
+from app_fixtures import AppClient, Submission, make_env, send_report
+from pg_server import PgServer
 
 from vault import database, pg_database
 from vault.errors import DatabaseUnavailable
@@ -37,34 +36,22 @@ from vault.errors import DatabaseUnavailable
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[PgServer]:
-    if not pg_available():
-        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
-    with running_server() as server:
-        yield server
-
-
 @pytest.fixture
-def url(own_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def url(own_pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     database.close_pools()  # new pools: their connections take the waits set below
-    made = own_server.new_database()
+    made = own_pg_server.new_database()
     monkeypatch.setenv(database.DATABASE_URL_ENV, made)
     try:
         yield made
     finally:
         database.close_pools()
-        own_server.drop_database(made)
+        own_pg_server.drop_database(made)
 
 
 def send(client: AppClient, report: Submission) -> tuple[int, str]:
-    """Open an upload and file the report: the first refusal's status and error code."""
-    opened = client.post("/api/uploads", json={"pow": solved_pow(client)})
-    if opened.status_code != 200:
-        return opened.status_code, opened.json()["error"]
-    token = opened.json()["upload"]
-    created = client.post("/api/cases", json=report.case_body(token, pow=case_pow(client)))
-    return created.status_code, created.json().get("error", "")
+    """The status of filing ``report``, and the error code of a refusal."""
+    status, body = send_report(client, report)
+    return status, body.get("error", "")
 
 
 def stored(url: str) -> tuple[int, int]:
